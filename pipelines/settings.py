@@ -1,0 +1,59 @@
+"""Typed settings from GAUNG_* environment variables; every path Gaung writes derives from here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings. See .env.example for every variable."""
+
+    model_config = SettingsConfigDict(env_prefix="GAUNG_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("data"), description="Root folder for landing, warehouse and reports.")
+    tenants_file: Path | None = Field(default=None, description="tenants.toml; default $GAUNG_HOME/tenants.toml.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Master key for pseudonymising people; default: a key file created under $GAUNG_HOME/.secrets.",
+    )
+    max_archive_bytes: int = Field(default=2 * 1024**3, description="Largest total uncompressed size of a zip.")
+    max_archive_ratio: int = Field(default=200, description="Largest compression ratio of a zip member.")
+    max_file_bytes: int = Field(default=4 * 1024**3, description="Largest single file ingested.")
+    lang: str = Field(default="id", description="Language of CLI messages: id or en.")
+
+    @property
+    def tenants_path(self) -> Path:
+        return self.tenants_file if self.tenants_file is not None else self.home / "tenants.toml"
+
+    def landing_dir(self, tenant_id: str) -> Path:
+        return self.home / "landing" / tenant_id
+
+    def warehouse_path(self, tenant_id: str) -> Path:
+        return self.home / "warehouse" / f"{tenant_id}.duckdb"
+
+    def reports_dir(self, tenant_id: str) -> Path:
+        return self.home / "reports" / tenant_id
+
+    @cached_property
+    def master_key(self) -> bytes:
+        """The pseudonymisation master key: GAUNG_SECRET_KEY, else a key file made once (mode 0600)."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        key_file = self.home / ".secrets" / "pseudonym.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return key_file.read_text().strip().encode()
+
+
+def get_settings() -> Settings:
+    """Settings read fresh from the environment (cheap; no caching so tests can change GAUNG_*)."""
+    return Settings()

@@ -1,0 +1,76 @@
+"""Open a tenant's DuckDB file: one writer at a time, migrations applied on open, UTC sessions."""
+
+from __future__ import annotations
+
+import re
+import time
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the write lock on this warehouse file."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every file in warehouse/migrations, in version order."""
+    out = []
+    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+        m = MIGRATION_NAME.match(entry.name)
+        if m:
+            out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded in ops.schema_migrations; each in its own transaction."""
+    con.execute("create schema if not exists ops")
+    con.execute(
+        "create table if not exists ops.schema_migrations ("
+        " version integer primary key, name varchar not null, applied_at timestamptz not null default now())"
+    )
+    done = {row[0] for row in con.execute("select version from ops.schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(sql)
+            con.execute("insert into ops.schema_migrations (version, name) values (?, ?)", [version, name])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(name)
+    return applied
+
+
+def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file. Writers apply pending migrations; a busy file is retried, then WarehouseBusy."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"No warehouse at {path}: ingest some files for this tenant first (gaung ingest).")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" in str(exc).lower():
+                    raise WarehouseBusy(
+                        f"{path} is being written by another process (one writer per tenant at a time). "
+                        "Wait for that run to finish and try again."
+                    ) from None
+                raise
+            time.sleep(0.5)
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        apply_migrations(con)
+    return con
