@@ -1,0 +1,43 @@
+"""What every format module returns, and the errors it may raise."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import polars as pl
+
+QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String}
+
+
+class FormatError(ValueError):
+    """The whole file cannot be read as the format; the message says what was expected."""
+
+
+@dataclass
+class ParseResult:
+    """Rows for raw tables (without file_id/tenant_id) plus quarantined records."""
+
+    source_format: str
+    tables: dict[str, pl.DataFrame]
+    quarantine: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=QUARANTINE_SCHEMA))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(df.height for df in self.tables.values())
+
+
+def quarantine_frame(rows: list[tuple[str, str | None, str]]) -> pl.DataFrame:
+    """Quarantine rows from (locator, raw, reason) tuples."""
+    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, else UTF-8 with replacement."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("utf-8-sig", errors="replace")

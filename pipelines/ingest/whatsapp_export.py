@@ -1,0 +1,301 @@
+"""WhatsApp "Export chat" text (Android and iOS, any UI language seen in the wild), parsed column-wise.
+
+Every line is matched at once with polars regexes; lines without a header continue the message above.
+Day/month order is decided per file from all its dates (a field above 12, else the order under which
+the messages run forward in time). Local times are kept as written; staging converts them to UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, ParseResult, decode_text, quarantine_frame
+
+FORMAT = "whatsapp_export"
+TABLE = "raw.whatsapp_export_messages"
+
+_ERA = r"[MTSHR]|明治|大正|昭和|平成|令和"
+_DATE = rf"(?:(?:{_ERA})\s?)?\d{{1,4}}[./\-]\d{{1,2}}[./\-]\d{{1,4}}"
+_AMPM = r"[aApP]\.?\s?[mM]\.?|午前|午後"
+HEADER = (
+    rf"^\[?(?P<date>{_DATE})(?:\s?(?:BE|B\.E\.))?,?\s+(?P<time>\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?)\.?"
+    rf"(?:\s?(?P<ampm>{_AMPM}))?(?:\]\s?|\s[-–]\s)(?P<rest>.*)$"
+)
+HEADER_RE = re.compile(HEADER)
+# Invisible direction marks and embeddings WhatsApp puts around names and bodies.
+_MARKS = "[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\x00]"
+_SPACES = "[\u00a0\u202f\u2007\u2009]"
+
+# (kind, regex on the text after the header) for lines with no "Name: " author.
+SYSTEM_KINDS: list[tuple[str, str]] = [
+    ("encryption", r"(?i)^(?:pesan dan panggilan (?:dienkripsi|terenkripsi)|pesan ke grup ini|messages and calls are end-to-end encrypted|messages to this (?:group|chat) are now secured)"),
+    ("security_code", r"(?i)(?:kode keamanan|security code)"),
+    ("group_created", r"(?i)^[^:]+ (?:membuat grup|telah membuat grup|created group|created this group)"),
+    ("subject_changed", r"(?i)^[^:]+ (?:mengubah subjek|telah mengubah subjek|mengubah nama grup|changed the subject|changed the group name)"),
+    ("group_settings", r"(?i)^[^:]+ (?:mengubah (?:ikon|foto|deskripsi|setelan)|menghapus (?:ikon|foto) grup|changed (?:this group's|the group) (?:icon|description|settings)|deleted this group's icon)"),
+    ("member_joined", r"(?i)^[^:]+ (?:telah bergabung|bergabung menggunakan|bergabung dari|joined using|joined from|joined)"),
+    ("member_added", r"(?i)^(?:[^:]+ (?:menambahkan|telah menambahkan|added) [^:]+|[^:]+ (?:telah )?ditambahkan|you were added|anda ditambahkan)$"),
+    ("member_removed", r"(?i)^(?:[^:]+ (?:mengeluarkan|telah mengeluarkan|removed) [^:]+|[^:]+ (?:telah )?dikeluarkan)$"),
+    ("member_left", r"(?i)^[^:]+ (?:keluar|telah keluar|left)$"),
+    ("admin_changed", r"(?i)(?:sekarang (?:adalah )?admin|(?:are|is) now an admin|no longer an admin|bukan lagi admin)"),
+    ("number_changed", r"(?i)^[^:]+ (?:mengganti nomor|telah mengganti nomor|changed their phone number|changed to \+?\d)"),
+    ("disappearing", r"(?i)(?:pesan sementara|disappearing messages)"),
+    ("business_notice", r"(?i)(?:akun bisnis|akun resmi|business account|official business|this business (?:uses|works|is))"),
+    ("blocked", r"(?i)^(?:you (?:un)?blocked|anda (?:memblokir|membuka blokir))"),
+    ("call_missed", r"(?i)^(?:panggilan (?:suara|video)(?: grup)? tak terjawab|missed (?:group )?(?:voice|video) call)"),
+]
+# Text of a message body that says it was deleted, left out, attached, a call or a location.
+DELETED = r"(?i)^(?:pesan ini (?:telah )?dihapus\.?|anda (?:telah )?menghapus pesan ini\.?|this message was deleted\.?|you deleted this message\.?)$"
+MEDIA_OMITTED = (
+    r"(?i)^(?:<media tidak disertakan>|<media omitted>|(?:gambar|foto|video|audio|stiker|gif|dokumen|kartu kontak|"
+    r"pesan suara|image|sticker|document|contact card|voice message)\s+(?:tidak disertakan|omitted))$"
+)
+MEDIA_ATTACHED_IOS = r"(?i)^<(?:terlampir|attached):\s*(?P<file>[^>]+)>"
+MEDIA_ATTACHED_ANDROID = r"(?i)^(?P<file>[^\s/\\]+\.[A-Za-z0-9]{2,5}) \((?:file terlampir|file attached)\)"
+LOCATION = r"(?i)^(?:lokasi|location|live location shared|berbagi lokasi terkini)[:\s]"
+CALL = r"(?i)^(?:panggilan (?:suara|video)(?: grup)?(?: tak terjawab)?|missed (?:group )?(?:voice|video) call|(?:voice|video) call)(?:,.*)?$"
+EDITED = r"\s*<(?:This message was edited|Pesan ini (?:telah )?diedit|Pesan ini diubah)>$"
+# Phrases in a body that mark an iOS system line (iOS gives system lines the chat's name as author).
+_IOS_SYSTEM_BODY = "|".join(rx.removeprefix("(?i)^").removeprefix("(?i)") for _, rx in SYSTEM_KINDS[:2])
+
+_MEDIA_KIND_RULES = [
+    ("sticker", r"(?i)(?:stiker|sticker|STK-|\.webp)"),
+    ("gif", r"(?i)(?:\bgif\b|GIF-|\.gif)"),
+    ("image", r"(?i)(?:gambar|foto|image|IMG-|PHOTO|\.jpe?g|\.png|\.heic)"),
+    ("video", r"(?i)(?:video|VID-|\.mp4|\.mov|\.3gp)"),
+    ("voice", r"(?i)(?:pesan suara|voice message|PTT-)"),
+    ("audio", r"(?i)(?:audio|AUD-|\.opus|\.m4a|\.mp3|\.ogg|\.aac)"),
+    ("contact", r"(?i)(?:kartu kontak|contact card|\.vcf)"),
+    ("document", r"(?i)(?:dokumen|document|DOC-|\.pdf|\.docx?|\.xlsx?|\.pptx?|\.txt|\.zip)"),
+]
+
+_ERA_BASE = {"M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019,
+             "明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
+
+_CHAT_NAME_PATTERNS = [
+    r"^WhatsApp Chat (?:with|-|mit|met|avec) (?P<n>.+)$",
+    r"^Chat WhatsApp (?:dengan|-|con|com) (?P<n>.+)$",
+    r"^Chat de WhatsApp con (?P<n>.+)$",
+    r"^Conversa do WhatsApp com (?P<n>.+)$",
+    r"^Obrolan WhatsApp dengan (?P<n>.+)$",
+]
+
+
+def chat_name_from_path(path: str) -> str | None:
+    """The chat's name from "WhatsApp Chat with NAME.txt", "Chat WhatsApp dengan NAME.txt" or the iOS zip."""
+    parts = [p for p in re.split(r"[!/\\]+", path) if p]
+    candidates = [PurePosixPath(p).stem if p.lower().endswith((".txt", ".zip")) else p for p in reversed(parts)]
+    for stem in candidates:
+        stem = re.sub(r"\s*\(\d+\)$", "", stem.strip())
+        for pattern in _CHAT_NAME_PATTERNS:
+            m = re.match(pattern, stem, flags=re.IGNORECASE)
+            if m:
+                return m.group("n").strip()
+    for stem in candidates:
+        if stem and stem != "_chat":
+            return re.sub(r"\s*\(\d+\)$", "", stem.strip())
+    return None
+
+
+def sniff(head: bytes, name: str) -> float:
+    """Confidence that these first bytes are a WhatsApp export: the first lines carry message headers."""
+    text = decode_text(head)
+    lines = [re.sub(_MARKS, "", ln).strip() for ln in text.replace("\r", "\n").split("\n")]
+    lines = [re.sub(_SPACES, " ", ln) for ln in lines if ln][:60]
+    if not lines:
+        return 0.0
+    hits = [bool(HEADER_RE.match(ln)) for ln in lines]
+    if hits[0]:
+        return 0.95
+    if sum(hits) >= 2 and sum(hits) / len(hits) >= 0.2:
+        return 0.7
+    return 0.0
+
+
+def _kind_expr(col: pl.Expr, rules: list[tuple[str, str]]) -> pl.Expr:
+    expr = pl.lit(None, dtype=pl.String)
+    for kind, rx in reversed(rules):
+        expr = pl.when(col.str.contains(rx)).then(pl.lit(kind)).otherwise(expr)
+    return expr
+
+
+def _candidate_ts(df: pl.DataFrame, order: str) -> pl.Series:
+    """Local timestamps for every header under a day/month order ('dmy' or 'mdy'); null where invalid."""
+    year_first = pl.col("era").is_not_null() | (pl.col("a").str.len_chars() == 4)
+    a, b, c = (pl.col(x).cast(pl.Int32) for x in ("a", "b", "c"))
+    short_c = pl.col("c").str.len_chars() <= 2
+    year_last = pl.when(short_c).then(c + 2000).when(c > 2400).then(c - 543).otherwise(c)
+    era_year = pl.col("era").replace_strict(_ERA_BASE, default=None, return_dtype=pl.Int32) + a - 1
+    year_first_year = pl.when(pl.col("era").is_not_null()).then(era_year).when(a > 2400).then(a - 543).otherwise(a)
+    year = pl.when(year_first).then(year_first_year).otherwise(year_last)
+    month = pl.when(year_first).then(b).otherwise(b if order == "dmy" else a)
+    day = pl.when(year_first).then(c).otherwise(a if order == "dmy" else b)
+    hour = pl.col("h").cast(pl.Int32)
+    ampm = pl.col("ampm").str.to_lowercase().str.replace_all(r"[.\s]", "")
+    hour = (
+        pl.when(ampm.is_in(["pm", "午後"]) & (hour < 12)).then(hour + 12)
+        .when(ampm.is_in(["am", "午前"]) & (hour == 12)).then(0)
+        .otherwise(hour)
+    )
+    text = pl.format(
+        "{}-{}-{} {}:{}:{}",
+        year.cast(pl.String).str.zfill(4), month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2),
+        hour.cast(pl.String).str.zfill(2), pl.col("mi"), pl.col("s").fill_null("00"),
+    )
+    ok = (hour < 24) & (pl.col("mi").cast(pl.Int32) < 60) & (pl.col("s").fill_null("00").cast(pl.Int32) < 60)
+    return df.select(
+        pl.when(ok).then(text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)).alias("ts")
+    ).to_series()
+
+
+def _decide_order(df: pl.DataFrame) -> str:
+    """Day/month order for a file: a field above 12 decides; else the order that runs forward in time."""
+    amb = df.filter(pl.col("era").is_null() & (pl.col("a").str.len_chars() <= 2))
+    if amb.is_empty():
+        return "ymd"
+    a_big = (amb["a"].cast(pl.Int32) > 12).sum()
+    b_big = (amb["b"].cast(pl.Int32) > 12).sum()
+    if a_big and not b_big:
+        return "dmy"
+    if b_big and not a_big:
+        return "mdy"
+    if a_big and b_big:
+        return "dmy" if a_big >= b_big else "mdy"
+    scores = {}
+    for order in ("dmy", "mdy"):
+        ts = _candidate_ts(amb, order).drop_nulls()
+        scores[order] = int((ts.diff().dt.total_seconds() < 0).sum())
+    if scores["dmy"] != scores["mdy"]:
+        return min(scores, key=scores.get)
+    has_english_ampm = df["ampm"].drop_nulls().str.contains(r"(?i)^[ap]").any()
+    return "mdy" if has_english_ampm else "dmy"
+
+
+def parse(data: bytes, name: str) -> ParseResult:
+    """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
+    text = decode_text(data)
+    if "\x00" in text[:4096] and text[:4096].count("\x00") > 16:
+        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")
+    lines = (
+        pl.DataFrame({"raw": [text]})
+        .select(pl.col("raw").str.replace_all("\r\n?", "\n").str.split("\n"))
+        .explode("raw")
+        .with_row_index("line_no", offset=1)
+    )
+    if lines.height and lines["raw"][-1] == "":
+        lines = lines.slice(0, lines.height - 1)
+    lines = lines.with_columns(
+        clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " "),
+        has_lrm=pl.col("raw").str.contains("\u200e"),
+    )
+    parts = lines.select(pl.col("clean").str.extract_groups(HEADER)).unnest("clean")
+    lines = lines.with_columns(parts)
+    lines = lines.with_columns(is_header=pl.col("date").is_not_null())
+    n_headers = int(lines["is_header"].sum())
+    if n_headers == 0:
+        raise FormatError(
+            "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
+            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)"
+        )
+    lines = lines.with_columns(msg_idx=pl.col("is_header").cum_sum())
+
+    heads = lines.filter(pl.col("is_header")).with_columns(
+        pl.col("date").str.extract_groups(
+            rf"^(?:(?P<era>{_ERA})\s?)?(?P<a>\d{{1,4}})[./\-](?P<b>\d{{1,2}})[./\-](?P<c>\d{{1,4}})"
+        ).alias("d"),
+        pl.col("time").str.extract_groups(r"^(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?").alias("t"),
+    ).unnest("d", "t")
+    order = _decide_order(heads)
+    heads = heads.with_columns(ts=_candidate_ts(heads, "dmy" if order == "ymd" else order))
+
+    # Continuation lines join their header's message; the rest after the header is the first body line.
+    chat_name = chat_name_from_path(name)
+    cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0))
+    first = heads.select("msg_idx", "line_no", "rest", "has_lrm", "date", "time", "ampm", "ts", "raw")
+
+    # Author and system classification on the text after the header.
+    author_split = pl.col("rest").str.extract_groups(r"^(?P<author>[^:]+?):(?: (?P<body>.*)|$)")
+    first = first.with_columns(author_split.alias("ab")).unnest("ab")
+    sys_kind_rest = _kind_expr(pl.col("rest"), SYSTEM_KINDS)
+    body0 = pl.col("body").fill_null("")
+    ios_system = (
+        pl.col("author").is_not_null()
+        & (pl.col("has_lrm") | (pl.col("author") == pl.lit(chat_name)) | body0.str.contains(rf"(?i)^(?:{_IOS_SYSTEM_BODY})"))
+        & _kind_expr(body0, SYSTEM_KINDS).is_not_null()
+        & ~body0.str.contains(CALL)
+    )
+    first = first.with_columns(
+        system_kind=pl.when(pl.col("author").is_null())
+        .then(sys_kind_rest.fill_null("other"))
+        .when(sys_kind_rest.is_not_null() & ~pl.col("rest").str.contains(r"^[^:]+: "))
+        .then(sys_kind_rest)
+        .when(ios_system)
+        .then(_kind_expr(body0, SYSTEM_KINDS)),
+    ).with_columns(
+        author=pl.when(pl.col("system_kind").is_null()).then(pl.col("author").str.replace(r"^~\s*", "").str.strip_chars()),
+        body=pl.when(pl.col("system_kind").is_null()).then(pl.col("body")).otherwise(pl.col("rest")),
+    )
+
+    multi = cont.group_by("msg_idx").agg(
+        pl.col("clean").str.join("\n").alias("more"), pl.col("line_no").max().alias("line_end"),
+        pl.col("raw").str.join("\n").alias("more_raw"),
+    )
+    msgs = first.join(multi, on="msg_idx", how="left").with_columns(
+        line_end=pl.coalesce("line_end", "line_no"),
+        body=pl.when(pl.col("more").is_not_null())
+        .then(pl.concat_str([pl.col("body").fill_null(""), pl.col("more")], separator="\n"))
+        .otherwise(pl.col("body")),
+        raw=pl.when(pl.col("more_raw").is_not_null())
+        .then(pl.concat_str([pl.col("raw"), pl.col("more_raw")], separator="\n"))
+        .otherwise(pl.col("raw")),
+    ).with_columns(pl.col("body").str.strip_chars_end("\n"))
+
+    first_line = pl.col("body").fill_null("").str.split("\n").list.first()
+    is_edited = pl.col("body").fill_null("").str.contains(EDITED)
+    attached = pl.coalesce(
+        first_line.str.extract(MEDIA_ATTACHED_IOS, 1), first_line.str.extract(MEDIA_ATTACHED_ANDROID, 1)
+    )
+    msgs = msgs.with_columns(is_edited=is_edited, media_file=attached).with_columns(
+        body=pl.when(pl.col("is_edited")).then(pl.col("body").str.replace(EDITED, "")).otherwise(pl.col("body")),
+        message_kind=pl.when(pl.col("system_kind").is_not_null()).then(pl.lit("system"))
+        .when(first_line.str.contains(DELETED)).then(pl.lit("deleted"))
+        .when(first_line.str.contains(MEDIA_OMITTED) | pl.col("media_file").is_not_null()).then(pl.lit("media"))
+        .when(first_line.str.contains(CALL)).then(pl.lit("call"))
+        .when(first_line.str.contains(LOCATION)).then(pl.lit("location"))
+        .otherwise(pl.lit("text")),
+    ).with_columns(
+        media_kind=pl.when(pl.col("message_kind") == "media")
+        .then(_kind_expr(pl.coalesce("media_file", first_line), _MEDIA_KIND_RULES).fill_null("unknown")),
+        system_kind=pl.when(pl.col("message_kind") == "call").then(pl.lit("call")).otherwise(pl.col("system_kind")),
+    )
+
+    good = msgs.filter(pl.col("ts").is_not_null())
+    bad = msgs.filter(pl.col("ts").is_null())
+    rows = good.select(
+        pl.col("line_no").cast(pl.Int32).alias("line_start"),
+        pl.col("line_end").cast(pl.Int32),
+        pl.lit(chat_name, dtype=pl.String).alias("chat_name"),
+        pl.col("date").alias("header_date"),
+        pl.concat_str([pl.col("time"), pl.col("ampm")], separator=" ", ignore_nulls=True).alias("header_time"),
+        pl.col("ts").alias("sent_at_local"),
+        pl.lit(order).alias("date_order"),
+        "author", "body", "message_kind", "system_kind", "media_kind", "media_file", "is_edited",
+    )
+    q = [
+        (f"lines {r['line_no']}-{r['line_end']}" if r["line_end"] != r["line_no"] else f"line {r['line_no']}",
+         r["raw"], f"date or time '{r['date']} {r['time']}' is not a real moment under this file's {order} order; "
+         "fix the header or leave it out")
+        for r in bad.select("line_no", "line_end", "raw", "date", "time").iter_rows(named=True)
+    ]
+    orphans = lines.filter((pl.col("msg_idx") == 0) & (pl.col("clean").str.strip_chars() != ""))
+    if orphans.height:
+        q.append((
+            f"lines {orphans['line_no'].min()}-{orphans['line_no'].max()}",
+            "\n".join(orphans["raw"].to_list()),
+            "text before the first message header belongs to no message; the export may be cut at the start",
+        ))
+    notes = [f"chat '{chat_name}', {rows.height} messages, dates read as {order}"]
+    return ParseResult(FORMAT, {TABLE: rows}, quarantine_frame(q), notes)
