@@ -74,3 +74,15 @@ def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float = 
     if not read_only:
         apply_migrations(con)
     return con
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, with the result fully consumed (DuckDB 2 keeps unfinished results open)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The single value of a query (None when it returns no row)."""
+    row = fetch_one(con, sql, params)
+    return None if row is None else row[0]

@@ -1,0 +1,220 @@
+"""The `gaung` command: the same pipeline functions the Airflow DAGs call, with no Airflow at all."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.i18n import t
+from pipelines.settings import get_settings
+from pipelines.tenants import Delivery, Tenant, TenantError, add_tenant, get_tenant, load_tenants
+
+app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for UMKM.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+tenants_app = typer.Typer(help="Manage the businesses (tenants) in tenants.toml.", no_args_is_help=True)
+app.add_typer(tenants_app, name="tenants")
+
+out = Console()
+err = Console(stderr=True)
+
+TenantOpt = Annotated[str, typer.Option("--tenant", "-t", help="Tenant id from tenants.toml.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of messages: id or en.")]
+
+
+def _lang(lang: str | None) -> str:
+    return lang or get_settings().lang
+
+
+def _fail(message: str, lang: str, code: int = 2) -> None:
+    err.print(f"[bold red]{t('error', lang)}:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _tenant(tenant_id: str, lang: str) -> Tenant:
+    try:
+        return get_tenant(get_settings().tenants_path, tenant_id)
+    except TenantError as exc:
+        _fail(str(exc), lang)
+        raise  # unreachable
+
+
+@tenants_app.command("list")
+def tenants_list(lang: LangOpt = None) -> None:
+    """List the tenants declared in tenants.toml."""
+    lang = _lang(lang)
+    path = get_settings().tenants_path
+    try:
+        tenants = load_tenants(path)
+    except TenantError as exc:
+        _fail(str(exc), lang)
+    if not tenants:
+        out.print(t("no_tenants", lang, path=path))
+        return
+    table = Table("id", "name", "timezone", "language", "campaigns")
+    for tenant in tenants.values():
+        table.add_row(tenant.id, tenant.name, tenant.timezone, tenant.language, str(len(tenant.campaigns)))
+    out.print(table)
+
+
+@tenants_app.command("show")
+def tenants_show(tenant_id: Annotated[str, typer.Argument(help="Tenant id.")], lang: LangOpt = None) -> None:
+    """Show one tenant's settings as JSON."""
+    tenant = _tenant(tenant_id, _lang(lang))
+    out.print_json(tenant.model_dump_json())
+
+
+@tenants_app.command("add")
+def tenants_add(
+    tenant_id: Annotated[str, typer.Argument(help="Slug: lower-case letters, digits and hyphens.")],
+    name: Annotated[str, typer.Option(help="The business's display name.")],
+    timezone: Annotated[str, typer.Option(help="IANA timezone, e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura.")] = "Asia/Jakarta",
+    language: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
+    whatsapp: Annotated[list[str] | None, typer.Option(help="The business's WhatsApp name or number (repeatable).")] = None,
+    instagram: Annotated[list[str] | None, typer.Option(help="The business's Instagram handle (repeatable).")] = None,
+    tiktok: Annotated[list[str] | None, typer.Option(help="The business's TikTok handle (repeatable).")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="Where reports are e-mailed (repeatable).")] = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite an existing tenant with this id.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Declare a business in tenants.toml."""
+    lang = _lang(lang)
+    path = get_settings().tenants_path
+    accounts = {k: v for k, v in {"whatsapp": whatsapp, "instagram": instagram, "tiktok": tiktok}.items() if v}
+    try:
+        tenant = Tenant(id=tenant_id, name=name, timezone=timezone, language=language, accounts=accounts,
+                        delivery=Delivery(email=email or []))
+        add_tenant(path, tenant, replace=replace)
+    except TenantError as exc:
+        _fail(str(exc), lang)
+    except ValueError as exc:
+        _fail(f"{tenant_id}: {exc}", lang)
+    out.print(t("tenant_added", lang, tenant=tenant_id, path=path))
+
+
+def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
+    table = Table(title=t("ingest_title", lang, tenant=tenant_id))
+    for key in ("col_file", "col_format", "col_loaded", "col_quarantined", "col_status"):
+        table.add_column(t(key, lang), overflow="fold")
+    style = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red", "skipped": "dim"}
+    for o in outcomes:
+        if o.status == "skipped":
+            continue
+        table.add_row(o.path, o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
+                      f"[{style[o.status]}]{t('status_' + o.status, lang)}[/]")
+    out.print(table)
+    for o in outcomes:
+        if o.error:
+            err.print(f"[red]{o.error}[/]")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected", "skipped")}
+    out.print(t("ingest_summary", lang, files=len(outcomes), rows=sum(o.rows_loaded for o in outcomes),
+                quarantined=sum(o.rows_quarantined for o in outcomes), **counts))
+    if counts["rejected"]:
+        out.print(t("rejected_hint", lang))
+    if any(o.rows_quarantined for o in outcomes):
+        out.print(t("quarantine_hint", lang))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: the tenant's landing folder.")] = None,
+    tenant: TenantOpt = ...,
+    fmt: Annotated[str | None, typer.Option("--format", help="Skip detection and read every file as this format.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file instead of a table.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Load exports into the tenant's warehouse. Exit 0 when nothing was rejected, 2 otherwise."""
+    from pipelines.run import ingest_stage
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    settings = get_settings()
+    paths = paths or [settings.landing_dir(tenant)]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(", ".join(str(p) for p in missing) + (": tidak ada" if lang == "id" else ": not found"), lang)
+    try:
+        outcomes, counts = ingest_stage(tenant_obj, paths, fmt=fmt, settings=settings, now=datetime.now(UTC),
+                                        progress=not as_json and err.is_terminal, console=err)
+    except ValueError as exc:
+        _fail(str(exc), lang)
+    if as_json:
+        for o in outcomes:
+            sys.stdout.write(json.dumps(o.as_dict(), ensure_ascii=False) + "\n")
+    elif not outcomes:
+        out.print(t("ingest_none", lang, path=", ".join(map(str, paths))))
+    else:
+        _print_outcomes(outcomes, tenant, lang)
+        if counts:
+            out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+    raise typer.Exit(2 if any(o.status == "rejected" for o in outcomes) else 0)
+
+
+@app.command()
+def run(
+    tenant: TenantOpt,
+    landing: Annotated[bool, typer.Option("--landing", help="First ingest the tenant's landing folder.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Run every pipeline stage for a tenant, in order (ingest with --landing, then models)."""
+    from pipelines.run import run_tenant
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    settings = get_settings()
+    result = run_tenant(tenant_obj, settings=settings, now=datetime.now(UTC), landing=landing,
+                        progress=err.is_terminal, console=err)
+    if result.outcomes:
+        _print_outcomes(result.outcomes, tenant, lang)
+    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
+    out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant)))
+    raise typer.Exit(2 if any(o.status == "rejected" for o in result.outcomes) else 0)
+
+
+@app.command()
+def formats() -> None:
+    """List the file formats Gaung recognises."""
+    from pipelines.ingest.formats import FORMATS
+
+    table = Table("format", "what it is")
+    for name, (_, label) in FORMATS.items():
+        table.add_row(name, label)
+    out.print(table)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where exports go; default $GAUNG_HOME/landing.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 7,
+    scale: Annotated[float, typer.Option(help="Multiply the volume (1 = twelve realistic weeks).")] = 1.0,
+    exports_only: Annotated[bool, typer.Option("--exports-only", help="Write the files and stop.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Write demo exports for three fictional businesses, declare them, and run the pipeline for each."""
+    from pipelines.demo.generate import write_demo
+    from pipelines.run import run_tenant
+
+    lang = _lang(lang)
+    settings = get_settings()
+    written = write_demo(settings, out_dir=out_dir, seed=seed, scale=scale)
+    for tenant_id, files in written.items():
+        out.print(f"[bold]{tenant_id}[/]: " + ", ".join(str(f) for f in files))
+    if exports_only:
+        return
+    tenants = load_tenants(settings.tenants_path)
+    for tenant_id in written:
+        result = run_tenant(tenants[tenant_id], settings=settings, now=datetime.now(UTC), landing=True,
+                            progress=err.is_terminal, console=err, paths=[(out_dir / tenant_id)] if out_dir else None)
+        _print_outcomes(result.outcomes, tenant_id, lang)
+        out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
+        out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant_id)))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Customer-feedback understanding: Indonesian text normalisation, language, intent, sentiment, themes."""

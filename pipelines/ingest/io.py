@@ -1,0 +1,113 @@
+"""Finding landed files and opening zip archives safely (no path traversal, bombs or nested archives)."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MEDIA_EXTENSIONS = {
+    ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".mp4", ".mov", ".3gp", ".opus", ".ogg", ".m4a",
+    ".aac", ".mp3", ".amr", ".vcf", ".pdf", ".doc", ".docx", ".wav", ".webm",
+}
+ARCHIVE_EXTENSIONS = {".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"}
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Unit:
+    """One thing to ingest: a file's bytes with the path shown in lineage, or why it cannot be read."""
+
+    path: str
+    data: bytes | None = None
+    error: str | None = None
+    skipped: bool = False
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Every regular file under the given files and folders, sorted; hidden files and folders left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        else:
+            found.append(path)
+    return found
+
+
+def _unsafe(name: str) -> bool:
+    p = PurePosixPath(name.replace("\\", "/"))
+    return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
+
+
+def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) -> Iterator[Unit]:
+    """The members of a zip worth ingesting; media skipped, unsafe or nested members refused with a reason."""
+    import io
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield Unit(path, data=data, error=f"the zip archive is damaged or not a zip ({exc}); export it again")
+        return
+    total = sum(i.file_size for i in infos)
+    if total > max_total:
+        yield Unit(path, data=data, error=(
+            f"the zip would unpack to {total:,} bytes, over the limit of {max_total:,} "
+            "(GAUNG_MAX_ARCHIVE_BYTES); unpack it yourself and ingest the chat .txt"))
+        return
+    for info in infos:
+        name = info.filename
+        shown = f"{path}!/{name}"
+        if info.is_dir() or name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith("."):
+            continue
+        if _unsafe(name):
+            yield Unit(shown, error=f"zip member {name!r} points outside the archive (path traversal); refused")
+            continue
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix in MEDIA_EXTENSIONS:
+            yield Unit(shown, skipped=True)
+            continue
+        if suffix in ARCHIVE_EXTENSIONS:
+            yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
+            continue
+        if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
+            yield Unit(shown, error=(
+                f"zip member compresses {info.file_size / info.compress_size:.0f}:1, over the limit of {max_ratio}:1 "
+                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb"))
+            continue
+        try:
+            with zf.open(info) as fh:
+                member = fh.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+            yield Unit(shown, error=f"zip member cannot be read ({exc}); export the chat again")
+            continue
+        if len(member) > info.file_size:
+            yield Unit(shown, error="zip member is larger than its header says; refused")
+            continue
+        if member.startswith(ZIP_MAGIC):
+            yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
+            continue
+        yield Unit(shown, data=member)
+
+
+def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> Iterator[Unit]:
+    """The ingestible units of one landed file (a zip gives its members)."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_file:
+            yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable")
+        return
+    if data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".zip":
+        yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)
+    else:
+        yield Unit(shown, data=data)

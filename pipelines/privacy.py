@@ -1,0 +1,91 @@
+"""Pseudonymise people: keyed hashes of normalised phone numbers or names, and masked display labels.
+
+Raw names and numbers stay in the raw schema only; staging and marts carry `author_key` (HMAC-SHA256
+with a per-tenant key derived from the master key) and `author_label` ("Bu R***", "+62 812-****-78").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s\-().]{7,24}$")
+HONORIFICS = {
+    "bu", "ibu", "pak", "bapak", "kak", "ka", "kakak", "mas", "mbak", "mba", "bang", "abang", "om", "tante",
+    "dek", "adek", "sis", "gan", "juragan", "bund", "bunda", "teh", "teteh", "aa", "a", "uda", "uni", "cik",
+    "koh", "ci", "ko", "mr", "mrs", "ms", "dr", "drg", "haji", "hj", "h",
+}
+# Phone numbers inside free text: Indonesian mobiles (08.., +62 8.., 62 8..) and other international numbers.
+PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+?62[\s\-.]?|0)8\d{1,3}[\s\-.]?\d{3,4}[\s\-.]?\d{2,5}(?!\w)|\+\d{1,3}[\s\-.]?\d{2,4}[\s\-.]?\d{3,4}[\s\-.]?\d{3,5}(?!\w)")
+
+
+def tenant_key(master_key: bytes, tenant_id: str) -> bytes:
+    """The per-tenant pseudonymisation key, derived so one tenant's keys say nothing about another's."""
+    return hmac.new(master_key, b"gaung-tenant:" + tenant_id.encode(), hashlib.sha256).digest()
+
+
+def phone_digits(value: str) -> str | None:
+    """International digits of a phone number ('0812-..' becomes '62812..'), or None if it is no number."""
+    value = _MARKS.sub("", value).replace("\u00a0", " ").strip()
+    if not _PHONE_SHAPE.match(value):
+        return None
+    digits = re.sub(r"\D", "", value)
+    if not 8 <= len(digits) <= 15:
+        return None
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+def normalised_identity(value: str) -> str:
+    """'tel:62812...' for phone numbers, 'name:<casefolded name>' otherwise; the input to author_key."""
+    digits = phone_digits(value)
+    if digits:
+        return f"tel:{digits}"
+    name = unicodedata.normalize("NFKC", _MARKS.sub("", value)).strip().lstrip("~").strip()
+    return "name:" + re.sub(r"\s+", " ", name).casefold()
+
+
+def author_key(key: bytes, value: str | None) -> str | None:
+    """Keyed hash of a person's normalised number or name (24 hex characters)."""
+    if value is None or not str(value).strip():
+        return None
+    return hmac.new(key, normalised_identity(str(value)).encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def mask_phone(digits: str) -> str:
+    """'6281234567878' -> '+62 812-****-78'."""
+    cc, rest = (digits[:2], digits[2:]) if digits.startswith("62") else (digits[:-9] or digits[:2], digits[-9:])
+    return f"+{cc} {rest[:3]}-****-{digits[-2:]}"
+
+
+def mask_label(value: str | None) -> str | None:
+    """A display label that hides the person: honorifics kept, each name word cut to its initial."""
+    if value is None or not str(value).strip():
+        return None
+    digits = phone_digits(str(value))
+    if digits:
+        return mask_phone(digits)
+    name = unicodedata.normalize("NFKC", _MARKS.sub("", str(value))).strip().lstrip("~").strip()
+    words = name.split()
+    if not words:
+        return "***"
+    out = []
+    for word in words:
+        if word.casefold().rstrip(".") in HONORIFICS and not out:
+            out.append(word)
+        else:
+            out.append(word[0] + "***")
+        if len(out) >= 2:
+            break
+    return " ".join(out)
+
+
+def mask_phones_in_text(text: str | None) -> str | None:
+    """Replace phone numbers written inside a message with their masked form."""
+    if not text:
+        return text
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(phone_digits(m.group(0)) or re.sub(r"\D", "", m.group(0))), text)
