@@ -64,6 +64,7 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     con.register("_gaung_business_keys", pa.table({"author_key": pa.array(business, type=pa.string())}))
     con.execute("set variable tenant_timezone = ?", [tenant.timezone])
+    con.execute("set variable tenant_name = ?", [tenant.name])
     counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:

@@ -58,6 +58,10 @@ MEDIA_ATTACHED_ANDROID = r"(?i)^(?P<file>[^\s/\\]+\.[A-Za-z0-9]{2,5}) \((?:file 
 LOCATION = r"(?i)^(?:lokasi|location|live location shared|berbagi lokasi terkini)[:\s]"
 CALL = r"(?i)^(?:panggilan (?:suara|video)(?: grup)?(?: tak terjawab)?|missed (?:group )?(?:voice|video) call|(?:voice|video) call)(?:,.*)?$"
 EDITED = r"\s*<(?:This message was edited|Pesan ini (?:telah )?diedit|Pesan ini diubah)>$"
+# A would-be author that is really the start of a system sentence ('Budi mengubah subjek menjadi "A: B"').
+_SYSTEM_ACTOR = pl.col("author").str.contains(
+    r"(?i) (?:membuat grup|mengubah|changed|created|menambahkan|added|mengeluarkan|removed|bergabung|joined) "
+)
 # Phrases in a body that mark an iOS system line (iOS gives system lines the chat's name as author).
 _IOS_SYSTEM_BODY = "|".join(rx.removeprefix("(?i)^").removeprefix("(?i)") for _, rx in SYSTEM_KINDS[:2])
 
@@ -230,7 +234,7 @@ def parse(data: bytes, name: str) -> ParseResult:
     first = first.with_columns(
         system_kind=pl.when(pl.col("author").is_null())
         .then(sys_kind_rest.fill_null("other"))
-        .when(sys_kind_rest.is_not_null() & ~pl.col("rest").str.contains(r"^[^:]+: "))
+        .when(sys_kind_rest.is_not_null() & (~pl.col("rest").str.contains(r"^[^:]+: ") | _SYSTEM_ACTOR))
         .then(sys_kind_rest)
         .when(ios_system)
         .then(_kind_expr(body0, SYSTEM_KINDS)),

@@ -144,7 +144,8 @@ final as (
         gaung_author_key(d.chat_name) as chat_key,
         gaung_mask_label(d.chat_name) as chat_label,
         gaung_author_key(d.author_raw) as author_key,
-        gaung_mask_label(d.author_raw) as author_label,
+        case when gaung_author_key(d.author_raw) in (select author_key from business)
+             then getvariable('tenant_name') else gaung_mask_label(d.author_raw) end as author_label,
         coalesce(gaung_author_key(d.author_raw) in (select author_key from business), false) as is_from_business,
         d.created_at,
         cast(timezone(getvariable('tenant_timezone'), d.created_at) as date) as local_date,

@@ -1,0 +1,44 @@
+"""Shared fixtures: a temporary GAUNG_HOME with declared tenants, and the real fixture files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.settings import Settings
+from pipelines.tenants import Tenant, add_tenant
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPORTS = FIXTURES / "whatsapp" / "export_txt"
+WEBHOOKS = FIXTURES / "whatsapp" / "cloud_api_webhooks"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh GAUNG_HOME with two tenants declared."""
+    root = tmp_path / "gaung"
+    monkeypatch.setenv("GAUNG_HOME", str(root))
+    monkeypatch.delenv("GAUNG_TENANTS_FILE", raising=False)
+    monkeypatch.setenv("GAUNG_SECRET_KEY", "test-secret")
+    settings = Settings()
+    add_tenant(settings.tenants_path, Tenant(id="toko-a", name="Toko A", timezone="Asia/Jakarta",
+                                             accounts={"whatsapp": ["Toko A", "+62 811-0000-1111"]}))
+    add_tenant(settings.tenants_path, Tenant(id="toko-b", name="Toko B", timezone="Asia/Makassar"))
+    return root
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings()
+
+
+def webhook_payloads(name: str) -> dict[str, dict]:
+    """The named payloads of one pywa fixture file (each value is one real webhook payload)."""
+    return json.loads((WEBHOOKS / name).read_text())
+
+
+def write_ndjson(path: Path, payloads: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(p) for p in payloads) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,165 @@
+"""Loading with lineage and quarantine: one transaction per file, idempotent, nothing escapes."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.io import Unit
+from pipelines.ingest.loader import ingest_unit
+from pipelines.run import ingest_stage
+from pipelines.settings import Settings
+from pipelines.tenants import get_tenant
+from tests.conftest import EXPORTS, webhook_payloads, write_ndjson
+from warehouse.connection import connect
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def snapshot(db: Path) -> dict[str, list]:
+    """Every row of every table, sorted, for comparing whole warehouses."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute("select table_schema, table_name from information_schema.tables order by all").fetchall()
+        return {f"{s}.{t}": sorted(map(repr, con.execute(f'select * from "{s}"."{t}"').fetchall())) for s, t in tables}
+    finally:
+        con.close()
+
+
+def ingest(settings: Settings, *paths: Path, tenant: str = "toko-a", fmt: str | None = None):
+    return ingest_stage(get_tenant(settings.tenants_path, tenant), list(paths), fmt=fmt, settings=settings, now=NOW)
+
+
+def landing_with_everything(settings: Settings) -> Path:
+    landing = settings.landing_dir("toko-a")
+    landing.mkdir(parents=True)
+    for f in EXPORTS.glob("*.txt"):
+        shutil.copy(f, landing / f.name)
+    write_ndjson(landing / "hooks.ndjson", list(webhook_payloads("message.json").values()))
+    (landing / "notes.csv").write_text("a,b\n1,2\n")
+    return landing
+
+
+def test_ingest_twice_leaves_every_table_identical(settings: Settings) -> None:
+    landing = landing_with_everything(settings)
+    first, counts = ingest(settings, landing)
+    assert counts["marts.fct_customer_voice"] > 0
+    before = snapshot(settings.warehouse_path("toko-a"))
+    second, _ = ingest(settings, landing)
+    assert [o.status for o in second if o.status != "rejected"] == ["duplicate"] * 7
+    assert snapshot(settings.warehouse_path("toko-a")) == before
+
+
+def test_rejected_file_names_itself_and_others_still_load(settings: Settings) -> None:
+    landing = landing_with_everything(settings)
+    outcomes, _ = ingest(settings, landing)
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    assert [Path(o.path).name for o in rejected] == ["notes.csv"]
+    assert "notes.csv" in rejected[0].error and "Supported formats" in rejected[0].error
+    assert sum(o.status == "loaded" for o in outcomes) == 7
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    rows = con.execute("select status, count(*) from ops.ingested_files group by all order by all").fetchall()
+    assert rows == [("loaded", 7), ("rejected", 1)]
+
+
+def test_lineage_every_message_traces_to_file_and_line(settings: Settings) -> None:
+    ingest(settings, EXPORTS / "testlog_legacy.txt")
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    rows = con.execute(
+        "select f.path, s.source_locator from staging.stg_whatsapp__messages s"
+        " join ops.ingested_files f on f.file_id = s.source_file_id order by s.created_at").fetchall()
+    assert len(rows) == 23
+    assert all(p.endswith("testlog_legacy.txt") for p, _ in rows)
+    assert ("lines 5-10" in {loc for _, loc in rows})
+
+
+def test_overlapping_exports_do_not_double_count(settings: Settings, tmp_path: Path) -> None:
+    early = "25/04/21 10.00 - Rina: halo kak\n25/04/21 10.01 - Rina: ok\n25/04/21 10.01 - Rina: ok\n"
+    later = early + "26/04/21 09.00 - Rina: sudah sampai\n"
+    a, b = tmp_path / "WhatsApp Chat with Rina.txt", tmp_path / "WhatsApp Chat with Rina (1).txt"
+    a.write_text(early)
+    b.write_text(later)
+    ingest(settings, a, b)
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select count(*) from staging.stg_whatsapp__messages").fetchall() == [(4,)]
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_ios_zip_with_media_loads_its_chat_and_refuses_tricks(settings: Settings, tmp_path: Path) -> None:
+    chat = "[26/01/21 21.05.53] Rina: halo\r\n".encode()
+    z = tmp_path / "WhatsApp Chat - Bu Rina.zip"
+    z.write_bytes(make_zip({
+        "_chat.txt": chat,
+        "00000035-PHOTO-2022-03-27-21-41-55.jpg": b"\xff\xd8",
+        "../../etc/evil.txt": chat,
+        "inner.zip": make_zip({"_chat.txt": chat}),
+    }))
+    outcomes, _ = ingest(settings, z)
+    by_name = {o.path.split("!/")[-1]: o for o in outcomes}
+    assert by_name["_chat.txt"].status == "loaded"
+    assert by_name["00000035-PHOTO-2022-03-27-21-41-55.jpg"].status == "skipped"
+    assert "path traversal" in by_name["../../etc/evil.txt"].error
+    assert "archives inside archives" in by_name["inner.zip"].error
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select chat_label from staging.stg_whatsapp__messages").fetchall() == [("Bu R***",)]
+
+
+def test_oversized_and_broken_zips_are_rejected(settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GAUNG_MAX_ARCHIVE_BYTES", "1000")
+    z = tmp_path / "big.zip"
+    z.write_bytes(make_zip({"_chat.txt": b"25/04/21 10.00 - A: b\n" * 200}))
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    outcomes, _ = ingest(Settings(), z, broken)
+    assert "over the limit" in outcomes[0].error and "GAUNG_MAX_ARCHIVE_BYTES" in outcomes[0].error
+    assert "damaged" in outcomes[1].error
+
+
+def test_nothing_escapes_the_loader(settings: Settings) -> None:
+    con = connect(settings.warehouse_path("toko-a"))
+    out = ingest_unit(con, "toko-a", Unit("x.txt", data=b"\x00\x01\x02" * 1000), fmt="whatsapp_export", ingested_at=NOW)
+    assert out.status == "rejected" and out.error.startswith("x.txt:")
+    again = ingest_unit(con, "toko-a", Unit("x.txt", data=b"\x00\x01\x02" * 1000), fmt="whatsapp_export", ingested_at=NOW)
+    assert again.status == "rejected"
+    assert con.execute("select count(*) from ops.ingested_files").fetchall() == [(1,)]
+
+
+def test_killed_mid_file_leaves_nothing_partial_and_a_rerun_completes(settings: Settings, tmp_path: Path) -> None:
+    big = tmp_path / "WhatsApp Chat with Banyak.txt"
+    big.write_text("".join(f"01/02/21 10.{i % 60:02d} - Rina {i % 50}: pesan nomor {i}\n" for i in range(400_000)))
+    env = {**os.environ, "GAUNG_HOME": str(settings.home), "GAUNG_SECRET_KEY": "test-secret"}
+    cmd = [sys.executable, "-m", "pipelines.cli", "ingest", str(big), "--tenant", "toko-a", "--json"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    db = settings.warehouse_path("toko-a")
+    if db.exists():
+        con = duckdb.connect(str(db), read_only=True)
+        tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
+        if "whatsapp_export_messages" in tables:
+            n = con.execute("select count(*) from raw.whatsapp_export_messages").fetchall()[0][0]
+            assert n in (0, 400_000)
+        con.close()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from raw.whatsapp_export_messages").fetchall() == [(400_000,)]
+    assert con.execute("select count(*) from ops.ingested_files").fetchall() == [(1,)]
