@@ -98,15 +98,33 @@ def tenants_add(
     out.print(t("tenant_added", lang, tenant=tenant_id, path=path))
 
 
+def _short_paths(paths: list[str]) -> tuple[str | None, list[str]]:
+    """The common folder of the paths and each path relative to it, so the table stays readable."""
+    import os
+
+    outer = [p.split("!/")[0] for p in paths]
+    try:
+        base = os.path.commonpath(outer) if outer else None
+    except ValueError:
+        return None, paths
+    if base and len(set(outer)) == 1:
+        base = os.path.dirname(base)
+    if not base:
+        return None, paths
+    return base, [os.path.relpath(p.split("!/")[0], base) + ("!/" + p.split("!/", 1)[1] if "!/" in p else "")
+                  for p in paths]
+
+
 def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
-    table = Table(title=t("ingest_title", lang, tenant=tenant_id))
+    base, shown = _short_paths([o.path for o in outcomes])
+    table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=base)
     for key in ("col_file", "col_format", "col_loaded", "col_quarantined", "col_status"):
-        table.add_column(t(key, lang), overflow="fold")
+        table.add_column(t(key, lang), overflow="fold", ratio=3 if key == "col_file" else 1)
     style = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red", "skipped": "dim"}
-    for o in outcomes:
+    for o, path in zip(outcomes, shown, strict=True):
         if o.status == "skipped":
             continue
-        table.add_row(o.path, o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
+        table.add_row(path, o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
                       f"[{style[o.status]}]{t('status_' + o.status, lang)}[/]")
     out.print(table)
     for o in outcomes:

@@ -42,7 +42,7 @@ STATUS_SCHEMA = {
 def sniff(head: bytes, name: str) -> float:
     """Confidence that this is a Cloud API webhook file: JSON naming the WhatsApp business account."""
     text = decode_text(head).lstrip()
-    if not text[:1] in ("{", "["):
+    if text[:1] not in ("{", "["):
         return 0.0
     if '"whatsapp_business_account"' in text or re.search(r'"messaging_product"\s*:\s*"whatsapp"', text):
         return 0.95

@@ -103,7 +103,7 @@ def make_zip(members: dict[str, bytes]) -> bytes:
 
 
 def test_ios_zip_with_media_loads_its_chat_and_refuses_tricks(settings: Settings, tmp_path: Path) -> None:
-    chat = "[26/01/21 21.05.53] Rina: halo\r\n".encode()
+    chat = b"[26/01/21 21.05.53] Rina: halo\r\n"
     z = tmp_path / "WhatsApp Chat - Bu Rina.zip"
     z.write_bytes(make_zip({
         "_chat.txt": chat,

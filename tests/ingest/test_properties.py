@@ -1,0 +1,66 @@
+"""Property-based: any bytes either load or are quarantined/rejected with a reason; nothing raises."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from pipelines.ingest.io import Unit
+from pipelines.ingest.loader import ingest_unit
+from warehouse.connection import connect
+
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
+VALID = "".join(f"25/04/21 10.{i:02d} - Rina: pesan {i}\n" for i in range(40)).encode()
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = connect(tmp_path_factory.mktemp("prop") / "p.duckdb")
+    yield c
+    c.close()
+
+
+def check(con, data: bytes, fmt: str | None) -> None:
+    before = con.execute("select count(*) from raw.whatsapp_export_messages").fetchall()[0][0]
+    out = ingest_unit(con, "toko-a", Unit("fuzz.txt", data=data), fmt=fmt, ingested_at=NOW)
+    after = con.execute("select count(*) from raw.whatsapp_export_messages").fetchall()[0][0]
+    assert out.status in ("loaded", "duplicate", "rejected")
+    if out.status == "rejected":
+        assert out.error and out.error.startswith("fuzz.txt:")
+        assert after == before
+    if out.status == "loaded":
+        q = con.execute("select count(*) from ops.quarantine where file_id = ? and (reason is null or reason = '')",
+                        [out.file_id]).fetchall()[0][0]
+        assert q == 0
+        assert after - before <= out.rows_loaded
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=2000), fmt=st.sampled_from([None, "whatsapp_export", "whatsapp_cloud_api"]))
+def test_arbitrary_bytes(con, data: bytes, fmt: str | None) -> None:
+    check(con, data, fmt)
+
+
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=len(VALID)))
+def test_truncated_files(con, cut: int) -> None:
+    check(con, VALID[:cut], None)
+
+
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(noise=st.lists(st.tuples(st.integers(0, 39), st.text(max_size=60)), max_size=8))
+def test_random_line_noise(con, noise: list[tuple[int, str]]) -> None:
+    lines = VALID.decode().splitlines()
+    for pos, text in noise:
+        lines.insert(pos, text)
+    check(con, "\n".join(lines).encode("utf-8", errors="surrogatepass"), None)
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.from_regex(r"\A\[?\d{1,4}[./-]\d{1,2}[./-]\d{1,4},? \d{1,2}[:.]\d{2}( [ap]m)?(\] | - )[^\n]{0,20}\Z"))
+def test_header_like_lines_with_impossible_dates(con, header: str) -> None:
+    check(con, (header + "\n").encode() + VALID, None)

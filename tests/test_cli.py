@@ -1,0 +1,63 @@
+"""The gaung command as a person uses it: exit codes, tables, JSON, languages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.conftest import EXPORTS
+
+runner = CliRunner()
+
+
+def test_ingest_prints_a_table_and_exits_0(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(EXPORTS / "test_ddmmyy_24hrs.txt", src)
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"])
+    assert result.exit_code == 0, result.output
+    assert "dimuat" in result.output and "whatsapp_export" in result.output
+    again = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--lang", "en"])
+    assert again.exit_code == 0 and "duplicate" in again.output
+
+
+def test_ingest_json_and_exit_2_on_rejection(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(EXPORTS / "test_ddmmyy_24hrs.txt", src)
+    (src / "foto.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--json"])
+    assert result.exit_code == 2
+    lines = [json.loads(ln) for ln in result.stdout.splitlines()]
+    assert {ln["status"] for ln in lines} == {"loaded", "rejected"}
+    rejected = next(ln for ln in lines if ln["status"] == "rejected")
+    assert "foto.txt" in rejected["error"] and "--format" in rejected["error"]
+
+
+def test_ingest_defaults_to_the_landing_folder(home: Path) -> None:
+    landing = home / "landing" / "toko-a"
+    landing.mkdir(parents=True)
+    shutil.copy(EXPORTS / "test_mmddyy_24hrs.txt", landing)
+    result = runner.invoke(app, ["ingest", "--tenant", "toko-a", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["path"] == str(landing / "test_mmddyy_24hrs.txt")
+
+
+def test_unknown_tenant_and_format_are_clear_errors(home: Path) -> None:
+    result = runner.invoke(app, ["ingest", "--tenant", "toko-zz"])
+    assert result.exit_code == 2 and "gaung tenants add toko-zz" in result.output
+    result = runner.invoke(app, ["ingest", str(EXPORTS), "--tenant", "toko-a", "--format", "csv"])
+    assert result.exit_code == 2 and "unknown format" in result.output
+
+
+def test_run_builds_the_models(home: Path) -> None:
+    landing = home / "landing" / "toko-b"
+    landing.mkdir(parents=True)
+    shutil.copy(EXPORTS / "test_yyyymmdd_24hrs.txt", landing)
+    result = runner.invoke(app, ["run", "--tenant", "toko-b", "--landing"])
+    assert result.exit_code == 0, result.output
+    assert "marts.fct_customer_voice" in result.output

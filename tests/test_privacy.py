@@ -1,0 +1,43 @@
+"""Pseudonymisation: stable keyed hashes across number spellings; masks that hide the person."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.privacy import author_key, mask_label, mask_phones_in_text, normalised_identity, tenant_key
+
+
+def test_one_person_one_key_across_spellings() -> None:
+    key = tenant_key(b"master", "toko-a")
+    spellings = ["+62 812-3456-7890", "6281234567890", "081234567890", "\u202a+62\u00a0812-3456-7890\u202c"]
+    assert len({author_key(key, s) for s in spellings}) == 1
+    assert author_key(key, "Bu Rina") == author_key(key, "  bu   rina ")
+
+
+def test_keys_differ_between_tenants_and_hide_the_input() -> None:
+    a, b = tenant_key(b"master", "toko-a"), tenant_key(b"master", "toko-b")
+    assert author_key(a, "Bu Rina") != author_key(b, "Bu Rina")
+    assert "rina" not in author_key(a, "Bu Rina")
+    assert author_key(a, None) is None and author_key(a, "  ") is None
+
+
+@pytest.mark.parametrize(("raw", "label"), [
+    ("Bu Rina Wati", "Bu R***"),
+    ("Rina Wati", "R*** W***"),
+    ("+62 857-1234-5678", "+62 857-****-78"),
+    ("0812 3456 7878", "+62 812-****-78"),
+    ("~ Budi", "B***"),
+    ("Kak Sari", "Kak S***"),
+])
+def test_labels(raw: str, label: str) -> None:
+    assert mask_label(raw) == label
+
+
+def test_phone_numbers_inside_text_are_masked() -> None:
+    out = mask_phones_in_text("wa aku 0812-3456-7890 atau +62 857 1234 5678 ya, pesan 2 liter")
+    assert "3456" not in out and "1234" not in out and "2 liter" in out
+
+
+def test_identity_normalisation() -> None:
+    assert normalised_identity("+62 812-3456-7890") == "tel:6281234567890"
+    assert normalised_identity("Toko Kopi") == "name:toko kopi"
