@@ -18,11 +18,13 @@ FORMAT = "whatsapp_export"
 TABLE = "raw.whatsapp_export_messages"
 
 _ERA = r"[MTSHR]|明治|大正|昭和|平成|令和"
-_DATE = rf"(?:(?:{_ERA})\s?)?\d{{1,4}}[./\-]\d{{1,2}}[./\-]\d{{1,4}}"
-_AMPM = r"[aApP]\.?\s?[mM]\.?|午前|午後"
+_DATE = rf"(?:(?:{_ERA}) ?)?[0-9]{{1,4}}[./\-][0-9]{{1,2}}[./\-][0-9]{{1,4}}"
+_AMPM = r"[aApP]\.? ?[mM]\.?|午前|午後"
+# The header up to the separator (' - ' on Android, '] ' on iOS); the message follows it. ASCII classes
+# and no capture of the rest keep this the cheapest pass over every line (spaces are normalised first).
 HEADER = (
-    rf"^\[?(?P<date>{_DATE})(?:\s?(?:BE|B\.E\.))?,?\s+(?P<time>\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?)\.?"
-    rf"(?:\s?(?P<ampm>{_AMPM}))?(?:\]\s?|\s[-–]\s)(?P<rest>.*)$"
+    rf"^(?P<head>\[?(?P<date>{_DATE})(?: ?(?:BE|B\.E\.))?,? +(?P<time>[0-9]{{1,2}}[:.][0-9]{{2}}(?:[:.][0-9]{{2}})?)\.?"
+    rf"(?: ?(?P<ampm>{_AMPM}))?(?:\] ?| [-–] ))"
 )
 HEADER_RE = re.compile(HEADER)
 # Invisible direction marks and embeddings WhatsApp puts around names and bodies.
@@ -126,103 +128,110 @@ def _kind_expr(col: pl.Expr, rules: list[tuple[str, str]]) -> pl.Expr:
     return expr
 
 
-def _candidate_ts(df: pl.DataFrame, order: str) -> pl.Series:
-    """Local timestamps for every header under a day/month order ('dmy' or 'mdy'); null where invalid."""
+_DATE_PARTS = rf"^(?:(?P<era>{_ERA})\s?)?(?P<a>\d{{1,4}})[./\-](?P<b>\d{{1,2}})[./\-](?P<c>\d{{1,4}})"
+# Cheap prefilters: only rows they catch go through the full set of classification regexes.
+_SPECIAL_BODY = (
+    r"(?i)^(?:<|pesan ini|anda |this message|you deleted|panggilan|missed|voice call|video call|lokasi|location|"
+    r"live location|berbagi lokasi|gambar|foto|video|audio|stiker|sticker|gif|dokumen|document|kartu kontak|"
+    r"contact card|pesan suara|voice message|image)|\((?:file terlampir|file attached)\)"
+)
+_SYSTEM_ACTOR_RX = r"(?i) (?:membuat grup|mengubah|changed|created|menambahkan|added|mengeluarkan|removed|bergabung|joined) "
+
+
+def _dates(unique_dates: pl.DataFrame, order: str) -> pl.Series:
+    """Calendar dates for distinct header date strings under a day/month order; null where impossible."""
+    d = unique_dates.select(pl.col("date").str.extract_groups(_DATE_PARTS)).unnest("date")
     year_first = pl.col("era").is_not_null() | (pl.col("a").str.len_chars() == 4)
     a, b, c = (pl.col(x).cast(pl.Int32) for x in ("a", "b", "c"))
-    short_c = pl.col("c").str.len_chars() <= 2
-    year_last = pl.when(short_c).then(c + 2000).when(c > 2400).then(c - 543).otherwise(c)
+    year_last = pl.when(pl.col("c").str.len_chars() <= 2).then(c + 2000).when(c > 2400).then(c - 543).otherwise(c)
     era_year = pl.col("era").replace_strict(_ERA_BASE, default=None, return_dtype=pl.Int32) + a - 1
-    year_first_year = pl.when(pl.col("era").is_not_null()).then(era_year).when(a > 2400).then(a - 543).otherwise(a)
-    year = pl.when(year_first).then(year_first_year).otherwise(year_last)
+    first_year = pl.when(pl.col("era").is_not_null()).then(era_year).when(a > 2400).then(a - 543).otherwise(a)
+    year = pl.when(year_first).then(first_year).otherwise(year_last)
     month = pl.when(year_first).then(b).otherwise(b if order == "dmy" else a)
     day = pl.when(year_first).then(c).otherwise(a if order == "dmy" else b)
+    text = pl.format("{}-{}-{}", year.cast(pl.String).str.zfill(4), month.cast(pl.String).str.zfill(2),
+                     day.cast(pl.String).str.zfill(2))
+    return d.select(text.str.to_date("%Y-%m-%d", strict=False).alias("d")).to_series()
+
+
+def _seconds_of_day(unique_times: pl.DataFrame) -> pl.Series:
+    """Seconds after midnight for distinct (time, am/pm) pairs; null where impossible."""
+    t = unique_times.with_columns(
+        pl.col("time").str.extract_groups(r"^(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?").alias("t")
+    ).unnest("t")
     hour = pl.col("h").cast(pl.Int32)
     ampm = pl.col("ampm").str.to_lowercase().str.replace_all(r"[.\s]", "")
     hour = (
         pl.when(ampm.is_in(["pm", "午後"]) & (hour < 12)).then(hour + 12)
         .when(ampm.is_in(["am", "午前"]) & (hour == 12)).then(0)
+        .when(ampm.is_not_null() & (hour > 12)).then(99)
         .otherwise(hour)
     )
-    text = pl.format(
-        "{}-{}-{} {}:{}:{}",
-        year.cast(pl.String).str.zfill(4), month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2),
-        hour.cast(pl.String).str.zfill(2), pl.col("mi"), pl.col("s").fill_null("00"),
-    )
-    ok = (hour < 24) & (pl.col("mi").cast(pl.Int32) < 60) & (pl.col("s").fill_null("00").cast(pl.Int32) < 60)
-    return df.select(
-        pl.when(ok).then(text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)).alias("ts")
-    ).to_series()
+    minute, second = pl.col("mi").cast(pl.Int32), pl.col("s").fill_null("0").cast(pl.Int32)
+    ok = (hour < 24) & (minute < 60) & (second < 60)
+    return t.select(pl.when(ok).then(hour * 3600 + minute * 60 + second).alias("sec")).to_series()
 
 
-def _decide_order(df: pl.DataFrame) -> str:
+def _decide_order(heads: pl.DataFrame, unique_dates: pl.DataFrame) -> str:
     """Day/month order for a file: a field above 12 decides; else the order that runs forward in time."""
-    amb = df.filter(pl.col("era").is_null() & (pl.col("a").str.len_chars() <= 2))
+    parts = unique_dates.select(pl.col("date").str.extract_groups(_DATE_PARTS)).unnest("date")
+    amb = parts.filter(pl.col("era").is_null() & (pl.col("a").str.len_chars() <= 2))
     if amb.is_empty():
         return "ymd"
-    a_big = (amb["a"].cast(pl.Int32) > 12).sum()
-    b_big = (amb["b"].cast(pl.Int32) > 12).sum()
-    if a_big and not b_big:
-        return "dmy"
-    if b_big and not a_big:
-        return "mdy"
-    if a_big and b_big:
+    a_big = int((amb["a"].cast(pl.Int32) > 12).sum())
+    b_big = int((amb["b"].cast(pl.Int32) > 12).sum())
+    if a_big or b_big:
         return "dmy" if a_big >= b_big else "mdy"
     scores = {}
     for order in ("dmy", "mdy"):
-        ts = _candidate_ts(amb, order).drop_nulls()
-        scores[order] = int((ts.diff().dt.total_seconds() < 0).sum())
+        mapping = unique_dates.with_columns(_dates(unique_dates, order).alias("d"))
+        seq = heads.select("date").join(mapping, on="date", how="left", maintain_order="left")["d"].drop_nulls()
+        scores[order] = int((seq.diff().dt.total_days() < 0).sum())
     if scores["dmy"] != scores["mdy"]:
         return min(scores, key=scores.get)
-    has_english_ampm = df["ampm"].drop_nulls().str.contains(r"(?i)^[ap]").any()
+    has_english_ampm = heads["ampm"].drop_nulls().str.contains(r"(?i)^[ap]").any()
     return "mdy" if has_english_ampm else "dmy"
 
 
-def parse(data: bytes, name: str) -> ParseResult:
-    """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
-    text = decode_text(data)
-    if "\x00" in text[:4096] and text[:4096].count("\x00") > 16:
-        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")
-    lines = (
-        pl.DataFrame({"raw": [text]})
-        .select(pl.col("raw").str.replace_all("\r\n?", "\n").str.split("\n"))
-        .explode("raw")
-        .with_row_index("line_no", offset=1)
+def _timestamps(heads: pl.DataFrame) -> tuple[pl.Series, str]:
+    """Local timestamps for every header (null where impossible) and the file's day/month order."""
+    unique_dates = heads.select("date").unique()
+    order = _decide_order(heads, unique_dates)
+    dates = unique_dates.with_columns(_dates(unique_dates, "dmy" if order == "ymd" else order).alias("d"))
+    unique_times = heads.select("time", "ampm").unique()
+    times = unique_times.with_columns(_seconds_of_day(unique_times).alias("sec"))
+    joined = (
+        heads.select("date", "time", "ampm")
+        .join(dates, on="date", how="left", maintain_order="left")
+        .join(times, on=["time", "ampm"], how="left", nulls_equal=True, maintain_order="left")
     )
-    if lines.height and lines["raw"][-1] == "":
-        lines = lines.slice(0, lines.height - 1)
-    lines = lines.with_columns(
-        clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " "),
-        has_lrm=pl.col("raw").str.contains("\u200e"),
-    )
-    parts = lines.select(pl.col("clean").str.extract_groups(HEADER)).unnest("clean")
-    lines = lines.with_columns(parts)
-    lines = lines.with_columns(is_header=pl.col("date").is_not_null())
-    n_headers = int(lines["is_header"].sum())
-    if n_headers == 0:
-        raise FormatError(
-            "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
-            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)"
-        )
-    lines = lines.with_columns(msg_idx=pl.col("is_header").cum_sum())
+    ts = joined.select(
+        (pl.col("d").cast(pl.Datetime("us")) + pl.duration(seconds=pl.col("sec"))).alias("ts")
+    ).to_series()
+    return ts, order
 
-    heads = lines.filter(pl.col("is_header")).with_columns(
-        pl.col("date").str.extract_groups(
-            rf"^(?:(?P<era>{_ERA})\s?)?(?P<a>\d{{1,4}})[./\-](?P<b>\d{{1,2}})[./\-](?P<c>\d{{1,4}})"
-        ).alias("d"),
-        pl.col("time").str.extract_groups(r"^(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?").alias("t"),
-    ).unnest("d", "t")
-    order = _decide_order(heads)
-    heads = heads.with_columns(ts=_candidate_ts(heads, "dmy" if order == "ymd" else order))
 
-    # Continuation lines join their header's message; the rest after the header is the first body line.
-    chat_name = chat_name_from_path(name)
-    cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0))
-    first = heads.select("msg_idx", "line_no", "rest", "has_lrm", "date", "time", "ampm", "ts", "raw")
+def _merge(frame: pl.DataFrame, subset: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Columns computed on a subset of rows, joined back by msg_idx (null elsewhere), row order kept."""
+    return frame.drop([c for c in columns if c in frame.columns]).join(
+        subset.select("msg_idx", *columns), on="msg_idx", how="left", maintain_order="left")
 
-    # Author and system classification on the text after the header.
-    author_split = pl.col("rest").str.extract_groups(r"^(?P<author>[^:]+?):(?: (?P<body>.*)|$)")
-    first = first.with_columns(author_split.alias("ab")).unnest("ab")
+
+def _classify_authors(first: pl.DataFrame, chat_name: str | None) -> pl.DataFrame:
+    """Split 'Name: text'; tell system lines apart (no author on Android, the chat's name on iOS)."""
+    parts = pl.col("rest").str.splitn(":", 2)
+    first = first.with_columns(parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b"))
+    has_author = pl.col("_b").is_not_null() & (pl.col("_a").str.len_bytes() > 0) & (
+        (pl.col("_b") == "") | pl.col("_b").str.starts_with(" "))
+    first = first.with_columns(
+        author=pl.when(has_author).then(pl.col("_a")),
+        body=pl.when(has_author).then(pl.when(pl.col("_b") == "").then(None).otherwise(pl.col("_b").str.slice(1))),
+    ).drop("_a", "_b")
+    candidate = (
+        pl.col("author").is_null() | pl.col("has_lrm") | (pl.col("author") == pl.lit(chat_name))
+        | pl.col("author").str.contains(_SYSTEM_ACTOR_RX)
+    ).fill_null(True)
+    cand = first.filter(candidate)
     sys_kind_rest = _kind_expr(pl.col("rest"), SYSTEM_KINDS)
     body0 = pl.col("body").fill_null("")
     ios_system = (
@@ -231,7 +240,7 @@ def parse(data: bytes, name: str) -> ParseResult:
         & _kind_expr(body0, SYSTEM_KINDS).is_not_null()
         & ~body0.str.contains(CALL)
     )
-    first = first.with_columns(
+    cand = cand.with_columns(
         system_kind=pl.when(pl.col("author").is_null())
         .then(sys_kind_rest.fill_null("other"))
         .when(sys_kind_rest.is_not_null() & (~pl.col("rest").str.contains(r"^[^:]+: ") | _SYSTEM_ACTOR))
@@ -239,42 +248,102 @@ def parse(data: bytes, name: str) -> ParseResult:
         .when(ios_system)
         .then(_kind_expr(body0, SYSTEM_KINDS)),
     ).with_columns(
-        author=pl.when(pl.col("system_kind").is_null()).then(pl.col("author").str.replace(r"^~\s*", "").str.strip_chars()),
+        author=pl.when(pl.col("system_kind").is_null()).then(pl.col("author")),
         body=pl.when(pl.col("system_kind").is_null()).then(pl.col("body")).otherwise(pl.col("rest")),
     )
-
-    multi = cont.group_by("msg_idx").agg(
-        pl.col("clean").str.join("\n").alias("more"), pl.col("line_no").max().alias("line_end"),
-        pl.col("raw").str.join("\n").alias("more_raw"),
+    first = first.with_columns(pl.lit(None, dtype=pl.String).alias("system_kind"))
+    if cand.height:
+        first = _merge(first, cand, ["system_kind"]).with_columns(
+            author=pl.when(pl.col("system_kind").is_null()).then(pl.col("author")),
+            body=pl.when(pl.col("system_kind").is_null()).then(pl.col("body")).otherwise(pl.col("rest")),
+        )
+    tilde = pl.col("author").str.starts_with("~")
+    return first.with_columns(
+        author=pl.when(tilde).then(pl.col("author").str.replace(r"^~\s*", "").str.strip_chars()).otherwise(pl.col("author"))
     )
-    msgs = first.join(multi, on="msg_idx", how="left").with_columns(
-        line_end=pl.coalesce("line_end", "line_no"),
-        body=pl.when(pl.col("more").is_not_null())
-        .then(pl.concat_str([pl.col("body").fill_null(""), pl.col("more")], separator="\n"))
-        .otherwise(pl.col("body")),
-        raw=pl.when(pl.col("more_raw").is_not_null())
-        .then(pl.concat_str([pl.col("raw"), pl.col("more_raw")], separator="\n"))
-        .otherwise(pl.col("raw")),
-    ).with_columns(pl.col("body").str.strip_chars_end("\n"))
 
-    first_line = pl.col("body").fill_null("").str.split("\n").list.first()
-    is_edited = pl.col("body").fill_null("").str.contains(EDITED)
-    attached = pl.coalesce(
-        first_line.str.extract(MEDIA_ATTACHED_IOS, 1), first_line.str.extract(MEDIA_ATTACHED_ANDROID, 1)
-    )
-    msgs = msgs.with_columns(is_edited=is_edited, media_file=attached).with_columns(
-        body=pl.when(pl.col("is_edited")).then(pl.col("body").str.replace(EDITED, "")).otherwise(pl.col("body")),
+
+def _classify_bodies(first: pl.DataFrame) -> pl.DataFrame:
+    """Kind of message from its first line: deleted, media (with kind and file), call, location or text."""
+    special_rows = pl.col("system_kind").is_not_null() | pl.col("body").fill_null("").str.contains(_SPECIAL_BODY)
+    special = first.filter(special_rows)
+    line = pl.col("body").fill_null("")
+    attached = pl.coalesce(line.str.extract(MEDIA_ATTACHED_IOS, 1), line.str.extract(MEDIA_ATTACHED_ANDROID, 1))
+    special = special.with_columns(media_file=attached).with_columns(
         message_kind=pl.when(pl.col("system_kind").is_not_null()).then(pl.lit("system"))
-        .when(first_line.str.contains(DELETED)).then(pl.lit("deleted"))
-        .when(first_line.str.contains(MEDIA_OMITTED) | pl.col("media_file").is_not_null()).then(pl.lit("media"))
-        .when(first_line.str.contains(CALL)).then(pl.lit("call"))
-        .when(first_line.str.contains(LOCATION)).then(pl.lit("location"))
+        .when(line.str.contains(DELETED)).then(pl.lit("deleted"))
+        .when(line.str.contains(MEDIA_OMITTED) | pl.col("media_file").is_not_null()).then(pl.lit("media"))
+        .when(line.str.contains(CALL)).then(pl.lit("call"))
+        .when(line.str.contains(LOCATION)).then(pl.lit("location"))
         .otherwise(pl.lit("text")),
     ).with_columns(
         media_kind=pl.when(pl.col("message_kind") == "media")
-        .then(_kind_expr(pl.coalesce("media_file", first_line), _MEDIA_KIND_RULES).fill_null("unknown")),
+        .then(_kind_expr(pl.coalesce("media_file", line), _MEDIA_KIND_RULES).fill_null("unknown")),
         system_kind=pl.when(pl.col("message_kind") == "call").then(pl.lit("call")).otherwise(pl.col("system_kind")),
     )
+    cols = ["message_kind", "media_kind", "media_file", "system_kind"]
+    return _merge(first, special, cols).with_columns(pl.col("message_kind").fill_null("text"))
+
+
+def parse(data: bytes, name: str) -> ParseResult:
+    """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
+    text = decode_text(data)
+    if text[:4096].count("\x00") > 16:
+        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")
+    lines = (
+        pl.DataFrame({"raw": [text]})
+        .select(pl.col("raw").str.replace_all("\r\n?", "\n") if "\r" in text else pl.col("raw"))
+        .select(pl.col("raw").str.split("\n"))
+        .explode("raw")
+        .with_row_index("line_no", offset=1)
+    )
+    if lines.height and lines["raw"][-1] == "":
+        lines = lines.slice(0, lines.height - 1)
+    needs_clean = re.search(f"{_MARKS}|{_SPACES}", text) is not None
+    lines = lines.with_columns(
+        clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
+        has_lrm=pl.col("raw").str.contains("\u200e", literal=True) if "\u200e" in text else pl.lit(False),
+    )
+    lines = lines.with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h")
+    lines = lines.with_columns(
+        is_header=pl.col("date").is_not_null(), rest=pl.col("clean").str.slice(pl.col("head").str.len_chars())
+    )
+    if not lines["is_header"].any():
+        raise FormatError(
+            "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
+            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)"
+        )
+    lines = lines.with_columns(msg_idx=pl.col("is_header").cum_sum())
+    heads = lines.filter(pl.col("is_header"))
+    ts, order = _timestamps(heads)
+    chat_name = chat_name_from_path(name)
+
+    first = heads.select("msg_idx", "line_no", "rest", "has_lrm", "date", "time", "ampm", "raw").with_columns(ts=ts)
+    first = _classify_bodies(_classify_authors(first, chat_name))
+
+    # Continuation lines join their header's message.
+    cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0))
+    msgs = first.with_columns(line_end=pl.col("line_no"))
+    if cont.height:
+        multi = cont.group_by("msg_idx").agg(
+            pl.col("clean").str.join("\n").alias("more"), pl.col("line_no").max().alias("more_end"),
+            pl.col("raw").str.join("\n").alias("more_raw"),
+        )
+        msgs = msgs.join(multi, on="msg_idx", how="left", maintain_order="left").with_columns(
+            line_end=pl.coalesce("more_end", "line_no"),
+            body=pl.when(pl.col("more").is_not_null())
+            .then(pl.concat_str([pl.col("body").fill_null(""), pl.col("more")], separator="\n").str.strip_chars_end("\n"))
+            .otherwise(pl.col("body")),
+            raw=pl.when(pl.col("more_raw").is_not_null())
+            .then(pl.concat_str([pl.col("raw"), pl.col("more_raw")], separator="\n"))
+            .otherwise(pl.col("raw")),
+        )
+    maybe_edited = pl.col("body").str.ends_with(">")
+    msgs = msgs.with_columns(is_edited=maybe_edited.fill_null(False))
+    if msgs["is_edited"].any():
+        msgs = msgs.with_columns(is_edited=pl.col("is_edited") & pl.col("body").str.contains(EDITED)).with_columns(
+            body=pl.when(pl.col("is_edited")).then(pl.col("body").str.replace(EDITED, "")).otherwise(pl.col("body"))
+        )
 
     good = msgs.filter(pl.col("ts").is_not_null())
     bad = msgs.filter(pl.col("ts").is_null())
