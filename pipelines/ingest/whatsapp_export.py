@@ -7,6 +7,7 @@ the messages run forward in time). Local times are kept as written; staging conv
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import PurePosixPath
 
@@ -285,36 +286,50 @@ def _classify_bodies(first: pl.DataFrame) -> pl.DataFrame:
     return _merge(first, special, cols).with_columns(pl.col("message_kind").fill_null("text"))
 
 
+_NEEDS_CLEAN = re.compile(rb"\xe2\x80[\x8e\x8f\xaa-\xaf\x87\x89]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xc2\xa0|\x00")
+
+
+def _lines(data: bytes) -> pl.Series:
+    """The file's lines as a String series, read without an intermediate Python str (memory stays low)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(codecs.BOM_UTF8):
+        data = decode_text(data).encode("utf-8")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    parts = data.split(b"\n")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    series = pl.Series("raw", parts, dtype=pl.Binary)
+    try:
+        return series.cast(pl.String)
+    except pl.exceptions.InvalidOperationError:  # not valid UTF-8: replace the bad bytes, keep the rest
+        return pl.Series("raw", [p.decode("utf-8", errors="replace") for p in parts], dtype=pl.String)
+
+
 def parse(data: bytes, name: str) -> ParseResult:
     """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
-    text = decode_text(data)
-    if text[:4096].count("\x00") > 16:
+    if data[:4096].count(b"\x00") > 16 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")
-    lines = (
-        pl.DataFrame({"raw": [text]})
-        .select(pl.col("raw").str.replace_all("\r\n?", "\n") if "\r" in text else pl.col("raw"))
-        .select(pl.col("raw").str.split("\n"))
-        .explode("raw")
-        .with_row_index("line_no", offset=1)
-    )
-    if lines.height and lines["raw"][-1] == "":
-        lines = lines.slice(0, lines.height - 1)
-    needs_clean = re.search(f"{_MARKS}|{_SPACES}", text) is not None
+    lines = pl.DataFrame(_lines(data)).with_row_index("line_no", offset=1)
+    needs_clean = _NEEDS_CLEAN.search(data) is not None or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    has_lrm = b"\xe2\x80\x8e" in data or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     lines = lines.with_columns(
         clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
-        has_lrm=pl.col("raw").str.contains("\u200e", literal=True) if "\u200e" in text else pl.lit(False),
+        has_lrm=pl.col("raw").str.contains("\u200e", literal=True) if has_lrm else pl.lit(False),
     )
     lines = lines.with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h")
     lines = lines.with_columns(
         is_header=pl.col("date").is_not_null(), rest=pl.col("clean").str.slice(pl.col("head").str.len_chars())
-    )
+    ).drop("head")
     if not lines["is_header"].any():
         raise FormatError(
             "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
             "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)"
         )
     lines = lines.with_columns(msg_idx=pl.col("is_header").cum_sum())
-    heads = lines.filter(pl.col("is_header"))
+    orphans = lines.filter((pl.col("msg_idx") == 0) & (pl.col("clean").str.strip_chars() != "")).select("line_no", "raw")
+    cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0)).select("msg_idx", "line_no", "clean", "raw")
+    heads = lines.filter(pl.col("is_header")).drop("clean", "is_header")
+    del lines
     ts, order = _timestamps(heads)
     chat_name = chat_name_from_path(name)
 
@@ -322,7 +337,6 @@ def parse(data: bytes, name: str) -> ParseResult:
     first = _classify_bodies(_classify_authors(first, chat_name))
 
     # Continuation lines join their header's message.
-    cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0))
     msgs = first.with_columns(line_end=pl.col("line_no"))
     if cont.height:
         multi = cont.group_by("msg_idx").agg(
@@ -363,7 +377,6 @@ def parse(data: bytes, name: str) -> ParseResult:
          "fix the header or leave it out")
         for r in bad.select("line_no", "line_end", "raw", "date", "time").iter_rows(named=True)
     ]
-    orphans = lines.filter((pl.col("msg_idx") == 0) & (pl.col("clean").str.strip_chars() != ""))
     if orphans.height:
         q.append((
             f"lines {orphans['line_no'].min()}-{orphans['line_no'].max()}",
