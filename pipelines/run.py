@@ -37,8 +37,13 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         if progress and files:
             with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                           console=console, transient=True) as bar:
-                task = bar.add_task(f"{tenant.id}: {len(files)}", total=total)
-                outcomes = ingest_paths(con, tenant.id, paths, on_file=lambda _p, n: bar.advance(task, n), **kwargs)
+                task = bar.add_task(f"{tenant.id}", total=total)
+
+                def on_stage(path: str, stage: str) -> None:
+                    bar.update(task, description=f"{tenant.id} {stage}: {Path(path.split('!/')[-1]).name[:40]}")
+
+                outcomes = ingest_paths(con, tenant.id, paths, on_file=lambda _p, n: bar.advance(task, n),
+                                        on_stage=on_stage, **kwargs)
         else:
             outcomes = ingest_paths(con, tenant.id, paths, **kwargs)
         counts: dict[str, int] = {}

@@ -76,8 +76,9 @@ def _parse(unit: Unit, fmt: str | None) -> ParseResult:
 
 
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
-                ingested_at: datetime) -> FileOutcome:
+                ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None) -> FileOutcome:
     """Ingest one file's bytes in one transaction; never raises for bad input."""
+    stage = on_stage or (lambda _path, _stage: None)
     if unit.skipped:
         return FileOutcome(unit.path, "skipped", notes=["media attachment, not ingested"])
     data = unit.data if unit.data is not None else unit.path.encode()
@@ -95,6 +96,7 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     if unit.error:
         outcome.error = f"{unit.path}: {unit.error}"
     else:
+        stage(unit.path, "parse")
         try:
             result = _parse(unit, fmt)
         except FormatError as exc:
@@ -112,6 +114,7 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
 
     outcome = FileOutcome(unit.path, "loaded", file_id, result.source_format, result.rows_loaded,
                           result.quarantine.height, notes=result.notes)
+    stage(unit.path, "store")
     con.execute("begin transaction")
     try:
         con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
@@ -133,14 +136,15 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
 
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,
                  ingested_at: datetime, max_file: int, max_total: int, max_ratio: int,
-                 on_file: Callable[[Path, int], None] | None = None) -> list[FileOutcome]:
-    """Ingest every file under the given paths; on_file(path, bytes) reports progress."""
+                 on_file: Callable[[Path, int], None] | None = None,
+                 on_stage: Callable[[str, str], None] | None = None) -> list[FileOutcome]:
+    """Ingest every file under the given paths; on_file(path, bytes) and on_stage(path, stage) report progress."""
     if fmt is not None:
         module_for(fmt)  # fail fast on a mistyped --format
     outcomes: list[FileOutcome] = []
     for path in discover(paths):
         for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
-            outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at))
+            outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage))
         if on_file is not None:
             try:
                 on_file(path, path.stat().st_size)
