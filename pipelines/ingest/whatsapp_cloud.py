@@ -206,18 +206,13 @@ def parse(data: bytes, name: str) -> ParseResult:
                 "display_phone_number": None if meta.get("display_phone_number") is None else str(meta.get("display_phone_number")),
                 "contacts": contacts,
             }
-            for mi, msg in enumerate(value.get("messages") or []):
-                loc = f"{where}/messages/{mi}"
-                try:
-                    messages.append(_message_row(msg, ctx, loc))
-                except (ValueError, TypeError, AttributeError) as exc:
-                    quarantine.append((loc, (_dump(msg) or "")[:10000], f"unreadable message: {exc}"))
-            for si, st in enumerate(value.get("statuses") or []):
-                loc = f"{where}/statuses/{si}"
-                try:
-                    statuses.append(_status_row(st, ctx, loc))
-                except (ValueError, TypeError, AttributeError) as exc:
-                    quarantine.append((loc, (_dump(st) or "")[:10000], f"unreadable status: {exc}"))
+            for key, row_fn, target in (("messages", _message_row, messages), ("statuses", _status_row, statuses)):
+                for i, item in enumerate(value.get(key) or []):
+                    loc = f"{where}/{key}/{i}"
+                    try:
+                        target.append(row_fn(item, ctx, loc))
+                    except (ValueError, TypeError, AttributeError) as exc:
+                        quarantine.append((loc, (_dump(item) or "")[:10000], f"unreadable {key[:-1]}: {exc}"))
     if not messages and not statuses and not quarantine and not skipped:
         raise FormatError("no WhatsApp webhook payload found: expected "
                           '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}')
