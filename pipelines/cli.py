@@ -145,6 +145,9 @@ def ingest(
     tenant: TenantOpt = ...,
     fmt: Annotated[str | None, typer.Option("--format", help="Skip detection and read every file as this format.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file instead of a table.")] = False,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="Read review files with this tenants.toml mapping.")] = None,
+    maps: Annotated[list[str] | None, typer.Option("--map", help="Ad-hoc mapping field=Column (repeatable), e.g. --map text=Ulasan.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Platform name for --map, e.g. tiktok_shop.")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Load exports into the tenant's warehouse. Exit 0 when nothing was rejected, 2 otherwise."""
@@ -157,9 +160,22 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(", ".join(str(p) for p in missing) + (": tidak ada" if lang == "id" else ": not found"), lang)
+    extra = None
+    if maps:
+        from pipelines.ingest.mapped_reviews import validate_mapping
+
+        bad = [m for m in maps if "=" not in m]
+        if bad:
+            _fail(f"--map takes field=Column, not {bad[0]!r}", lang)
+        extra = dict(m.split("=", 1) for m in maps) | ({"platform": platform} if platform else {})
+        try:
+            validate_mapping("command-line", extra)
+        except ValueError as exc:
+            _fail(str(exc), lang)
     try:
         outcomes, counts = ingest_stage(tenant_obj, paths, fmt=fmt, settings=settings, now=datetime.now(UTC),
-                                        progress=not as_json and err.is_terminal, console=err)
+                                        progress=not as_json and err.is_terminal, console=err,
+                                        extra_mapping=extra, mapping=mapping)
     except ValueError as exc:
         _fail(str(exc), lang)
     if as_json:

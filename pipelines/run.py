@@ -26,13 +26,23 @@ class RunResult:
 
 
 def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings: Settings, now: datetime,
-                 progress: bool = False, console: Console | None = None) -> tuple[list[FileOutcome], dict[str, int]]:
+                 progress: bool = False, console: Console | None = None,
+                 extra_mapping: dict[str, str] | None = None, mapping: str | None = None,
+                 ) -> tuple[list[FileOutcome], dict[str, int]]:
     """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models."""
     con = connect(settings.warehouse_path(tenant.id))
     try:
         files = discover(paths)
         total = sum(p.stat().st_size for p in files if p.exists())
-        kwargs = dict(fmt=fmt, ingested_at=now, max_file=settings.max_file_bytes,
+        mappings = dict(tenant.mappings)
+        if extra_mapping:
+            mappings["command-line"] = extra_mapping
+            mapping = "command-line"
+        if mapping is not None and mapping not in mappings:
+            raise ValueError(f"no mapping {mapping!r} for tenant {tenant.id}; declared: {', '.join(mappings) or 'none'}")
+        if mapping is not None and fmt is None:
+            fmt = "mapped_reviews"
+        kwargs = dict(fmt=fmt, ingested_at=now, max_file=settings.max_file_bytes, mappings=mappings, mapping=mapping,
                       max_total=settings.max_archive_bytes, max_ratio=settings.max_archive_ratio)
         if progress and files:
             with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),

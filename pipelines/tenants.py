@@ -105,6 +105,15 @@ class Tenant(BaseModel):
             raise ValueError(f"language must be 'id' or 'en', not {v!r}")
         return v
 
+    @field_validator("mappings")
+    @classmethod
+    def _mappings(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from pipelines.ingest.mapped_reviews import validate_mapping
+
+        for name, mapping in v.items():
+            validate_mapping(name, mapping)
+        return v
+
     @field_validator("accounts", mode="before")
     @classmethod
     def _accounts(cls, v: dict) -> dict:

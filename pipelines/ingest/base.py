@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import polars as pl
 
@@ -41,3 +43,26 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("utf-8-sig", errors="replace")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a parser may need beyond the bytes: the export's date and the tenant's column mappings."""
+
+    export_date: date
+    mappings: dict[str, dict[str, str]] = field(default_factory=dict)
+    mapping: str | None = None  # a mapping chosen on the command line
+
+
+_DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def export_date_hint(path: str, modified: datetime | None, ingested_at: datetime) -> date:
+    """An export's date: from a date in its file name, else its modification time, else the ingest time."""
+    m = _DATE_IN_NAME.search(path.replace("\\", "/").rsplit("/", 1)[-1]) or _DATE_IN_NAME.search(path)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    return (modified or ingested_at).date()

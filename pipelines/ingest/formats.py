@@ -1,17 +1,39 @@
-"""The registry of source formats: each module offers sniff(head, name) -> confidence and parse(data, name)."""
+"""The registry of source formats: each module offers sniff(data, name, hints) -> confidence and
+parse(data, name, hints) -> ParseResult."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from pipelines.ingest import whatsapp_cloud, whatsapp_export
+from pipelines.ingest import (
+    instagram_business_suite,
+    instagram_data_download,
+    instagram_graph,
+    lazada,
+    mapped_reviews,
+    shopee,
+    tiktok_analytics,
+    tiktok_dyi,
+    tokopedia,
+    whatsapp_cloud,
+    whatsapp_export,
+)
+from pipelines.ingest.base import Hints
 
 # name -> (module, what a user would call it)
 FORMATS: dict[str, tuple[ModuleType, str]] = {
     whatsapp_export.FORMAT: (whatsapp_export, "WhatsApp 'Export chat' text (.txt, or the .zip holding it)"),
     whatsapp_cloud.FORMAT: (whatsapp_cloud, "WhatsApp Business Cloud API webhook payloads (JSON or NDJSON)"),
+    tiktok_analytics.FORMAT: (tiktok_analytics, "TikTok analytics download: Overview, Content, Viewers, Follower* tabs (CSV or XLSX)"),
+    tiktok_dyi.FORMAT: (tiktok_dyi, "TikTok 'Download your data' JSON (user_data_tiktok.json)"),
+    instagram_business_suite.FORMAT: (instagram_business_suite, "Meta Business Suite content export (CSV or XLSX, any UI language)"),
+    instagram_data_download.FORMAT: (instagram_data_download, "Instagram 'Download your information' JSON (posts, comments, insights)"),
+    instagram_graph.FORMAT: (instagram_graph, "Instagram Graph API /media and /insights responses (JSON)"),
+    shopee.FORMAT: (shopee, "Shopee ratings (get_ratings JSON, or its CSV with cmtid, ctime, comment, rating_star)"),
+    tokopedia.FORMAT: (tokopedia, "Tokopedia reviews (review-list JSON, or a PRDECT-ID-style table)"),
+    lazada.FORMAT: (lazada, "Lazada reviews (JSON or CSV with reviewContent, rating)"),
+    mapped_reviews.FORMAT: (mapped_reviews, "any review CSV/XLSX through a column mapping (tenants.toml or --map)"),
 }
-SNIFF_BYTES = 64 * 1024
 MIN_CONFIDENCE = 0.5
 
 
@@ -20,12 +42,12 @@ def supported_formats() -> str:
     return "; ".join(f"{name} = {label}" for name, (_, label) in FORMATS.items())
 
 
-def detect(head: bytes, name: str) -> str | None:
-    """The best-matching format for these first bytes, or None."""
+def detect(data: bytes, name: str, hints: Hints | None = None) -> str | None:
+    """The best-matching format for a file's bytes, or None."""
     scored = []
     for fmt, (module, _) in FORMATS.items():
         try:
-            scored.append((module.sniff(head, name), fmt))
+            scored.append((module.sniff(data, name, hints), fmt))
         except Exception:  # a sniffer must never stop the others
             continue
     best = max(scored, default=(0.0, None))

@@ -6,7 +6,10 @@ import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+
+from pipelines.ingest.tabular import is_xlsx
 
 MEDIA_EXTENSIONS = {
     ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".mp4", ".mov", ".3gp", ".opus", ".ogg", ".m4a",
@@ -24,6 +27,7 @@ class Unit:
     data: bytes | None = None
     error: str | None = None
     skipped: bool = False
+    modified: datetime | None = None
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -72,7 +76,7 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         if suffix in MEDIA_EXTENSIONS:
             yield Unit(shown, skipped=True)
             continue
-        if suffix in ARCHIVE_EXTENSIONS:
+        if suffix in ARCHIVE_EXTENSIONS and suffix != ".xlsx":
             yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
             continue
         if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
@@ -89,10 +93,10 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         if len(member) > info.file_size:
             yield Unit(shown, error="zip member is larger than its header says; refused")
             continue
-        if member.startswith(ZIP_MAGIC):
+        if member.startswith(ZIP_MAGIC) and not is_xlsx(member):
             yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
             continue
-        yield Unit(shown, data=member)
+        yield Unit(shown, data=member, modified=datetime(*info.date_time, tzinfo=UTC) if info.date_time[0] > 1980 else None)
 
 
 def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> Iterator[Unit]:
@@ -104,10 +108,11 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
             yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)")
             return
         data = path.read_bytes()
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
         yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable")
         return
-    if data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".zip":
+    if (data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".zip") and not is_xlsx(data):
         yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)
     else:
-        yield Unit(shown, data=data)
+        yield Unit(shown, data=data, modified=modified)

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest.base import FormatError, ParseResult
-from pipelines.ingest.formats import SNIFF_BYTES, detect, module_for, supported_formats
+from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
+from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units
 from warehouse.connection import fetch_one
 
@@ -64,19 +64,21 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister("_gaung_rows")
 
 
-def _parse(unit: Unit, fmt: str | None) -> ParseResult:
+def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
     assert unit.data is not None
-    chosen = fmt or detect(unit.data[:SNIFF_BYTES], unit.path)
+    chosen = fmt or detect(unit.data, unit.path, hints)
     if chosen is None:
         raise FormatError(
             f"not a recognised export. Supported formats: {supported_formats()}. "
-            "If you know what it is, pass --format NAME"
+            "If you know what it is, pass --format NAME; for any other CSV/XLSX declare a column mapping "
+            "in tenants.toml ([tenants.<id>.mappings.<name>]) or pass --map"
         )
-    return module_for(chosen).parse(unit.data, unit.path)
+    return module_for(chosen).parse(unit.data, unit.path, hints)
 
 
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
-                ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None) -> FileOutcome:
+                ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None,
+                mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None) -> FileOutcome:
     """Ingest one file's bytes in one transaction; never raises for bad input."""
     stage = on_stage or (lambda _path, _stage: None)
     if unit.skipped:
@@ -98,7 +100,8 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     else:
         stage(unit.path, "parse")
         try:
-            result = _parse(unit, fmt)
+            hints = Hints(export_date_hint(unit.path, unit.modified, ingested_at), mappings or {}, mapping)
+            result = _parse(unit, fmt, hints)
         except FormatError as exc:
             outcome.error = f"{unit.path}: {exc}"
         except Exception as exc:  # nothing a parser raises may escape the loader
@@ -137,14 +140,16 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,
                  ingested_at: datetime, max_file: int, max_total: int, max_ratio: int,
                  on_file: Callable[[Path, int], None] | None = None,
-                 on_stage: Callable[[str, str], None] | None = None) -> list[FileOutcome]:
+                 on_stage: Callable[[str, str], None] | None = None,
+                 mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None) -> list[FileOutcome]:
     """Ingest every file under the given paths; on_file(path, bytes) and on_stage(path, stage) report progress."""
     if fmt is not None:
         module_for(fmt)  # fail fast on a mistyped --format
     outcomes: list[FileOutcome] = []
     for path in discover(paths):
         for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
-            outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage))
+            outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage,
+                                        mappings=mappings, mapping=mapping))
         if on_file is not None:
             try:
                 on_file(path, path.stat().st_size)

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.ingest.base import FormatError, ParseResult, decode_text, quarantine_frame
+from pipelines.ingest.base import FormatError, Hints, ParseResult, decode_text, quarantine_frame
 
 FORMAT = "whatsapp_cloud_api"
 MESSAGES = "raw.whatsapp_cloud_messages"
@@ -39,9 +39,9 @@ STATUS_SCHEMA = {
 }
 
 
-def sniff(head: bytes, name: str) -> float:
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """Confidence that this is a Cloud API webhook file: JSON naming the WhatsApp business account."""
-    text = decode_text(head).lstrip()
+    text = decode_text(data[:65536]).lstrip()
     if text[:1] not in ("{", "["):
         return 0.0
     if '"whatsapp_business_account"' in text or re.search(r'"messaging_product"\s*:\s*"whatsapp"', text):
@@ -165,7 +165,7 @@ def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, st
     return payloads, bad
 
 
-def parse(data: bytes, name: str) -> ParseResult:
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Parse webhook payloads into message and status rows."""
     payloads, quarantine = _payloads(decode_text(data))
     messages, statuses, skipped = [], [], 0

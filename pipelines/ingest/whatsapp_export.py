@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from pipelines.ingest.base import FormatError, ParseResult, decode_text, quarantine_frame
+from pipelines.ingest.base import FormatError, Hints, ParseResult, decode_text, quarantine_frame
 
 FORMAT = "whatsapp_export"
 TABLE = "raw.whatsapp_export_messages"
@@ -107,9 +107,9 @@ def chat_name_from_path(path: str) -> str | None:
     return None
 
 
-def sniff(head: bytes, name: str) -> float:
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """Confidence that these first bytes are a WhatsApp export: the first lines carry message headers."""
-    text = decode_text(head)
+    text = decode_text(data[:65536])
     lines = [re.sub(_MARKS, "", ln).strip() for ln in text.replace("\r", "\n").split("\n")]
     lines = [re.sub(_SPACES, " ", ln) for ln in lines if ln][:60]
     if not lines:
@@ -305,7 +305,7 @@ def _lines(data: bytes) -> pl.Series:
         return pl.Series("raw", [p.decode("utf-8", errors="replace") for p in parts], dtype=pl.String)
 
 
-def parse(data: bytes, name: str) -> ParseResult:
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
     if data[:4096].count(b"\x00") > 16 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")

@@ -1,0 +1,94 @@
+"""Meta Business Suite content export (CSV or XLSX) for Instagram: headers in the UI's language.
+
+Headers are matched through an alias table (English, Indonesian, Swedish, and the pre-2025 names
+Impressions and Plays). Numbers may carry thousands separators; "Publish time" is the account's local
+time (MM/DD/YYYY HH:MM). The `Date` column says "Lifetime": totals as of the export day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.schemas import CONTENT, conform
+from pipelines.ingest.tabular import count_expr, header_of, normalise_header, row_json, seconds_expr, tables
+
+FORMAT = "meta_business_suite"
+
+ALIASES: dict[str, list[str]] = {
+    "post_id": ["post id", "id postingan", "id kiriman", "id posting", "inläggs-id", "id de la publicación"],
+    "account_id": ["account id", "id akun", "konto-id"],
+    "account_username": ["account username", "nama pengguna akun", "kontots användarnamn", "nombre de usuario de la cuenta"],
+    "account_name": ["account name", "nama akun", "kontonamn"],
+    "description": ["description", "deskripsi", "keterangan", "beskrivning", "descripción", "caption"],
+    "duration": ["duration (sec)", "durasi (detik)", "durasi (dtk)", "längd (sek)", "duración (s)"],
+    "publish_time": ["publish time", "waktu publikasi", "waktu dipublikasikan", "waktu terbit", "publiceringstid",
+                     "hora de publicación"],
+    "permalink": ["permalink", "tautan permanen", "permanent länk", "enlace permanente"],
+    "post_type": ["post type", "jenis postingan", "jenis kiriman", "jenis posting", "inläggstyp", "tipo de publicación"],
+    "views": ["views", "tayangan", "dilihat", "visningar", "visualizaciones"],
+    "reach": ["reach", "jangkauan", "räckvidd", "alcance"],
+    "likes": ["likes", "suka", "gilla-markeringar", "me gusta"],
+    "shares": ["shares", "dibagikan", "bagikan", "delningar", "veces compartido"],
+    "follows": ["follows", "mengikuti", "ikuti", "följningar", "seguimientos"],
+    "comments": ["comments", "komentar", "kommentarer", "comentarios"],
+    "saves": ["saves", "disimpan", "simpan", "sparade objekt", "sparningar", "guardados"],
+    "impressions": ["impressions", "impresi", "intryck", "impresiones"],
+    "plays": ["plays", "diputar", "pemutaran", "uppspelningar", "reproducciones"],
+}
+_LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
+_TIME_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
+                 "%Y-%m-%dT%H:%M:%S"]
+
+
+def canonical_columns(columns: list[str]) -> dict[str, str]:
+    """canonical name -> the file's own header, for the headers the alias table knows."""
+    out = {}
+    for c in columns:
+        canon = _LOOKUP.get(normalise_header(c))
+        if canon and canon not in out:
+            out[canon] = c
+    return out
+
+
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
+    """A header with a post id or permalink, a publish time and at least three metrics."""
+    found = canonical_columns(header_of(data))
+    metrics = {"views", "reach", "likes", "shares", "comments", "saves", "impressions", "plays", "follows"} & found.keys()
+    if ({"post_id", "permalink"} & found.keys()) and "publish_time" in found and len(metrics) >= 3:
+        return 0.9
+    return 0.0
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """One snapshot row per post, metrics as of the export day."""
+    export_date = hints.export_date if hints else date.today()
+    frames, quarantine = [], []
+    for sheet, frame in tables(data).items():
+        cols = canonical_columns(frame.columns)
+        if not ({"post_id", "permalink"} & cols.keys()):
+            continue
+        frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
+        get = lambda key: pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)  # noqa: E731
+        published = get("publish_time").str.strip_chars()
+        out = frame.with_columns(
+            locator=pl.format(("row {}" if not sheet else f"{sheet} row {{}}"), pl.col("_row") + 2),
+            source_format=pl.lit(FORMAT), platform=pl.lit("instagram"),
+            native_id=get("post_id").str.strip_chars(), url=get("permalink").str.strip_chars(),
+            account=get("account_username").str.strip_chars(), title=get("description"),
+            post_type=get("post_type").str.strip_chars(),
+            posted_at_local=pl.coalesce([published.str.to_datetime(f, strict=False) for f in _TIME_FORMATS]),
+            observed_on=pl.lit(export_date), duration_seconds=seconds_expr(get("duration")),
+            **{k: count_expr(get(k)) for k in ("views", "reach", "likes", "shares", "follows", "comments", "saves",
+                                                "impressions", "plays")},
+        )
+        missing = out.filter(pl.col("native_id").is_null() & pl.col("url").is_null())
+        quarantine += [(r["locator"], r["raw_json"], "row has neither a post id nor a permalink") for r in missing.iter_rows(named=True)]
+        frames.append(conform(CONTENT, out.filter(pl.col("native_id").is_not_null() | pl.col("url").is_not_null())))
+    if not frames:
+        raise FormatError("no Meta Business Suite content columns found: expected 'Post ID' or 'Permalink' "
+                          "with 'Publish time' and metrics such as Views, Reach, Likes")
+    return ParseResult(FORMAT, {CONTENT: pl.concat(frames)}, quarantine_frame(quarantine),
+                       [f"{sum(f.height for f in frames)} posts, export date {export_date}"])

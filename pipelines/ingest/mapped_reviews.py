@@ -1,0 +1,83 @@
+"""Any other review export (TikTok Shop, Bukalapak, GrabFood...) as CSV/XLSX through a column mapping.
+
+A mapping names, for Gaung's fields, the file's own columns, plus the platform as a plain value:
+
+    [tenants.warung.mappings.tiktok_shop]
+    platform = "tiktok_shop"
+    text = "Ulasan"
+    rating = "Bintang"
+    created_at = "Tanggal"
+    product_name = "Produk"
+
+A file is read with a mapping when all the mapped columns are in its header (or when it is named on the
+command line with --mapping, or given ad hoc with --map field=Column).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.reviews import FIELDS, review_frame
+from pipelines.ingest.schemas import REVIEWS
+from pipelines.ingest.tabular import header_of, normalise_header, tables
+
+FORMAT = "mapped_reviews"
+
+
+def validate_mapping(name: str, mapping: dict[str, str]) -> None:
+    """Raise ValueError naming unknown fields or a missing text/rating column."""
+    unknown = sorted(set(mapping) - set(FIELDS) - {"platform"})
+    if unknown:
+        raise ValueError(f"mapping {name!r}: unknown field(s) {unknown}; use {', '.join(FIELDS)} and platform")
+    if "text" not in mapping and "rating" not in mapping:
+        raise ValueError(f"mapping {name!r} must name at least the 'text' or 'rating' column")
+
+
+def _matching(data: bytes, hints: Hints | None) -> tuple[str, dict[str, str]] | None:
+    if hints is None:
+        return None
+    if hints.mapping:
+        return hints.mapping, hints.mappings[hints.mapping]
+    header = set(header_of(data))
+    for name, mapping in sorted(hints.mappings.items()):
+        cols = {normalise_header(v) for k, v in mapping.items() if k != "platform"}
+        if cols and cols <= header:
+            return name, mapping
+    return None
+
+
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
+    """Only with a tenant mapping whose columns are all in the header (below every built-in format)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head[:1] in (b"{", b"["):
+        return 0.0
+    return 0.6 if _matching(data, hints) else 0.0
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """Reviews into raw.reviews through the mapping."""
+    match = _matching(data, hints)
+    if match is None:
+        raise FormatError("no column mapping fits this file: declare one in tenants.toml "
+                          "([tenants.<id>.mappings.<name>] with text = \"<column>\", rating = ...) or pass --map")
+    mapping_name, mapping = match
+    validate_mapping(mapping_name, mapping)
+    export_date = hints.export_date if hints else date.today()
+    outs, quarantine = [], []
+    for _, frame in tables(data).items():
+        lookup = {normalise_header(c): c for c in frame.columns}
+        missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
+        if missing:
+            raise FormatError(f"mapping {mapping_name!r} names column(s) {missing} that the file does not have "
+                              f"(it has: {', '.join(frame.columns)})")
+        cols = {k: lookup[normalise_header(v)] for k, v in mapping.items() if k != "platform"}
+        out, q = review_frame(frame, cols, platform=mapping.get("platform", mapping_name), source_format=FORMAT,
+                              export_date=export_date)
+        outs.append(out)
+        quarantine += q
+    out = pl.concat(outs)
+    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine),
+                       [f"{out.height} reviews through mapping {mapping_name!r}"])

@@ -1,0 +1,77 @@
+"""Shared shaping of marketplace reviews: one builder all review parsers (and column mappings) use."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.schemas import REVIEWS, conform
+from pipelines.ingest.tabular import MISSING, count_expr, row_json, template_split, when_expr
+
+FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
+          "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
+
+
+def _text(e: pl.Expr) -> pl.Expr:
+    s = e.cast(pl.String).str.strip_chars()
+    return pl.when(s.str.to_lowercase().is_in(MISSING)).then(None).otherwise(s)
+
+
+def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,
+                 export_date: date, locator_prefix: str = "row", split_template: bool = True) -> tuple[pl.DataFrame, list]:
+    """Conformed raw.reviews rows from a text frame and a canonical-field -> column map; bad rows quarantined."""
+    frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
+    get = lambda k: pl.col(columns[k]) if k in columns else pl.lit(None, dtype=pl.String)  # noqa: E731
+    rating = get("rating").cast(pl.String).str.strip_chars().str.extract(r"^(\d)(?:[.,]0+)?$", 1).cast(pl.Int32, strict=False)
+    author = _text(get("author"))
+    anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"])
+    text = template_split(get("text")) if split_template else pl.struct(
+        pl.lit(None, dtype=pl.String).alias("attributes_json"), _text(get("text")).alias("text"))
+    when = when_expr(get("created_at"), export_date)
+    reply_when = when_expr(get("seller_reply_at"), export_date)
+    out = frame.with_columns(
+        locator=pl.format(f"{locator_prefix} {{}}", pl.col("_row") + (2 if locator_prefix == "row" else 0)),
+        source_format=pl.lit(source_format), platform=pl.lit(platform),
+        review_id=_text(get("review_id")), product_id=_text(get("product_id")), product_name=_text(get("product_name")),
+        variant=_text(get("variant")), category=_text(get("category")), rating=rating,
+        attributes_json=text.struct.field("attributes_json"), text=text.struct.field("text"),
+        author=pl.when(anonymous).then(None).otherwise(author),
+        is_anonymous=(anonymous | author.is_null()).fill_null(True),
+        created_at_utc=when.struct.field("utc"), created_at_local=when.struct.field("local"),
+        created_at_text=_text(get("created_at")), seller_reply=_text(get("seller_reply")),
+        seller_reply_at_utc=pl.coalesce(reply_when.struct.field("utc"), reply_when.struct.field("local")),
+        like_count=count_expr(get("like_count")), media_count=count_expr(get("media_count")).cast(pl.Int32),
+        label_sentiment=_text(get("label_sentiment")), label_emotion=_text(get("label_emotion")),
+    ).with_columns(
+        created_at_is_estimated=when.struct.field("estimated").fill_null(False)
+        | (pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null()),
+    ).with_columns(
+        # No time at all (PRDECT-ID): the export day stands in, marked estimated.
+        created_at_local=pl.when(pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null())
+        .then(pl.lit(export_date).cast(pl.Datetime("us"))).otherwise(pl.col("created_at_local")),
+    )
+    bad_rating = get("rating").is_not_null() & pl.col("rating").is_null() & _text(get("rating")).is_not_null()
+    problems = out.with_columns(
+        reason=pl.when(pl.col("text").is_null() & pl.col("rating").is_null())
+        .then(pl.lit("review has neither text nor a rating"))
+        .when(bad_rating).then(pl.format("rating '{}' is not a whole number of stars from 1 to 5", get("rating").cast(pl.String)))
+        .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
+        .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
+        .when(_text(get("created_at")).is_not_null() & pl.col("created_at_utc").is_null()
+              & (pl.col("created_at_is_estimated") & ~when.struct.field("estimated").fill_null(False)))
+        .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
+                        get("created_at").cast(pl.String)))
+    )
+    bad = problems.filter(pl.col("reason").is_not_null())
+    quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in bad.select("locator", "raw_json", "reason").iter_rows(named=True)]
+    return conform(REVIEWS, problems.filter(pl.col("reason").is_null())), quarantine
+
+
+def records_frame(records: list[dict]) -> pl.DataFrame:
+    """Flat JSON records as a text frame (nested values kept as JSON text)."""
+    rows = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else None if v is None else str(v))
+             for k, v in r.items()} for r in records]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return pl.DataFrame([{k: r.get(k) for k in keys} for r in rows], schema={k: pl.String for k in keys}, orient="row")

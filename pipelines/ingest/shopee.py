@@ -1,0 +1,88 @@
+"""Shopee reviews: the `get_ratings` JSON (one response, a list of pages, or {"ratings": [...]}) and its
+flattened CSV (cmtid, ctime, author_username, comment, rating_star, ...). Template answers at the start
+of a comment ("Kemasan:rapi. Wangi:segar.") become attributes; usernames are masked by Shopee already."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.reviews import records_frame, review_frame
+from pipelines.ingest.schemas import REVIEWS
+from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+
+FORMAT = "shopee_reviews"
+CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
+CSV_COLUMNS = {"review_id": "cmtid", "created_at": "ctime", "author": "author_username", "text": "comment",
+               "rating": "rating_star", "product_id": "itemid", "product_name": "product_name", "variant": "model_name",
+               "seller_reply": "reply", "like_count": "like_count", "anonymous": "anonymous"}
+
+
+def _ratings(doc) -> list | None:
+    pages = doc if isinstance(doc, list) else [doc]
+    found = None
+    for page in pages:
+        if not isinstance(page, dict):
+            return None
+        data = page.get("data") if isinstance(page.get("data"), dict) else page
+        ratings = data.get("ratings") if isinstance(data, dict) else None
+        if isinstance(ratings, list):
+            found = (found or []) + ratings
+        elif ratings is not None:
+            return None
+    return found
+
+
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
+    """get_ratings JSON (ratings with cmtid and rating_star) or its flattened CSV."""
+    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head[:1] in (b"{", b"["):
+        return 0.9 if b'"cmtid"' in head and b'"rating_star"' in head else 0.0
+    return 0.9 if CSV_REQUIRED <= set(header_of(data)) else 0.0
+
+
+def _flatten(r: dict) -> dict:
+    items = r.get("product_items") or []
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    reply = r.get("ItemRatingReply") or r.get("item_rating_reply") or {}
+    media = len(r.get("images") or []) + len(r.get("videos") or [])
+    return {
+        "cmtid": r.get("cmtid"), "ctime": r.get("ctime"), "author_username": r.get("author_username"),
+        "anonymous": r.get("anonymous"), "comment": r.get("comment"), "rating_star": r.get("rating_star"),
+        "itemid": first.get("itemid") or r.get("itemid"), "product_name": first.get("name"),
+        "model_name": first.get("model_name"), "reply": reply.get("comment") if isinstance(reply, dict) else None,
+        "reply_ctime": reply.get("ctime") if isinstance(reply, dict) else None, "like_count": r.get("like_count"),
+        "media_count": media,
+    }
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """Reviews into raw.reviews, template answers split out."""
+    export_date = hints.export_date if hints else date.today()
+    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head[:1] in (b"{", b"["):
+        ratings = _ratings(load_json(data))
+        if ratings is None:
+            raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}')
+        bad = [(f"/ratings/{i}", json.dumps(r)[:10000], "a rating must be an object") for i, r in enumerate(ratings) if not isinstance(r, dict)]
+        frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
+        cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
+        out, q = review_frame(frame, {k: v for k, v in cols.items() if v in frame.columns}, platform="shopee",
+                              source_format=FORMAT, export_date=export_date, locator_prefix="/ratings/")
+        return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(bad + q), [f"{out.height} reviews"])
+    frames, quarantine = [], []
+    for _, frame in tables(data).items():
+        lookup = {normalise_header(c): c for c in frame.columns}
+        if not CSV_REQUIRED <= lookup.keys():
+            continue
+        out, q = review_frame(frame, {k: lookup[v] for k, v in CSV_COLUMNS.items() if v in lookup},
+                              platform="shopee", source_format=FORMAT, export_date=export_date)
+        frames.append(out)
+        quarantine += q
+    if not frames:
+        raise FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star")
+    out = pl.concat(frames)
+    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])

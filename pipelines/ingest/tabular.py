@@ -1,0 +1,294 @@
+"""Shared readers and cleaners for tabular and JSON exports: CSV/XLSX as text, counts, localized dates.
+
+Everything is read as text first (real exports quote every field and store numbers as strings), then
+cleaned column-wise with polars. Raw values stay in `raw_json`; cleaned ones are typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, decode_text
+
+MISSING = ["", "undefined", "null", "none", "n/a", "na", "-", "--", "—", "nan"]
+
+MONTHS = {
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    # Indonesian
+    "januari": 1, "februari": 2, "maret": 3, "mei": 5, "juni": 6, "juli": 7, "agustus": 8, "agu": 8, "agt": 8,
+    "oktober": 10, "okt": 10, "desember": 12, "des": 12, "peb": 2, "pebruari": 2, "nopember": 11, "nop": 11,
+    # Spanish
+    "enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "set": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
+    # Portuguese
+    "janeiro": 1, "fevereiro": 2, "fev": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "outubro": 10, "out": 10,
+    "novembro": 11, "dezembro": 12, "dez": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+def normalise_header(name: str) -> str:
+    """'\ufeff"Total views" ' -> 'total views'."""
+    return re.sub(r"\s+", " ", name.replace("\ufeff", "").strip().strip('"').strip()).casefold()
+
+
+def is_xlsx(data: bytes) -> bool:
+    """An Office Open XML workbook (a zip with xl/workbook.xml), not an archive of exports."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "xl/workbook.xml" in names
+
+
+def xlsx_sheets(data: bytes) -> dict[str, pl.DataFrame]:
+    """Every sheet of a workbook as text columns (header from the first row)."""
+    try:
+        sheets = pl.read_excel(data, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+    except Exception as exc:
+        raise FormatError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it again as .xlsx or CSV") from None
+    return {name: df.select(pl.all().cast(pl.String)) for name, df in sheets.items()}
+
+
+def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
+    """A CSV as text columns plus quarantine rows for ragged lines; fast path first, row by row if needed."""
+    text_bytes = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        sample = decode_text(data[:65536])
+        sep = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        df = pl.read_csv(text_bytes, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy",
+                         missing_utf8_is_empty_string=True, raise_if_empty=False)
+        return df, []
+    except Exception:
+        pass
+    text = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return pl.DataFrame(), []
+    rows, bad = [], []
+    for row in reader:
+        if len(row) == len(header):
+            rows.append(row)
+        elif any(cell.strip() for cell in row):
+            bad.append((f"row {reader.line_num}", sep.join(row)[:10000],
+                        f"has {len(row)} fields where the header has {len(header)}; check quoting in that row"))
+    return pl.DataFrame(rows, schema={h: pl.String for h in _unique(header)}, orient="row"), bad
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}_{seen[n]}")
+    return out
+
+
+def tables(data: bytes) -> dict[str, pl.DataFrame]:
+    """A CSV (one table named '') or every sheet of an XLSX, as text columns."""
+    if is_xlsx(data):
+        return xlsx_sheets(data)
+    return {"": csv_frame(data)[0]}
+
+
+def header_of(data: bytes) -> list[str]:
+    """The normalised header of a CSV, or of the first sheet of an XLSX."""
+    if is_xlsx(data):
+        try:
+            first = next(iter(xlsx_sheets(data).values()))
+        except (StopIteration, FormatError):
+            return []
+        return [normalise_header(c) for c in first.columns]
+    text = decode_text(data[:65536])
+    line = text.split("\n", 1)[0]
+    try:
+        row = next(csv.reader([line], delimiter=max(",;\t|", key=line.count)))
+    except (StopIteration, csv.Error):
+        return []
+    return [normalise_header(c) for c in row]
+
+
+def count_expr(col: pl.Expr) -> pl.Expr:
+    """Counts written as text ('12,400', '1.234', '1,2K', '3 rb', 'undefined') -> Int64; negatives kept."""
+    s = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+    missing = s.is_null() | s.is_in(MISSING)
+    m = s.str.extract_groups(r"^(?P<num>[+-]?[0-9][0-9.,\s]*)\s*(?P<suf>k|rb|ribu|m|jt|juta|mio)?$")
+    num, suf = m.struct.field("num").str.replace_all(r"\s", ""), m.struct.field("suf")
+    scale = (pl.when(suf.is_in(["k", "rb", "ribu"])).then(1_000)
+             .when(suf.is_in(["m", "jt", "juta", "mio"])).then(1_000_000).otherwise(1))
+    # With a suffix, one separator is a decimal point ('1,2K'); without one, separators group thousands.
+    decimal = num.str.replace(",", ".")
+    with_suffix = (decimal.cast(pl.Float64, strict=False) * scale).round(0).cast(pl.Int64)
+    plain = num.str.replace_all(r"[.,]", "").cast(pl.Int64, strict=False)
+    return pl.when(missing).then(None).when(suf.is_not_null()).then(with_suffix).otherwise(plain)
+
+
+def rate_expr(col: pl.Expr) -> pl.Expr:
+    """'12.5%' or '0.125' or '12,5 %' -> 0.125 (Float64)."""
+    s = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+    pct = s.str.contains("%")
+    num = s.str.replace_all(r"[%\s]", "").str.replace(",", ".").cast(pl.Float64, strict=False)
+    return pl.when(s.is_in(MISSING)).then(None).when(pct).then(num / 100).otherwise(num)
+
+
+def seconds_expr(col: pl.Expr) -> pl.Expr:
+    """Durations '12.5', '12,5s', '0:45', '1:02:03', '45 detik' -> seconds (Float64)."""
+    s = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+    hms = s.str.extract_groups(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2}(?:[.,]\d+)?)$")
+    from_hms = (hms.struct.field("h").cast(pl.Float64, strict=False).fill_null(0) * 3600
+                + hms.struct.field("m").cast(pl.Float64, strict=False) * 60
+                + hms.struct.field("s").str.replace(",", ".").cast(pl.Float64, strict=False))
+    plain = s.str.replace_all(r"(?:s|sec|secs|seconds|detik|dtk)$", "").str.strip_chars().str.replace(",", ".")
+    return pl.when(s.is_in(MISSING)).then(None).when(hms.struct.field("m").is_not_null()).then(from_hms).otherwise(
+        plain.cast(pl.Float64, strict=False))
+
+
+def day_month_expr(col: pl.Expr) -> pl.Expr:
+    """Localized dates without a year ('April 12', '12 Apr', '8 de marzo', '8 Maret') -> struct{month, day, year?}."""
+    s = col.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[,.]", " ").str.replace_all(r"\s+", " ")
+    md = s.str.extract_groups(rf"^(?P<mon>{_MONTH_ALT}) (?P<day>\d{{1,2}})(?: (?P<year>\d{{4}}))?$")
+    dm = s.str.extract_groups(rf"^(?P<day>\d{{1,2}}) (?:de )?(?P<mon>{_MONTH_ALT})(?: (?:de )?(?P<year>\d{{4}}))?$")
+    iso = s.str.extract_groups(r"^(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})")
+    month = pl.coalesce(
+        md.struct.field("mon").replace_strict(MONTHS, default=None, return_dtype=pl.Int32),
+        dm.struct.field("mon").replace_strict(MONTHS, default=None, return_dtype=pl.Int32),
+        iso.struct.field("mon").cast(pl.Int32, strict=False),
+    )
+    day = pl.coalesce(md.struct.field("day"), dm.struct.field("day"), iso.struct.field("day")).cast(pl.Int32, strict=False)
+    year = pl.coalesce(md.struct.field("year"), dm.struct.field("year"), iso.struct.field("year")).cast(pl.Int32, strict=False)
+    return pl.struct(month.alias("month"), day.alias("day"), year.alias("year"))
+
+
+def infer_years(frame: pl.DataFrame, export_date: date, col: str = "dm") -> pl.Series:
+    """Dates for rows in ascending order that end on or before the export date, across year boundaries.
+
+    Going backwards from the last row, the year drops by one each time the month/day jumps up.
+    """
+    md = frame.select(
+        pl.col(col).struct.field("month").alias("m"), pl.col(col).struct.field("day").alias("d"),
+        pl.col(col).struct.field("year").alias("y"),
+    )
+    ordinal = (md["m"].cast(pl.Int32) * 100 + md["d"].cast(pl.Int32)).to_list()
+    years: list[int | None] = [None] * len(ordinal)
+    year = export_date.year
+    nxt = export_date.month * 100 + export_date.day
+    for i in range(len(ordinal) - 1, -1, -1):
+        o = ordinal[i]
+        if o is None:
+            continue
+        if o > nxt:
+            year -= 1
+        years[i] = year
+        nxt = o
+    out = md.with_columns(pl.Series("yi", years, dtype=pl.Int32)).select(
+        pl.date(pl.coalesce("y", "yi"), "m", "d").alias("date")
+    )
+    return out["date"]
+
+
+def fix_meta_text(value):
+    """Undo Meta's export encoding: each UTF-8 byte written as its own \\u00XX; keep the original if it fails."""
+    if isinstance(value, str):
+        try:
+            return value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+    if isinstance(value, list):
+        return [fix_meta_text(v) for v in value]
+    if isinstance(value, dict):
+        return {fix_meta_text(k): fix_meta_text(v) for k, v in value.items()}
+    return value
+
+
+def load_json(data: bytes) -> object:
+    """JSON from bytes (BOM allowed), or FormatError saying where it breaks."""
+    try:
+        return json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+
+
+def row_json(frame: pl.DataFrame) -> pl.Series:
+    """Each row of a frame as a JSON object string (the raw row as landed)."""
+    return pl.Series("raw_json", [json.dumps(r, ensure_ascii=False) for r in frame.iter_rows(named=True)], dtype=pl.String)
+
+
+_LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%d/%m/%Y %H:%M:%S",
+                  "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"]
+_RELATIVE_UNITS = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 7 * 86400, "bulan": 30 * 86400,
+                   "tahun": 365 * 86400, "second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
+                   "month": 30 * 86400, "year": 365 * 86400}
+
+
+def when_expr(col: pl.Expr, export_date: date) -> pl.Expr:
+    """Review times as written -> struct{utc, local, estimated}.
+
+    Epoch seconds or milliseconds are UTC; date strings are local to the shop; relative phrases
+    ("1 Bulan yang lalu", "3 days ago") are counted back from the export date and marked estimated.
+    """
+    s = col.cast(pl.String).str.strip_chars()
+    digits = s.str.contains(r"^\d{9,13}(\.\d+)?$")
+    epoch = s.str.extract(r"^(\d{9,13})", 1).cast(pl.Int64, strict=False)
+    utc = pl.when(digits & (epoch > 10**11)).then(pl.from_epoch(epoch, time_unit="ms")).when(digits).then(
+        pl.from_epoch(epoch, time_unit="s")).cast(pl.Datetime("us"))
+    iso_tz = s.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    dm = day_month_expr(s)
+    named_day = pl.date(dm.struct.field("year"), dm.struct.field("month"), dm.struct.field("day")).cast(pl.Datetime("us"))
+    local = pl.coalesce([s.str.to_datetime(f, strict=False) for f in _LOCAL_FORMATS] + [named_day])
+    rel = s.str.to_lowercase().str.extract_groups(
+        r"^(?P<n>\d+|a|an|se)\s*(?P<u>detik|menit|jam|hari|minggu|bulan|tahun|second|minute|hour|day|week|month|year)s?\s+(?:yang\s+)?(?:lalu|ago)")
+    n = rel.struct.field("n").replace({"a": "1", "an": "1", "se": "1"}).cast(pl.Int64, strict=False)
+    secs = rel.struct.field("u").replace_strict(_RELATIVE_UNITS, default=None, return_dtype=pl.Int64) * n
+    estimated = pl.lit(export_date).cast(pl.Datetime("us")) - pl.duration(seconds=secs)
+    utc_final = pl.coalesce(utc, iso_tz)
+    local_final = pl.when(utc_final.is_null()).then(pl.coalesce(local, estimated))
+    return pl.struct(utc_final.alias("utc"), local_final.alias("local"),
+                     (utc_final.is_null() & local.is_null() & secs.is_not_null()).alias("estimated"))
+
+
+KNOWN_TEMPLATE_LABELS = {
+    "kemasan", "ketahanan", "wangi", "aroma", "tekstur", "warna", "bahan", "ukuran", "kualitas", "kualitas produk",
+    "sesuai deskripsi", "sesuai gambar", "harga", "rasa", "fitur terbaik", "cocok untuk", "efek", "kegunaan",
+    "performa", "tampilan", "kenyamanan", "daya tahan", "kecepatan", "kesesuaian", "kualitas bahan", "model",
+    "packaging", "quality", "performance", "best feature", "value for money", "tingkat kemanisan", "porsi",
+}
+_TEMPLATE_ITEM = r"[A-Z][A-Za-z/ ]{1,30}?\s*:\s*[^\n.:]{1,60}?\s*(?:\.|\n|$)"
+
+
+def template_split(col: pl.Expr) -> pl.Expr:
+    """Shopee's template answers at the start of a review ('Kemasan:rapi. Wangi:segar.') ->
+    struct{attributes_json, text}: the answers as a JSON object and the free text that follows."""
+    s = col.cast(pl.String).fill_null("")
+    prefix = s.str.extract(rf"^\s*((?:{_TEMPLATE_ITEM}\s*)+)", 1)
+    items = prefix.str.extract_all(r"([A-Z][A-Za-z/ ]{1,30}?)\s*:\s*([^\n.:]{1,60}?)\s*(?:\.|\n|$)")
+    labels = items.list.eval(pl.element().str.extract(r"^([^:]+?)\s*:", 1).str.to_lowercase())
+    keep = (items.list.len() >= 2) | labels.list.eval(pl.element().is_in(list(KNOWN_TEMPLATE_LABELS))).list.any()
+    pairs = items.list.eval(
+        pl.format('"{}": "{}"',
+                  pl.element().str.extract(r"^([^:]+?)\s*:", 1).str.strip_chars().str.to_lowercase().str.replace_all('"', "'"),
+                  pl.element().str.extract(r":\s*(.*?)\s*[.\n]?$", 1).str.strip_chars().str.replace_all('"', "'")))
+    as_json = pl.concat_str([pl.lit("{"), pairs.list.join(", "), pl.lit("}")])
+    rest = s.str.slice(prefix.str.len_chars()).str.strip_chars()
+    has = prefix.is_not_null() & keep.fill_null(False)
+    return pl.struct(
+        pl.when(has).then(as_json).alias("attributes_json"),
+        pl.when(has).then(pl.when(rest == "").then(None).otherwise(rest)).otherwise(
+            pl.when(s == "").then(None).otherwise(s)).alias("text"),
+    )

@@ -1,0 +1,139 @@
+"""TikTok "Download your data" JSON (user_data_tiktok.json, older user_data.json): own posts and comments.
+
+The layout moved in 2024, 2025 and 2026 (posts under Post.Posts.VideoList, Video.Videos.VideoList or
+Activity...), key case is mixed and empty sections are null, [] or "N/A": lists are found by key,
+case-insensitively, wherever they sit. Dates are UTC ("2025-08-06 19:08:26"); likes are strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.schemas import COMMENTS, CONTENT, from_rows
+from pipelines.ingest.tabular import load_json
+
+FORMAT = "tiktok_data_download"
+_SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist)"\s*:')
+_EMPTY = (None, "", "N/A", "n/a", [], {})
+
+
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
+    """Confidence that this is a TikTok data download: JSON with a VideoList or CommentsList."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    return 0.9 if head[:1] == b"{" and _SNIFF.search(data) else 0.0
+
+
+def _lower(obj):
+    if isinstance(obj, dict):
+        return {str(k).strip().lower(): _lower(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_lower(v) for v in obj]
+    return obj
+
+
+def _find_lists(obj, key: str, path: str = "") -> list[tuple[str, list]]:
+    """Every list stored under `key` (lower-case) anywhere in the document, with its JSON pointer."""
+    found = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            here = f"{path}/{k}"
+            if k == key and isinstance(v, list):
+                found.append((here, v))
+            elif isinstance(v, dict | list):
+                found.extend(_find_lists(v, key, here))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            if isinstance(v, dict | list):
+                found.extend(_find_lists(v, key, f"{path}/{i}"))
+    return found
+
+
+def _when(value) -> datetime | None:
+    if value in _EMPTY:
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC).replace(tzinfo=None)
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"date {text!r} is not like '2025-08-06 19:08:26'")
+
+
+def _count(value) -> int | None:
+    if value in _EMPTY:
+        return None
+    text = str(value).replace(",", "").replace(".", "").strip()
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(f"count {value!r} is not a number")
+    return int(text)
+
+
+def _text(value) -> str | None:
+    return None if value in _EMPTY else str(value)
+
+
+def _account(doc: dict) -> str | None:
+    profile = doc.get("profile")
+    if isinstance(profile, dict):
+        for section in profile.values():
+            if isinstance(section, dict):
+                inner = section.get("profilemap", section)
+                if isinstance(inner, dict) and inner.get("username") not in _EMPTY:
+                    return str(inner["username"]).lstrip("@")
+    return None
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """Own posts (with likes as of the export) and own comments."""
+    doc = load_json(data)
+    if not isinstance(doc, dict):
+        raise FormatError("expected a JSON object such as user_data_tiktok.json")
+    doc = _lower(doc)
+    account = _account(doc)
+    export_date = hints.export_date if hints else None
+    posts, comments, quarantine = [], [], []
+    for pointer, items in _find_lists(doc, "videolist"):
+        if "favorite" in pointer or "like" in pointer.rsplit("/", 2)[-2]:
+            continue  # videos the user liked or saved are other people's posts
+        for i, item in enumerate(items):
+            loc = f"{pointer}/{i}"
+            try:
+                if not isinstance(item, dict):
+                    raise ValueError("a video must be an object")
+                link = _text(item.get("link") or item.get("videolink"))
+                native = re.search(r"/video/(\d+)", link or "")
+                if not native:
+                    raise ValueError("no video link with an id (…/video/<id>)")
+                posts.append({
+                    "locator": loc, "source_format": FORMAT, "platform": "tiktok", "native_id": native.group(1),
+                    "url": link.split("?")[0], "account": account, "title": _text(item.get("title") or item.get("desc")),
+                    "post_type": "video", "posted_at_utc": _when(item.get("date")), "observed_on": export_date,
+                    "likes": _count(item.get("likes")), "sound": _text(item.get("sound")),
+                    "raw_json": json.dumps(item, ensure_ascii=False),
+                })
+            except (ValueError, TypeError) as exc:
+                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable post: {exc}"))
+    for pointer, items in _find_lists(doc, "commentslist") + _find_lists(doc, "commentlist"):
+        for i, item in enumerate(items):
+            loc = f"{pointer}/{i}"
+            try:
+                if not isinstance(item, dict):
+                    raise ValueError("a comment must be an object")
+                text = _text(item.get("comment") or item.get("comments"))
+                if text is None:
+                    raise ValueError("the comment has no text")
+                comments.append({
+                    "locator": loc, "source_format": FORMAT, "platform": "tiktok", "content_url": _text(item.get("url")),
+                    "author": account, "is_own": True, "text": text, "created_at_utc": _when(item.get("date")),
+                    "raw_json": json.dumps(item, ensure_ascii=False),
+                })
+            except (ValueError, TypeError) as exc:
+                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable comment: {exc}"))
+    tables = {CONTENT: from_rows(CONTENT, posts), COMMENTS: from_rows(COMMENTS, comments)}
+    return ParseResult(FORMAT, tables, quarantine_frame(quarantine), [f"{len(posts)} posts, {len(comments)} comments"])

@@ -1,0 +1,88 @@
+"""Tokopedia reviews: the productrevGetProductReviewList GraphQL JSON, and PRDECT-ID-style tables
+(Category, Product Name, ..., Customer Rating, Customer Review, Sentiment, Emotion) with no dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.reviews import records_frame, review_frame
+from pipelines.ingest.schemas import REVIEWS
+from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+
+FORMAT = "tokopedia_reviews"
+TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
+TABLE_COLUMNS = {"category": "category", "product_name": "product name", "rating": "customer rating",
+                 "text": "customer review", "label_sentiment": "sentiment", "label_emotion": "emotion",
+                 "review_id": "review id", "created_at": "review date", "author": "customer name",
+                 "variant": "variant"}
+
+
+def _reviews(doc) -> list | None:
+    pages = doc if isinstance(doc, list) else [doc]
+    found = None
+    for page in pages:
+        node = page.get("data", page) if isinstance(page, dict) else None
+        block = node.get("productrevGetProductReviewList") if isinstance(node, dict) else None
+        if isinstance(block, dict) and isinstance(block.get("list"), list):
+            found = (found or []) + [dict(r, _productName=block.get("productName")) if isinstance(r, dict) else r
+                                     for r in block["list"]]
+    return found
+
+
+def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
+    """The GraphQL review list, or a PRDECT-ID-style table."""
+    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head[:1] in (b"{", b"["):
+        return 0.9 if b"productrevGetProductReviewList" in head else 0.0
+    return 0.85 if TABLE_REQUIRED <= set(header_of(data)) else 0.0
+
+
+def _flatten(r: dict) -> dict:
+    user = r.get("user") if isinstance(r.get("user"), dict) else {}
+    likes = r.get("likeDislike") if isinstance(r.get("likeDislike"), dict) else {}
+    response = r.get("reviewResponse") if isinstance(r.get("reviewResponse"), dict) else {}
+    product = r.get("product") if isinstance(r.get("product"), dict) else {}
+    return {
+        "feedbackID": r.get("feedbackID") or r.get("id"), "message": r.get("message"),
+        "productRating": r.get("productRating") or r.get("rating"),
+        "created": r.get("reviewCreateTimestamp") or r.get("reviewCreateTime"),
+        "user": user.get("fullName"), "variantName": r.get("variantName") or None,
+        "productName": product.get("productName") or r.get("_productName"), "productID": product.get("productID"),
+        "totalLike": likes.get("totalLike"), "reply": response.get("message") or None,
+        "replyTime": response.get("createTime"), "media": len(r.get("imageAttachments") or []) + len(r.get("videoAttachments") or []),
+    }
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """Reviews into raw.reviews."""
+    export_date = hints.export_date if hints else date.today()
+    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head[:1] in (b"{", b"["):
+        reviews = _reviews(load_json(data))
+        if reviews is None:
+            raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews")
+        bad = [(f"/list/{i}", json.dumps(r)[:10000], "a review must be an object") for i, r in enumerate(reviews) if not isinstance(r, dict)]
+        frame = records_frame([_flatten(r) for r in reviews if isinstance(r, dict)])
+        cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
+                "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
+                "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"}
+        out, q = review_frame(frame, cols, platform="tokopedia", source_format=FORMAT, export_date=export_date,
+                              locator_prefix="/list/", split_template=False)
+        return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(bad + q), [f"{out.height} reviews"])
+    frames, quarantine = [], []
+    for _, frame in tables(data).items():
+        lookup = {normalise_header(c): c for c in frame.columns}
+        if not TABLE_REQUIRED <= lookup.keys():
+            continue
+        out, q = review_frame(frame, {k: lookup[v] for k, v in TABLE_COLUMNS.items() if v in lookup},
+                              platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False)
+        frames.append(out)
+        quarantine += q
+    if not frames:
+        raise FormatError("expected columns Product Name, Customer Rating, Customer Review")
+    out = pl.concat(frames)
+    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])
