@@ -21,6 +21,13 @@ from warehouse.connection import fetch_value
 # Build order: a model may read only the models before it.
 MODELS = [
     ("staging", "stg_whatsapp__messages"),
+    ("staging", "stg_content__snapshots"),
+    ("staging", "stg_account__daily"),
+    ("staging", "stg_marketplace__reviews"),
+    ("staging", "stg_social__comments"),
+    ("marts", "dim_content"),
+    ("marts", "fct_content_metrics"),
+    ("marts", "fct_account_daily"),
     ("marts", "fct_customer_voice"),
 ]
 
@@ -63,6 +70,9 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     register_functions(con, key)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     con.register("_gaung_business_keys", pa.table({"author_key": pa.array(business, type=pa.string())}))
+    defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
+    con.register("_gaung_default_accounts", pa.table({"platform": pa.array([p for p, _ in defaults], type=pa.string()),
+                                                      "account": pa.array([a for _, a in defaults], type=pa.string())}))
     con.execute("set variable tenant_timezone = ?", [tenant.timezone])
     con.execute("set variable tenant_name = ?", [tenant.name])
     counts: dict[str, int] = {}
@@ -78,4 +88,5 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
         raise
     finally:
         con.unregister("_gaung_business_keys")
+        con.unregister("_gaung_default_accounts")
     return counts

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipelines.demo.businesses import BUSINESSES, CUSTOMER_FIRST, CUSTOMER_LAST, HONORIFICS, SMALL_TALK
+from pipelines.demo.social import write_social
 from pipelines.settings import Settings
 from pipelines.tenants import Campaign, Delivery, Tenant, add_tenant
 
@@ -54,6 +55,7 @@ class Line:
 class Truth:
     themes: dict[str, int] = field(default_factory=dict)
     campaign_mentions: int = 0
+    trend_mentions: int = 0
     messages: int = 0
 
 
@@ -85,7 +87,10 @@ def _conversation(rng: random.Random, biz: dict, customer: Customer, start: date
             day = start + timedelta(weeks=week, days=rng.randint(0, 6))
             at = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59), rng.randint(0, 59)))
             roll = rng.random()
-            if in_campaign and roll < 0.35:
+            if week >= biz["trend"]["start_week"] and roll > 0.82:
+                lines.append(Line(at, customer.shown, rng.choice(biz["trend"]["lines"])))
+                truth.trend_mentions += 1
+            elif in_campaign and roll < 0.35:
                 text = rng.choice(biz["campaign_lines"])
                 truth.campaign_mentions += 1
                 lines.append(Line(at, customer.shown, text, forwarded=rng.random() < 0.3))
@@ -226,14 +231,23 @@ def write_demo(settings: Settings, *, out_dir: Path | None = None, seed: int = 7
         path = hooks / f"cloud-api-{end:%Y%m%d}.ndjson"
         path.write_text(cloud_payloads(cloud_lines, {c.shown: c for c in cloud_customers}, biz, rng, tz), encoding="utf-8")
         files.append(path)
+        social: dict = {}
+        files += write_social(root, tenant_id, biz, rng, start, end, scale, social,
+                              indonesian_instagram=tenant_id == "konveksi-rapi-tasik")
         written[tenant_id] = files
-        truths[tenant_id] = {"themes": truth.themes, "campaign": biz["campaign"] | {"mentions": truth.campaign_mentions},
+        truths[tenant_id] = {"themes": truth.themes, "campaign": biz["campaign"] | {
+                                 "whatsapp_mentions": truth.campaign_mentions,
+                                 "review_mentions": social.get("campaign_review_mentions", 0),
+                                 "start_date": str(start + timedelta(weeks=biz["campaign"]["start_week"]))},
+                             "viral": social.get("viral"), "trend": social["trend"] | {
+                                 "whatsapp_mentions": truth.trend_mentions, "review_mentions": social.get("trend_mentions", 0)},
+                             "review_themes": social["review_themes"],
                              "customer_messages": truth.messages, "weeks": [str(start), str(end)]}
         camp = biz["campaign"]
         c_start = start + timedelta(weeks=camp["start_week"])
         add_tenant(settings.tenants_path, Tenant(
             id=tenant_id, name=biz["name"], timezone=biz["timezone"], language="id",
-            accounts={"whatsapp": [biz["name"], biz["phone"]]},
+            accounts={"whatsapp": [biz["name"], biz["phone"]], "tiktok": [biz["handle"]], "instagram": [biz["handle"]]},
             campaigns=[Campaign(name=camp["name"], hashtags=camp["hashtags"], keywords=camp["keywords"],
                                 start=c_start, end=c_start + timedelta(weeks=camp["weeks"], days=-1))],
             delivery=Delivery(channels=["outbox"]),

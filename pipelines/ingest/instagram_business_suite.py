@@ -71,7 +71,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         if not ({"post_id", "permalink"} & cols.keys()):
             continue
         frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
-        get = lambda key: pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)  # noqa: E731
+        def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
+            return pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)
+
         published = get("publish_time").str.strip_chars()
         out = frame.with_columns(
             locator=pl.format(("row {}" if not sheet else f"{sheet} row {{}}"), pl.col("_row") + 2),

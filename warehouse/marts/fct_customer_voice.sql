@@ -1,9 +1,17 @@
--- grain: one row per thing a customer (or the business, flagged) said in words, on any channel.
--- WhatsApp messages for now; comments and reviews join as their sources are added.
+-- grain: one row per thing a customer (or the business, flagged) said in words, on any channel:
+-- WhatsApp messages, marketplace reviews, and comments from data downloads.
 with
 
 messages as (
     select * from staging.stg_whatsapp__messages
+),
+
+reviews as (
+    select * from staging.stg_marketplace__reviews
+),
+
+comments as (
+    select * from staging.stg_social__comments
 ),
 
 whatsapp_voice as (
@@ -33,9 +41,63 @@ whatsapp_voice as (
       and message_kind in ('text', 'media', 'location', 'order', 'interactive')
 ),
 
+review_voice as (
+    select
+        md5('review|' || review_id) as voice_id,
+        tenant_id,
+        platform,
+        'review' as channel,
+        source_file_id,
+        source_locator,
+        author_key,
+        author_label,
+        false as is_from_business,
+        created_at,
+        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        text,
+        rating,
+        product_name,
+        variant,
+        null::varchar as content_id,
+        seller_reply as reply_text
+    from reviews
+    where text is not null and trim(text) <> ''
+),
+
+comment_voice as (
+    select
+        md5('comment|' || comment_id) as voice_id,
+        tenant_id,
+        platform,
+        'comment' as channel,
+        source_file_id,
+        source_locator,
+        author_key,
+        case when is_own then getvariable('tenant_name') else 'Anonim' end as author_label,
+        is_own as is_from_business,
+        created_at,
+        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        text,
+        null::integer as rating,
+        null::varchar as product_name,
+        null::varchar as variant,
+        content_id,
+        null::varchar as reply_text
+    from comments
+    where created_at is not null
+),
+
+unioned as (
+    select * from whatsapp_voice
+    union all
+    select * from review_voice
+    union all
+    select * from comment_voice
+),
+
 final as (
     select *, gaung_lang(text) as lang
-    from whatsapp_voice
+    from unioned
 )
 
 select * from final

@@ -1,0 +1,67 @@
+-- grain: one row per marketplace review (platform + review id), the latest landed version kept.
+-- Reviews without an id (PRDECT-ID tables) get one from their content and its occurrence.
+with
+
+reviews as (
+    select * from raw.reviews
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by file_id, platform, product_name, text, rating, author order by locator
+        ) as occurrence
+    from reviews
+),
+
+identified as (
+    select
+        *,
+        coalesce(
+            review_id,
+            'h' || md5(concat_ws('|', coalesce(product_name, ''), coalesce(variant, ''), coalesce(text, ''),
+                                 coalesce(rating::varchar, ''), coalesce(author, ''), occurrence))
+        ) as review_key
+    from numbered
+),
+
+latest as (
+    select *
+    from identified
+    qualify row_number() over (partition by platform, review_key order by file_id desc, locator) = 1
+),
+
+final as (
+    select
+        platform || ':' || review_key as review_id,
+        tenant_id,
+        platform,
+        source_format,
+        file_id as source_file_id,
+        locator as source_locator,
+        product_id,
+        product_name,
+        variant,
+        category,
+        rating,
+        gaung_mask_phones(text) as text,
+        attributes_json,
+        gaung_author_key(author) as author_key,
+        coalesce(author, '') = '' as is_anonymous,
+        coalesce(gaung_mask_label(author), 'Anonim') as author_label,
+        coalesce(
+            timezone('UTC', created_at_utc),
+            timezone(getvariable('tenant_timezone'), created_at_local)
+        ) as created_at,
+        created_at_is_estimated,
+        gaung_mask_phones(seller_reply) as seller_reply,
+        timezone('UTC', seller_reply_at_utc) as seller_reply_at,
+        case when like_count < 0 then 0 else like_count end as like_count,
+        media_count,
+        label_sentiment,
+        label_emotion
+    from latest
+)
+
+select * from final
