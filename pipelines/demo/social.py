@@ -10,12 +10,13 @@ import json
 import math
 import random
 import string
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import polars as pl
+import xlsxwriter
 
 WEEKS = 12
 EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -54,6 +55,17 @@ def _quoted_csv(header: list[str], rows: list[list]) -> bytes:
     writer.writerow(header)
     writer.writerows([[str(v) for v in r] for r in rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx(path: Path, sheet: str, header: list[str], rows: list[list]) -> None:
+    """A workbook like TikTok's: one sheet named after the tab, every cell stored as text, fixed metadata."""
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"created": datetime(2020, 1, 1), "author": "TikTok"})
+    sheet_ = workbook.add_worksheet(sheet)
+    for r, row in enumerate([header, *rows]):
+        for c, value in enumerate(row):
+            sheet_.write_string(r, c, str(value))
+    workbook.close()
 
 
 def _posts(rng: random.Random, biz: dict, start: date, scale: float, truth: dict) -> list[Post]:
@@ -106,8 +118,7 @@ def tiktok_files(folder: Path, biz: dict, posts: list[Post], start: date, end: d
                          f"{m['likes']:,}", m["comments"], m["shares"], f"{m['views']:,}"])
         if week % 3 == 0:
             path = folder / f"Content_{export_day:%Y-%m-%d}.xlsx"
-            pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row").with_columns(
-                pl.all().cast(pl.String)).write_excel(path, worksheet="Content")
+            _xlsx(path, "Content", header, rows)
         else:
             path = folder / f"Content_{export_day:%Y-%m-%d}.csv"
             path.write_bytes(_quoted_csv(header, rows))
@@ -191,7 +202,7 @@ def reviews_file(folder: Path, rng: random.Random, biz: dict, start: date, scale
             ratings.append({
                 "cmtid": 9_000_000_000 + i, "ctime": int(local.replace(tzinfo=tz).timestamp()), "rating_star": stars,
                 "comment": comment, "author_username": "" if anonymous else name, "anonymous": anonymous,
-                "product_items": [{"itemid": 2_000_000 + hash(product) % 1000, "modelid": 1, "name": product, "model_name": variant}],
+                "product_items": [{"itemid": 2_000_000 + zlib.crc32(product.encode()) % 1000, "modelid": 1, "name": product, "model_name": variant}],
                 "ItemRatingReply": {"comment": "Terima kasih kak 🙏", "ctime": int(local.replace(tzinfo=tz).timestamp()) + 3600}
                 if stars <= 2 else None,
                 "detailed_rating": {"product_quality": stars, "seller_service": 5, "delivery_service": max(1, stars - 1)},
@@ -209,7 +220,7 @@ def reviews_file(folder: Path, rng: random.Random, biz: dict, start: date, scale
                 "isAnonymous": False, "user": {"fullName": rng.choice(["Rina", "Sari", "Dewi", "Ayu", "Budi"]) + " " + rng.choice("ABCDEFGH")},
                 "likeDislike": {"totalLike": rng.randint(0, 4)},
                 "reviewResponse": {"message": "Mohon maaf kak, kami perbaiki 🙏", "createTime": ""} if stars <= 2 else {"message": "", "createTime": ""},
-                "product": {"productID": str(5_000_000 + abs(hash(product)) % 1000), "productName": product},
+                "product": {"productID": str(5_000_000 + zlib.crc32(product.encode()) % 1000), "productName": product},
             })
         pages = [{"data": {"productrevGetProductReviewList": {"list": reviews[i:i + 50], "hasNext": i + 50 < len(reviews)}}}
                  for i in range(0, len(reviews), 50)]

@@ -48,7 +48,8 @@ def test_grain_and_not_null(demo_home: Path, tenant: str) -> None:
     assert value(con, "select count(*) - count(distinct voice_id) from marts.fct_customer_voice") == 0
     assert value(con, "select count(*) - count(distinct message_id) from staging.stg_whatsapp__messages") == 0
     nulls = value(con, "select count(*) from marts.fct_customer_voice where voice_id is null or tenant_id is null"
-                       " or created_at is null or local_date is null or text is null or author_key is null"
+                       " or created_at is null or local_date is null or text is null"
+                       " or (author_key is null and author_label <> 'Anonim')"
                        " or platform is null or channel is null or lang is null")
     assert nulls == 0
     assert value(con, "select count(*) from marts.fct_customer_voice") > 100
@@ -139,3 +140,72 @@ def test_cloud_edits_and_revokes_apply_to_the_original(settings: Settings, tmp_p
                        " order by message_id").fetchall()
     assert rows == [("wamid.GONE", "salah kirim", False, True), ("wamid.ORIG", "Updated image caption", True, False)]
     assert con.execute("select text from marts.fct_customer_voice").fetchall() == [("Updated image caption",)]
+
+
+GRAINS = {
+    "marts.dim_content": "content_id",
+    "marts.fct_content_metrics": "content_id, observed_at",
+    "marts.fct_account_daily": "platform, account, date",
+    "staging.stg_marketplace__reviews": "review_id",
+}
+
+
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+@pytest.mark.parametrize("table", sorted(GRAINS))
+def test_content_marts_grain_and_tenant(demo_home: Path, tenant: str, table: str) -> None:
+    con = db(demo_home, tenant)
+    grain = GRAINS[table]
+    assert value(con, f"select count(*) from {table}") > 0
+    assert value(con, f"select count(*) - count(distinct ({grain})) from {table}") == 0
+    assert con.execute(f"select distinct tenant_id from {table}").fetchall() == [(tenant,)]
+
+
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+def test_content_relationships_and_invariants(demo_home: Path, tenant: str) -> None:
+    con = db(demo_home, tenant)
+    assert value(con, "select count(*) from marts.fct_content_metrics m anti join marts.dim_content d using (content_id)") == 0
+    assert value(con, "select count(*) from marts.fct_customer_voice v where content_id is not null"
+                      " and content_id not in (select content_id from marts.dim_content)") == 0
+    # Nothing is posted after it was observed, and no count is negative after cleaning.
+    assert value(con, "select count(*) from marts.fct_content_metrics m join marts.dim_content d using (content_id)"
+                      " where d.posted_at > m.observed_at") == 0
+    for col in ("views", "likes", "comments", "shares", "reach", "saves"):
+        assert value(con, f"select count(*) from marts.fct_content_metrics where {col} < 0") == 0
+    for col in ("views", "profile_views", "likes", "comments", "shares", "followers"):
+        assert value(con, f"select count(*) from marts.fct_account_daily where {col} < 0") == 0
+    assert value(con, "select count(*) from raw.account_daily where comments < 0") > 0  # raw values kept
+    # Lifetime totals never fall between observations of the same post.
+    assert value(con, "select count(*) from (select views - lag(views) over (partition by content_id order by observed_at) d"
+                      " from marts.fct_content_metrics) where d < 0") == 0
+
+
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+def test_planted_viral_video_leads_and_reviews_reach_the_voice_table(demo_home: Path, tenant: str) -> None:
+    truth = json.loads((demo_home / "landing" / "demo_truth.json").read_text())["tenants"][tenant]
+    con = db(demo_home, tenant)
+    top = con.execute("select content_id from marts.fct_content_metrics qualify row_number() over"
+                      " (partition by content_id order by observed_at desc) = 1 order by views desc limit 1").fetchall()
+    assert top == [(truth["viral"]["content_id"],)]
+    hashtags = con.execute("select hashtags from marts.dim_content where content_id = ?", [truth["viral"]["content_id"]]).fetchall()
+    assert truth["campaign"]["hashtags"][0] in hashtags[0][0]
+    reviews = value(con, "select count(*) from marts.fct_customer_voice where channel = 'review'")
+    assert reviews == value(con, "select count(*) from staging.stg_marketplace__reviews where text is not null")
+    assert value(con, "select count(*) from marts.fct_account_daily") == 84
+
+
+def test_overlapping_exports_never_double_count(settings: Settings, tmp_path: Path) -> None:
+    header = '"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+    week = "".join(f'"March {d}","{d * 10}","1","1","1","1"\n' for d in range(1, 8))
+    month = "".join(f'"March {d}","{d * 100}","1","1","1","1"\n' for d in range(1, 15))
+    (tmp_path / "Overview_2026-03-08.csv").write_text(header + week)
+    (tmp_path / "Overview_2026-03-15.csv").write_text(header + month)
+    content = ('"Time","Video title","Video link","Post time","Total likes","Total comments","Total shares","Total views"\n'
+               '"March 8","a","https://www.tiktok.com/@t/video/1","March 1","1","1","1","100"\n')
+    (tmp_path / "Content_2026-03-09.csv").write_text(content)
+    (tmp_path / "copy of Content_2026-03-09.csv").write_text(content + "\n")
+    tenant = get_tenant(settings.tenants_path, "toko-a")
+    ingest_stage(tenant, [tmp_path], fmt=None, settings=settings, now=NOW)
+    con = duckdb.connect(str(settings.warehouse_path("toko-a")), read_only=True)
+    rows = con.execute("select date, views from marts.fct_account_daily order by date").fetchall()
+    assert len(rows) == 14 and rows[0] == (date(2026, 3, 1), 100)  # the later export's value, once
+    assert con.execute("select count(*), max(views) from marts.fct_content_metrics").fetchall() == [(1, 100)]

@@ -1,0 +1,101 @@
+"""Marketplace reviews: Shopee JSON and CSV with template answers, Tokopedia JSON and PRDECT-ID, Lazada,
+and any other export through a column mapping."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from pipelines.ingest import lazada, mapped_reviews, shopee, tokopedia
+from pipelines.ingest.base import FormatError, Hints
+from pipelines.ingest.schemas import REVIEWS
+from tests.conftest import FIXTURES
+
+HINTS = Hints(date(2026, 5, 1))
+
+
+def test_prdect_id_fixture_loads_every_real_review() -> None:
+    data = (FIXTURES / "marketplace" / "tokopedia" / "PRDECT-ID_Dataset.csv").read_bytes()
+    assert tokopedia.sniff(data, "PRDECT-ID_Dataset.csv") > 0.5
+    r = tokopedia.parse(data, "PRDECT-ID_Dataset.csv", HINTS)
+    df = r.tables[REVIEWS]
+    assert df.height == 5400 and r.quarantine.height == 0
+    assert set(df["rating"].unique()) <= {1, 2, 3, 4, 5}
+    assert set(df["label_sentiment"].unique()) == {"Positive", "Negative"}
+    assert df["created_at_is_estimated"].all()
+
+
+SHOPEE = {"error": 0, "data": {"ratings": [
+    {"cmtid": 1, "ctime": 1714000000, "rating_star": 5, "comment": "Kemasan:rapi\nKetahanan:6-7 jam\nWangi:segar\nWanginya enak kak",
+     "author_username": "p*****0", "anonymous": False, "product_items": [{"itemid": 9, "modelid": 1, "name": "Parfum", "model_name": "30ml"}],
+     "ItemRatingReply": {"comment": "Terima kasih kak", "ctime": 1714003600}, "like_count": 2, "images": ["a"], "videos": []},
+    {"cmtid": 2, "ctime": 1714000001, "rating_star": 2, "comment": "pengiriman lama", "author_username": "", "anonymous": True,
+     "product_items": [], "ItemRatingReply": None},
+    {"cmtid": 3, "ctime": 1714000002, "rating_star": 9, "comment": "??"},
+]}}
+
+
+def test_shopee_json_template_answers_replies_and_anonymous() -> None:
+    data = json.dumps(SHOPEE).encode()
+    assert shopee.sniff(data, "r.json") > 0.5
+    r = shopee.parse(data, "r.json", HINTS)
+    rows = {row["review_id"]: row for row in r.tables[REVIEWS].iter_rows(named=True)}
+    first = rows["1"]
+    assert json.loads(first["attributes_json"]) == {"kemasan": "rapi", "ketahanan": "6-7 jam", "wangi": "segar"}
+    assert first["text"] == "Wanginya enak kak"
+    assert (first["product_name"], first["variant"], first["seller_reply"], first["media_count"]) == ("Parfum", "30ml", "Terima kasih kak", 1)
+    assert first["created_at_utc"] == datetime(2024, 4, 24, 23, 6, 40)
+    assert rows["2"]["is_anonymous"] and rows["2"]["author"] is None
+    assert "outside 1-5" in r.quarantine["reason"][0]
+
+
+def test_shopee_csv() -> None:
+    data = b'cmtid,ctime,author_username,comment,rating_star\n1,1714000000,p*****0,"Kemasan:rapi. Wangi:segar. Mantap",5\n'
+    assert shopee.sniff(data, "r.csv") > 0.5
+    row = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
+    assert (row["text"], json.loads(row["attributes_json"])) == ("Mantap", {"kemasan": "rapi", "wangi": "segar"})
+
+
+def test_tokopedia_json_with_relative_time() -> None:
+    page = {"data": {"productrevGetProductReviewList": {"productName": "Kopi", "list": [
+        {"feedbackID": "11", "variantName": "1L", "message": "enak", "productRating": 5, "reviewCreateTime": "1 Bulan yang lalu",
+         "reviewCreateTimestamp": "", "user": {"fullName": "Rina W"}, "likeDislike": {"totalLike": 3},
+         "reviewResponse": {"message": "makasih kak"}}]}}}
+    data = json.dumps([page]).encode()
+    assert tokopedia.sniff(data, "t.json") > 0.5
+    row = tokopedia.parse(data, "t.json", HINTS).tables[REVIEWS].row(0, named=True)
+    assert (row["product_name"], row["variant"], row["author"], row["like_count"]) == ("Kopi", "1L", "Rina W", 3)
+    assert row["created_at_is_estimated"] and row["created_at_local"] == datetime(2026, 4, 1)
+
+
+def test_lazada_json_and_csv() -> None:
+    records = [{"itemId": 1, "reviewId": 5, "rating": 4, "reviewContent": "bagus", "buyerName": "B***i", "skuInfo": "Merah",
+                "reviewTime": "12 Jan 2024", "likeCount": 1, "sellerReply": None}]
+    data = json.dumps({"model": {"items": records}}).encode()
+    assert lazada.sniff(data, "l.json") > 0.5
+    row = lazada.parse(data, "l.json", HINTS).tables[REVIEWS].row(0, named=True)
+    assert (row["variant"], row["created_at_local"]) == ("Merah", datetime(2024, 1, 12))
+    csv_data = b"itemId,reviewId,rating,reviewContent,buyerName,skuInfo,reviewTime\n1,6,5,mantap,A,Biru,2024-02-01 10:00\n"
+    assert lazada.parse(csv_data, "l.csv", HINTS).tables[REVIEWS]["rating"].to_list() == [5]
+
+
+def test_mapped_reviews_from_tenant_mapping() -> None:
+    data = b"Produk,Bintang,Ulasan,Tanggal\nKopi 1L,5,enak bgt,31/01/2026\nKopi 1L,lima,??,kemarin\n"
+    hints = Hints(date(2026, 2, 1), {"tiktok_shop": {"platform": "tiktok_shop", "text": "Ulasan", "rating": "Bintang",
+                                                    "created_at": "Tanggal", "product_name": "Produk"}})
+    assert mapped_reviews.sniff(data, "export.csv", hints) > 0.5
+    assert mapped_reviews.sniff(data, "export.csv", Hints(date(2026, 2, 1))) == 0.0
+    r = mapped_reviews.parse(data, "export.csv", hints)
+    row = r.tables[REVIEWS].row(0, named=True)
+    assert (row["platform"], row["rating"], row["created_at_local"]) == ("tiktok_shop", 5, datetime(2026, 1, 31))
+    assert r.quarantine["locator"].to_list() == ["row 3"] and "lima" in r.quarantine["reason"][0]
+
+
+def test_mapping_naming_missing_columns_is_a_clear_error() -> None:
+    hints = Hints(date(2026, 2, 1), {"m": {"text": "Komentar"}}, mapping="m")
+    with pytest.raises(FormatError, match="Komentar"):
+        mapped_reviews.parse(b"Ulasan\nenak\n", "x.csv", hints)
+    with pytest.raises(ValueError, match="unknown field"):
+        mapped_reviews.validate_mapping("m", {"txt": "Ulasan"})

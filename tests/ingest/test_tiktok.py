@@ -1,0 +1,115 @@
+"""TikTok analytics tabs (CSV and XLSX) and the data-download JSON, with every quirk in FORMATS.md."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+
+from pipelines.ingest import tiktok_analytics, tiktok_dyi
+from pipelines.ingest.base import Hints
+from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT
+
+
+def quoted(rows: list[list[str]]) -> bytes:
+    return ("\ufeff" + "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n").encode()
+
+
+def parse(data: bytes, export: date, name: str = "x.csv"):
+    assert tiktok_analytics.sniff(data, name) > 0.5
+    return tiktok_analytics.parse(data, name, Hints(export))
+
+
+def test_overview_years_across_a_year_boundary_negative_counts_and_undefined() -> None:
+    rows = [["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"],
+            ["December 30", "120", "5", "30", "-2", "1"], ["December 31", "undefined", "5", "30", "4", "1"],
+            ["January 1", "1,200", "15", "300", "40", "10"], ["Januray 2", "1", "1", "1", "1", "1"]]
+    r = parse(quoted(rows), date(2026, 1, 3))
+    df = r.tables[ACCOUNT_DAILY]
+    assert df["date"].to_list() == [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1)]
+    assert df["views"].to_list() == [120, None, 1200]
+    assert df["comments"].to_list() == [-2, 4, 40]  # raw keeps the negative; staging clamps it
+    assert r.quarantine["locator"].to_list() == ["overview row 5"] and "Januray 2" in r.quarantine["reason"][0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("8 de marzo", date(2026, 3, 8)), ("8 Maret", date(2026, 3, 8)), ("March 8", date(2026, 3, 8)),
+    ("8 Mar", date(2026, 3, 8)), ("2026-03-08", date(2026, 3, 8)),
+])
+def test_localized_dates(text: str, expected: date) -> None:
+    rows = [["Date", "Followers", "Difference in followers from previous day"], [text, "1,000", "5"]]
+    assert parse(quoted(rows), date(2026, 3, 9)).tables[ACCOUNT_DAILY]["date"].to_list() == [expected]
+
+
+def test_content_with_export_day_links_and_optional_columns() -> None:
+    rows = [["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares",
+             "Total views", "Average watch time", "Watched full video", "Add to favorites", "Reach", "New followers"],
+            ["March 8", "Kopi 🔥 #promo", "https://www.tiktok.com/@kopisenja/video/7234567890123456789?lang=id", "March 1",
+             "1,234", "56", "78", "12,400", "8.5", "12.5%", "9", "10,000", "3"],
+            ["March 8", "", "", "March 2", "1", "1", "1", "1", "", "", "", "", ""]]
+    r = parse(quoted(rows), date(2026, 3, 9))
+    row = r.tables[CONTENT].row(0, named=True)
+    assert (row["native_id"], row["account"], row["url"]) == (
+        "7234567890123456789", "kopisenja", "https://www.tiktok.com/@kopisenja/video/7234567890123456789")
+    assert (row["observed_on"], row["posted_at_local"]) == (date(2026, 3, 8), datetime(2026, 3, 1))
+    assert (row["views"], row["likes"], row["saves"], row["reach"], row["new_followers"]) == (12400, 1234, 9, 10000, 3)
+    assert (row["avg_watch_time_seconds"], row["full_watch_rate"]) == (8.5, 0.125)
+    assert "no TikTok video link" in r.quarantine["reason"][0]
+
+
+def test_post_day_later_in_the_year_than_the_export_is_last_year() -> None:
+    rows = [["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares", "Total views"],
+            ["January 5", "x", "https://www.tiktok.com/@a/video/1", "December 28", "1", "1", "1", "1"]]
+    row = parse(quoted(rows), date(2026, 1, 6)).tables[CONTENT].row(0, named=True)
+    assert (row["observed_on"], row["posted_at_local"].date()) == (date(2026, 1, 5), date(2025, 12, 28))
+
+
+def test_xlsx_with_text_cells_one_sheet_per_tab() -> None:
+    buf = io.BytesIO()
+    pl.DataFrame({"Date": ["April 12"], "Hour": ["20"], "Active followers": ["1,234"]}).write_excel(buf, worksheet="FollowerActivity")
+    r = parse(buf.getvalue(), date(2026, 4, 13), "FollowerActivity.xlsx")
+    row = r.tables[AUDIENCE].row(0, named=True)
+    assert (row["dimension"], row["key"], row["value"], row["date"]) == ("active_hour", "20", 1234.0, date(2026, 4, 12))
+
+
+def test_gender_and_territories() -> None:
+    g = parse(quoted([["Gender", "Distribution"], ["Female", "62%"], ["Male", "38%"]]), date(2026, 4, 13))
+    assert g.tables[AUDIENCE]["value"].to_list() == [0.62, 0.38]
+    t = parse(quoted([["Top territories", "Distribution"], ["ID", "0.91"]]), date(2026, 4, 13))
+    assert t.tables[AUDIENCE].row(0, named=True)["dimension"] == "territory"
+
+
+def test_not_a_tiktok_tab() -> None:
+    assert tiktok_analytics.sniff(b"a,b\n1,2\n", "x.csv") == 0.0
+
+
+LAYOUTS = {
+    "2025": {"Post": {"Posts": {"VideoList": [{"Date": "2025-08-06 19:08:26", "Link": "https://www.tiktokv.com/share/video/7234567890123456789/", "Likes": "1,234", "Title": "Kopi 🔥", "Sound": "x", "Location": "N/A", "WhoCanView": "Everyone"}]}},
+             "Comment": {"Comments": {"CommentsList": [{"date": "2025-08-07 10:00:00", "comment": "makasih kak", "photo": "N/A", "url": ""}]}},
+             "Profile": {"Profile Info": {"ProfileMap": {"userName": "kopisenja"}}}},
+    "2024": {"Video": {"Videos": {"VideoList": [{"Date": "2024-03-01 08:00:00", "VideoLink": "https://www.tiktokv.com/share/video/7111111111111111111/", "Likes": "12"}]}},
+             "Comment": {"Comments": {"CommentsList": [{"Date": "2024-03-02 09:00:00", "Comment": "ditunggu ya"}]}}},
+    "2026": {"Your Activity": {"Posts": {"videoList": [{"date": "2026-01-01 00:00:00", "link": "https://www.tiktok.com/@x/video/7999999999999999999", "likes": None}]}},
+             "Comment": None, "Activity": {"Favorite Videos": {"FavoriteVideoList": []}, "Like List": "N/A"}},
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_data_download_layouts(layout: str) -> None:
+    data = json.dumps(LAYOUTS[layout]).encode()
+    assert tiktok_dyi.sniff(data, "user_data_tiktok.json") > 0.5
+    r = tiktok_dyi.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    posts = r.tables[CONTENT]
+    assert posts.height == 1 and posts["native_id"][0].startswith("7")
+    assert r.quarantine.height == 0
+    if layout != "2026":
+        assert r.tables[COMMENTS]["is_own"].to_list() == [True]
+
+
+def test_data_download_bad_post_is_quarantined() -> None:
+    doc = {"Post": {"Posts": {"VideoList": [{"Date": "kemarin", "Link": "https://www.tiktok.com/@x/video/1"}, {"Link": "none"}]}}}
+    r = tiktok_dyi.parse(json.dumps(doc).encode(), "u.json", Hints(date(2026, 2, 1)))
+    assert r.tables[CONTENT].height == 0 and r.quarantine.height == 2
