@@ -37,37 +37,59 @@ def model_sql(layer: str, name: str) -> str:
     return resources.files("warehouse").joinpath(layer, f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _per_distinct(fn):
-    """An Arrow UDF applying fn once per distinct non-null value of the batch."""
+PEOPLE_SOURCES = """
+    select author as raw from raw.whatsapp_export_messages
+    union select chat_name from raw.whatsapp_export_messages
+    union select from_wa_id from raw.whatsapp_cloud_messages
+    union select author from raw.reviews
+    union select author from raw.comments
+"""
+VOICE_TEXTS = """
+    select text from staging.stg_whatsapp__messages
+    union select text from staging.stg_marketplace__reviews
+    union select text from staging.stg_social__comments
+"""
 
-    def udf(values: pa.Array) -> pa.Array:
-        items = values.to_pylist()
-        cache = {v: fn(v) for v in set(items) if v is not None}
-        return pa.array([None if v is None else cache[v] for v in items], type=pa.string())
 
-    return udf
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    try:
+        con.unregister(name)
+    except Exception:
+        pass
+    con.register(name, table)
 
 
-def register_functions(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Register gaung_author_key, gaung_mask_label, gaung_mask_phones and gaung_lang on a connection."""
-    functions = {
-        "gaung_author_key": _per_distinct(lambda v: privacy.author_key(key, v)),
-        "gaung_mask_label": _per_distinct(privacy.mask_label),
-        "gaung_mask_phones": _per_distinct(privacy.mask_phones_in_text),
-        "gaung_lang": lambda values: detect_language(pl.from_arrow(values)).to_arrow(),
-    }
-    for name, fn in functions.items():
-        try:
-            con.remove_function(name)
-        except Exception:
-            pass
-        con.create_function(name, fn, ["VARCHAR"], "VARCHAR", type="arrow", null_handling="special")
+def register_people(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> None:
+    """_gaung_people(raw, author_key, author_label): every raw name or number, hashed and masked once."""
+    raws = [r for (r,) in con.execute(f"select raw from ({PEOPLE_SOURCES}) where raw is not null").fetchall()]
+    raws = sorted(set(raws) | set(tenant.business_identifiers("whatsapp")) | {tenant.name})
+    _register(con, "_gaung_people", pa.table({
+        "raw": pa.array(raws, type=pa.string()),
+        "author_key": pa.array([privacy.author_key(key, r) for r in raws], type=pa.string()),
+        "author_label": pa.array([privacy.mask_label(r) for r in raws], type=pa.string()),
+    }))
+
+
+def register_languages(con: duckdb.DuckDBPyConnection) -> None:
+    """_gaung_langs(text, lang) for every distinct text the voice table will carry."""
+    texts = pl.from_arrow(con.sql(f"select text from ({VOICE_TEXTS}) where text is not null").to_arrow_table()["text"])
+    _register(con, "_gaung_langs", pa.table({"text": texts.to_arrow(), "lang": detect_language(texts).to_arrow()}))
+
+
+def register_functions(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> None:
+    """The lookups and the macros models call: gaung_author_key, gaung_mask_label, gaung_mask_phones, gaung_lang."""
+    register_people(con, key, tenant)
+    _register(con, "_gaung_langs", pa.table({"text": pa.array([], pa.string()), "lang": pa.array([], pa.string())}))
+    con.execute("create or replace temp macro gaung_author_key(x) as (select author_key from _gaung_people where raw = x)")
+    con.execute("create or replace temp macro gaung_mask_label(x) as (select author_label from _gaung_people where raw = x)")
+    con.execute(f"create or replace temp macro gaung_mask_phones(t) as {privacy.sql_mask_phones('t')}")
+    con.execute("create or replace temp macro gaung_lang(t) as (select lang from _gaung_langs where text = t)")
 
 
 def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes) -> dict[str, int]:
     """Rebuild every staging and mart table for a tenant; returns row counts per table."""
     key = privacy.tenant_key(master_key, tenant.id)
-    register_functions(con, key)
+    register_functions(con, key, tenant)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     con.register("_gaung_business_keys", pa.table({"author_key": pa.array(business, type=pa.string())}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
@@ -79,6 +101,8 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     con.execute("begin transaction")
     try:
         for layer, name in MODELS:
+            if layer == "marts" and name == "fct_customer_voice":
+                register_languages(con)
             table = f"{layer}.{name}"
             con.execute(f"create or replace table {table} as {model_sql(layer, name)}")
             counts[table] = fetch_value(con, f"select count(*) from {table}")

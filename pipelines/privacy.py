@@ -18,8 +18,15 @@ HONORIFICS = {
     "dek", "adek", "sis", "gan", "juragan", "bund", "bunda", "teh", "teteh", "aa", "a", "uda", "uni", "cik",
     "koh", "ci", "ko", "mr", "mrs", "ms", "dr", "drg", "haji", "hj", "h",
 }
-# Phone numbers inside free text: Indonesian mobiles (08.., +62 8.., 62 8..) and other international numbers.
-PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+?62[\s\-.]?|0)8\d{1,3}[\s\-.]?\d{3,4}[\s\-.]?\d{2,5}(?!\w)|\+\d{1,3}[\s\-.]?\d{2,4}[\s\-.]?\d{3,4}[\s\-.]?\d{3,5}(?!\w)")
+# Phone numbers inside free text, as (pattern, replacement) pairs that Python's re and DuckDB's RE2 both
+# read the same way: Indonesian mobiles (08.., 62 8.., +62 8..) first, then other international numbers.
+PHONE_MASKS = [
+    (r"(^|[^0-9A-Za-z_+(])(?:\(?\+?62\)?[ .\-]?|0)(8[0-9]{2})[0-9]?[ .\-]?[0-9]{3,4}[ .\-]?[0-9]{0,3}([0-9]{2})([^0-9A-Za-z_]|$)",
+     r"\1+62 \2-****-\3\4"),
+    (r"(^|[^0-9A-Za-z_+])\+([1-9][0-9]{0,2})[ .\-]?([0-9]{2,4})[ .\-]?[0-9]{3,4}[ .\-]?[0-9]{0,3}([0-9]{2})([^0-9A-Za-z_]|$)",
+     r"\1+\2 \3-****-\4\5"),
+]
+_PHONE_MASKS = [(re.compile(p), r) for p, r in PHONE_MASKS]
 
 
 def tenant_key(master_key: bytes, tenant_id: str) -> bytes:
@@ -85,7 +92,16 @@ def mask_label(value: str | None) -> str | None:
 
 
 def mask_phones_in_text(text: str | None) -> str | None:
-    """Replace phone numbers written inside a message with their masked form."""
+    """Replace phone numbers written inside a message with '+62 812-****-78' (the same rule SQL applies)."""
     if not text:
         return text
-    return PHONE_IN_TEXT.sub(lambda m: mask_phone(phone_digits(m.group(0)) or re.sub(r"\D", "", m.group(0))), text)
+    for pattern, replacement in _PHONE_MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def sql_mask_phones(expr: str) -> str:
+    """The same masking as a DuckDB expression over `expr`."""
+    for pattern, replacement in PHONE_MASKS:
+        expr = f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
+    return expr

@@ -41,3 +41,16 @@ def test_phone_numbers_inside_text_are_masked() -> None:
 def test_identity_normalisation() -> None:
     assert normalised_identity("+62 812-3456-7890") == "tel:6281234567890"
     assert normalised_identity("Toko Kopi") == "name:toko kopi"
+
+
+@pytest.mark.parametrize("text", [
+    "wa aku 0812-3456-7890 ya", "+62 857 1234 5678, makasih", "nomorku 6281234567890.", "call +1 415 555 2671 pls",
+    "harga 150000 rb", "pesan 2 liter", "0812345678901", "(+62)81234567890",
+])
+def test_sql_and_python_mask_phones_alike(text: str) -> None:
+    import duckdb
+
+    from pipelines.privacy import sql_mask_phones
+
+    con = duckdb.connect()
+    assert con.execute(f"select {sql_mask_phones('?')}", [text]).fetchall()[0][0] == mask_phones_in_text(text)

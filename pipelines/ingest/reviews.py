@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.schemas import REVIEWS, conform
-from pipelines.ingest.tabular import MISSING, count_expr, row_json, template_split, when_expr
+from pipelines.ingest.tabular import MISSING, count_expr, row_json, template_series, when_series
 
 FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
           "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
@@ -22,30 +22,42 @@ def _text(e: pl.Expr) -> pl.Expr:
 def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,
                  export_date: date, locator_prefix: str = "row", split_template: bool = True) -> tuple[pl.DataFrame, list]:
     """Conformed raw.reviews rows from a text frame and a canonical-field -> column map; bad rows quarantined."""
-    frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
+    unmapped = [c for c in frame.columns if c not in set(columns.values())]
+    frame = frame.with_columns(row_json(frame, unmapped), pl.int_range(pl.len()).alias("_row"))
+    if split_template and "text" in columns:
+        text_parts = template_series(frame[columns["text"]])
+    else:
+        text_parts = pl.DataFrame({"attributes_json": pl.Series([None] * frame.height, dtype=pl.String),
+                                   "text": frame[columns["text"]].str.strip_chars() if "text" in columns
+                                   else pl.Series([None] * frame.height, dtype=pl.String)})
+    when_parts = when_series(frame[columns["created_at"]] if "created_at" in columns
+                             else pl.Series([None] * frame.height, dtype=pl.String), export_date)
+    reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
+                              else pl.Series([None] * frame.height, dtype=pl.String), export_date)
+    frame = frame.with_columns(
+        text_parts["attributes_json"].alias("_attrs"), text_parts["text"].alias("_text"),
+        when_parts["utc"].alias("_utc"), when_parts["local"].alias("_local"), when_parts["estimated"].alias("_est"),
+        pl.coalesce(reply_parts["utc"], reply_parts["local"]).alias("_reply_at"),
+    )
     get = lambda k: pl.col(columns[k]) if k in columns else pl.lit(None, dtype=pl.String)  # noqa: E731
     rating = get("rating").cast(pl.String).str.strip_chars().str.extract(r"^(\d)(?:[.,]0+)?$", 1).cast(pl.Int32, strict=False)
     author = _text(get("author"))
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"])
-    text = template_split(get("text")) if split_template else pl.struct(
-        pl.lit(None, dtype=pl.String).alias("attributes_json"), _text(get("text")).alias("text"))
-    when = when_expr(get("created_at"), export_date)
-    reply_when = when_expr(get("seller_reply_at"), export_date)
     out = frame.with_columns(
         locator=pl.format(f"{locator_prefix} {{}}", pl.col("_row") + (2 if locator_prefix == "row" else 0)),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
         review_id=_text(get("review_id")), product_id=_text(get("product_id")), product_name=_text(get("product_name")),
         variant=_text(get("variant")), category=_text(get("category")), rating=rating,
-        attributes_json=text.struct.field("attributes_json"), text=text.struct.field("text"),
+        attributes_json=pl.col("_attrs"), text=_text(pl.col("_text")),
         author=pl.when(anonymous).then(None).otherwise(author),
         is_anonymous=(anonymous | author.is_null()).fill_null(True),
-        created_at_utc=when.struct.field("utc"), created_at_local=when.struct.field("local"),
+        created_at_utc=pl.col("_utc"), created_at_local=pl.col("_local"),
         created_at_text=_text(get("created_at")), seller_reply=_text(get("seller_reply")),
-        seller_reply_at_utc=pl.coalesce(reply_when.struct.field("utc"), reply_when.struct.field("local")),
+        seller_reply_at_utc=pl.col("_reply_at"),
         like_count=count_expr(get("like_count")), media_count=count_expr(get("media_count")).cast(pl.Int32),
         label_sentiment=_text(get("label_sentiment")), label_emotion=_text(get("label_emotion")),
     ).with_columns(
-        created_at_is_estimated=when.struct.field("estimated").fill_null(False)
+        created_at_is_estimated=pl.col("_est").fill_null(False)
         | (pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null()),
     ).with_columns(
         # No time at all (PRDECT-ID): the export day stands in, marked estimated.
@@ -60,7 +72,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
         .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
         .when(_text(get("created_at")).is_not_null() & pl.col("created_at_utc").is_null()
-              & (pl.col("created_at_is_estimated") & ~when.struct.field("estimated").fill_null(False)))
+              & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
         .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
                         get("created_at").cast(pl.String)))
     )

@@ -72,10 +72,10 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
         sep = ","
     try:
         df = pl.read_csv(text_bytes, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy",
-                         missing_utf8_is_empty_string=True, raise_if_empty=False)
+                         empty_string_is_null=False, raise_if_empty=False)
         return df, []
-    except Exception:
-        pass
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
+        pass  # ragged rows or broken quoting: read row by row below so good rows still load
     text = decode_text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
@@ -225,9 +225,12 @@ def load_json(data: bytes) -> object:
         raise FormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
-def row_json(frame: pl.DataFrame) -> pl.Series:
-    """Each row of a frame as a JSON object string (the raw row as landed)."""
-    return pl.Series("raw_json", [json.dumps(r, ensure_ascii=False) for r in frame.iter_rows(named=True)], dtype=pl.String)
+def row_json(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Series:
+    """Each row (or the given columns of it) as a JSON object string; null when there are no columns."""
+    columns = frame.columns if columns is None else columns
+    if not columns:
+        return pl.Series("raw_json", [None] * frame.height, dtype=pl.String)
+    return frame.select(pl.struct(columns).struct.json_encode().alias("raw_json")).to_series()
 
 
 _LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%d/%m/%Y %H:%M:%S",
@@ -235,6 +238,21 @@ _LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%
 _RELATIVE_UNITS = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 7 * 86400, "bulan": 30 * 86400,
                    "tahun": 365 * 86400, "second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
                    "month": 30 * 86400, "year": 365 * 86400}
+
+
+def when_series(values: pl.Series, export_date: date) -> pl.DataFrame:
+    """when_expr over a column, evaluating only the shapes that occur in it (epoch-only columns are cheap)."""
+    s = values.cast(pl.String).str.strip_chars()
+    frame = pl.DataFrame({"c": s})
+    if s.drop_nulls().str.contains(r"^\d{9,13}(\.\d+)?$").all():
+        epoch = pl.col("c").str.extract(r"^(\d{9,13})", 1).cast(pl.Int64)
+        utc = pl.when(epoch > 10**11).then(pl.from_epoch(epoch, time_unit="ms")).otherwise(
+            pl.from_epoch(epoch, time_unit="s")).cast(pl.Datetime("us"))
+        return frame.select(utc.alias("utc"), pl.lit(None, dtype=pl.Datetime("us")).alias("local"),
+                            pl.lit(False).alias("estimated"))
+    distinct = frame.unique()
+    parsed = distinct.with_columns(when_expr(pl.col("c"), export_date).alias("w")).unnest("w")
+    return frame.join(parsed, on="c", how="left", nulls_equal=True, maintain_order="left").drop("c")
 
 
 def when_expr(col: pl.Expr, export_date: date) -> pl.Expr:
@@ -270,6 +288,25 @@ KNOWN_TEMPLATE_LABELS = {
     "packaging", "quality", "performance", "best feature", "value for money", "tingkat kemanisan", "porsi",
 }
 _TEMPLATE_ITEM = r"[A-Z][A-Za-z/ ]{1,30}?\s*:\s*[^\n.:]{1,60}?\s*(?:\.|\n|$)"
+
+
+def template_series(values: pl.Series) -> pl.DataFrame:
+    """template_split over a column: the prefix regex only on texts with a colon near the start, and the
+    answers parsed once per distinct prefix (templates repeat across thousands of reviews)."""
+    frame = pl.DataFrame({"c": values.cast(pl.String)}).with_row_index("_i")
+    candidate = frame.filter(pl.col("c").str.slice(0, 48).str.contains(":", literal=True)).select(
+        "_i", pl.col("c").str.extract(rf"^\s*((?:{_TEMPLATE_ITEM}\s*)+)", 1).alias("prefix"))
+    prefixes = candidate.select(pl.col("prefix").drop_nulls().unique())
+    parsed = prefixes.with_columns(template_split(pl.col("prefix")).struct.field("attributes_json"))
+    out = frame.join(candidate, on="_i", how="left", maintain_order="left").join(
+        parsed, on="prefix", how="left", maintain_order="left")
+    rest = pl.col("c").str.slice(pl.col("prefix").str.len_chars()).str.strip_chars()
+    whole = pl.col("c").str.strip_chars()
+    return out.select(
+        "attributes_json",
+        pl.when(pl.col("attributes_json").is_not_null()).then(pl.when(rest == "").then(None).otherwise(rest))
+        .otherwise(pl.when(whole == "").then(None).otherwise(whole)).alias("text"),
+    )
 
 
 def template_split(col: pl.Expr) -> pl.Expr:

@@ -102,7 +102,7 @@ create table raw.reviews (
     media_count             integer,
     label_sentiment         varchar,
     label_emotion           varchar,
-    raw_json                json not null
+    raw_json                json  -- source columns Gaung does not map, as landed
 );
 
 -- grain: one row per comment as landed (comments written by the account, from data downloads)

@@ -6,24 +6,27 @@ reviews as (
     select * from raw.reviews
 ),
 
-numbered as (
+with_id as (
+    select *, review_id as review_key from reviews where review_id is not null
+),
+
+without_id as (
     select
         *,
-        row_number() over (
-            partition by file_id, platform, product_name, text, rating, author order by locator
-        ) as occurrence
+        'h' || md5(concat_ws('|', coalesce(product_name, ''), coalesce(variant, ''), coalesce(text, ''),
+                             coalesce(rating::varchar, ''), coalesce(author, ''),
+                             row_number() over (
+                                 partition by file_id, platform, product_name, variant, text, rating, author
+                                 order by locator
+                             ))) as review_key
     from reviews
+    where review_id is null
 ),
 
 identified as (
-    select
-        *,
-        coalesce(
-            review_id,
-            'h' || md5(concat_ws('|', coalesce(product_name, ''), coalesce(variant, ''), coalesce(text, ''),
-                                 coalesce(rating::varchar, ''), coalesce(author, ''), occurrence))
-        ) as review_key
-    from numbered
+    select * from with_id
+    union all by name
+    select * from without_id
 ),
 
 latest as (

@@ -1,0 +1,100 @@
+"""Benchmark: 1,000,000 marketplace review rows as CSV through `gaung ingest` to the marts, against a
+plain DuckDB read_csv of the same file into a table, in the same run; time and peak memory of each.
+
+    python bench/ingest_reviews.py [--rows 1000000]
+
+Target: the whole ingest (parse, template split, lineage, quarantine, staging and marts with
+pseudonymised authors) within 2x the plain read, under 2 GB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out"
+TEXTS = ["Kemasan:rapi.\nRasa:enak.\n", "", "", "Kualitas:bagus. Kemasan:aman. "]
+FREE = ["enak bgt kak, gula arennya kerasa", "pengiriman lama bgt, 5 hari baru nyampe", "botolnya bocor pas dateng",
+        "request varian less sugar dong kak", "mantap, langganan terus", "kurang manis menurut aku", "seller ramah, fast respon",
+        "barang sesuai deskripsi", "wa aku ya 0812-3456-7890 buat order lagi", "ukuran kekecilan, semoga ada size jumbo"]
+
+
+def generate(path: Path, n: int, seed: int = 3) -> None:
+    """n reviews in Shopee's flattened CSV layout, written column-wise with polars."""
+    import polars as pl
+
+    rng = pl.int_range(n, eager=True)
+    df = pl.DataFrame({
+        "cmtid": rng + 9_000_000_000,
+        "ctime": 1_700_000_000 + (rng * 37) % 31_536_000,
+        "author_username": pl.Series([f"{chr(97 + i % 26)}*****{i % 10}" for i in range(n)]),
+        "comment": pl.Series([TEXTS[(i * 7 + seed) % 4] + FREE[(i * 13 + seed) % 10] + ("" if i % 3 else f" #{i % 997}")
+                              for i in range(n)]),
+        "rating_star": (rng * 31 + seed) % 5 + 1,
+        "product_name": pl.Series([f"Kopi Susu {i % 40}" for i in range(n)]),
+        "model_name": pl.Series(["1L", "500ml", "Less Sugar"] * (n // 3) + ["1L"] * (n % 3)),
+    })
+    df.write_csv(path)
+
+
+def child(mode: str, path: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GAUNG_HOME": tmp, "GAUNG_SECRET_KEY": "bench"}
+        if mode == "gaung":
+            subprocess.run([sys.executable, "-m", "pipelines.cli", "tenants", "add", "bench", "--name", "Bench"],
+                           env=env, check=True, capture_output=True)
+        start = time.perf_counter()
+        if mode == "duckdb":
+            import duckdb
+
+            con = duckdb.connect(str(Path(tmp) / "plain.duckdb"))
+            con.execute(f"create table reviews as select * from read_csv('{path}', all_varchar = true)")
+            n = con.execute("select count(*) from reviews").fetchall()[0][0]
+        else:
+            proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", path, "--tenant", "bench", "--json"],
+                                  env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(proc.stderr[-3000:])
+            n = json.loads(proc.stdout.splitlines()[0])["rows_loaded"]
+        seconds = time.perf_counter() - start
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    print(json.dumps({"seconds": seconds, "rows": n, "peak_rss_mb": peak}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"shopee_reviews_{args.rows}.csv"
+    if not path.exists():
+        generate(path, args.rows)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB)")
+    results = {}
+    for mode in ("duckdb", "gaung"):
+        proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{mode}: failed\n{proc.stderr[-3000:]}")
+            return
+        results[mode] = r = json.loads(proc.stdout.strip().splitlines()[-1])
+        label = "plain DuckDB read_csv" if mode == "duckdb" else "gaung ingest to marts"
+        print(f"{label:24s} {r['rows']:>9,} rows  {r['seconds']:6.2f} s  {r['rows'] / r['seconds']:>9,.0f} rows/s  "
+              f"peak {r['peak_rss_mb']:6.0f} MB", flush=True)
+    ratio = results["gaung"]["seconds"] / results["duckdb"]["seconds"]
+    print(f"gaung / plain read: {ratio:.2f}x the time (target <= 2x); peak {results['gaung']['peak_rss_mb']:.0f} MB (target < 2048)")
+    (OUT / "ingest_reviews.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
