@@ -33,6 +33,7 @@ lint: setup
 bench:
 	$(MAKE) setup EXTRAS=ml,dev,bench
 	$(PY) bench/ingest_whatsapp.py
+	$(PY) bench/ingest_reviews.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
