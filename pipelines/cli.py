@@ -196,7 +196,7 @@ def run(
     landing: Annotated[bool, typer.Option("--landing", help="First ingest the tenant's landing folder.")] = False,
     lang: LangOpt = None,
 ) -> None:
-    """Run every pipeline stage for a tenant, in order (ingest with --landing, then models)."""
+    """Run every pipeline stage for a tenant, in order (ingest with --landing, models, scores)."""
     from pipelines.run import run_tenant
 
     lang = _lang(lang)
@@ -209,6 +209,17 @@ def run(
     out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
     out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant)))
     raise typer.Exit(2 if any(o.status == "rejected" for o in result.outcomes) else 0)
+
+
+@app.command()
+def score(tenant: TenantOpt, lang: LangOpt = None) -> None:
+    """Score engagement, virality, campaigns and trends for a tenant (idempotent)."""
+    from pipelines.run import score_stage
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    counts = score_stage(tenant_obj, settings=get_settings())
+    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
 
 
 @app.command()

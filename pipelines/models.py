@@ -30,6 +30,11 @@ MODELS = [
     ("marts", "fct_account_daily"),
     ("marts", "fct_customer_voice"),
 ]
+# The scoring stage: rates and virality per content, campaigns (trends are written by pipelines.score).
+SCORE_MODELS = [
+    ("marts", "fct_content_scores"),
+    ("marts", "fct_campaign_performance"),
+]
 
 
 def model_sql(layer: str, name: str) -> str:
@@ -86,8 +91,10 @@ def register_functions(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenan
     con.execute("create or replace temp macro gaung_lang(t) as (select lang from _gaung_langs where text = t)")
 
 
-def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes) -> dict[str, int]:
-    """Rebuild every staging and mart table for a tenant; returns row counts per table."""
+def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
+                 models: list[tuple[str, str]] | None = None, after=None) -> dict[str, int]:
+    """Rebuild staging and mart tables for a tenant (all core models by default), in one transaction;
+    `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table."""
     key = privacy.tenant_key(master_key, tenant.id)
     register_functions(con, key, tenant)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
@@ -97,15 +104,26 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
                                                       "account": pa.array([a for _, a in defaults], type=pa.string())}))
     con.execute("set variable tenant_timezone = ?", [tenant.timezone])
     con.execute("set variable tenant_name = ?", [tenant.name])
+    con.execute("set variable tenant_id = ?", [tenant.id])
+    camps = tenant.campaigns
+    _register(con, "_gaung_campaigns", pa.table({
+        "campaign": pa.array([c.name for c in camps], pa.string()),
+        "hashtags": pa.array([c.hashtags for c in camps], pa.list_(pa.string())),
+        "keywords": pa.array([c.keywords for c in camps], pa.list_(pa.string())),
+        "start_date": pa.array([c.start for c in camps], pa.date32()),
+        "end_date": pa.array([c.end for c in camps], pa.date32()),
+    }))
     counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:
-        for layer, name in MODELS:
+        for layer, name in (MODELS if models is None else models):
             if layer == "marts" and name == "fct_customer_voice":
                 register_languages(con)
             table = f"{layer}.{name}"
             con.execute(f"create or replace table {table} as {model_sql(layer, name)}")
             counts[table] = fetch_value(con, f"select count(*) from {table}")
+        if after is not None:
+            counts.update(after(con))
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -113,4 +131,5 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     finally:
         con.unregister("_gaung_business_keys")
         con.unregister("_gaung_default_accounts")
+        con.unregister("_gaung_campaigns")
     return counts

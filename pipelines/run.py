@@ -70,6 +70,21 @@ def _models_exist(con) -> bool:
     ))
 
 
+def score_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
+    """Rebuild the scoring marts (content scores, campaigns, trends) for a tenant."""
+    from pipelines.models import SCORE_MODELS
+    from pipelines.score.io import write_trends
+
+    con = connect(settings.warehouse_path(tenant.id))
+    try:
+        if not _models_exist(con):
+            build_models(con, tenant, settings.master_key)
+        return build_models(con, tenant, settings.master_key, models=SCORE_MODELS,
+                            after=lambda c: {"marts.fct_trends": write_trends(c, tenant)})
+    finally:
+        con.close()
+
+
 def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bool = False,
                progress: bool = False, console: Console | None = None, paths: list[Path] | None = None) -> RunResult:
     """Every stage after ingest, in order (ingesting the landing folder first when asked)."""
@@ -85,4 +100,5 @@ def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bo
         result.tables = build_models(con, tenant, settings.master_key)
     finally:
         con.close()
+    result.tables.update(score_stage(tenant, settings=settings))
     return result

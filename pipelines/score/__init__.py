@@ -1,0 +1,1 @@
+"""Engagement, virality, campaign and trend scoring, measured against each account's own normal."""

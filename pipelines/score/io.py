@@ -1,0 +1,35 @@
+"""Scoring stage I/O: documents for trends out of the warehouse, fct_trends back in, one transaction."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.score.trends import bursts, weekly_terms
+from pipelines.tenants import Tenant
+
+DOCS_SQL = """
+    select 'content:' || content_id as doc_id, posted_local_date as local_date, title as text
+    from marts.dim_content where posted_local_date is not null and title is not null
+    union all
+    select 'voice:' || voice_id, local_date, text
+    from marts.fct_customer_voice where not is_from_business and local_date is not null
+"""
+
+
+def write_trends(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> int:
+    """Rebuild marts.fct_trends for the tenant; weeks run Monday to Sunday in the tenant's timezone."""
+    docs = con.sql(DOCS_SQL).pl()
+    if docs.is_empty():
+        weeks = pl.Series("week_start", [], dtype=pl.Date)
+    else:
+        weeks = pl.date_range(docs["local_date"].min(), docs["local_date"].max(), "1d", eager=True).dt.truncate("1w").unique()
+    trends = bursts(weekly_terms(docs.lazy()), weeks).with_columns(
+        pl.lit(tenant.id).alias("tenant_id"), pl.col("support").cast(pl.Int64))
+    con.register("_gaung_trends", trends.to_arrow())
+    try:
+        con.execute("create or replace table marts.fct_trends as select tenant_id, week_start, term_type, term, support,"
+                    " baseline_median, baseline_mad, z_score, is_notable, status, first_notable_week from _gaung_trends")
+    finally:
+        con.unregister("_gaung_trends")
+    return trends.height

@@ -1,0 +1,208 @@
+-- grain: one row per post or video (content_id): rates, velocity and virality against the account's
+-- own trailing baseline. Formulas and sources: docs/formulas.md.
+with
+
+content as (
+    select * from marts.dim_content
+),
+
+metrics as (
+    select * from marts.fct_content_metrics
+),
+
+account_daily as (
+    select * from marts.fct_account_daily
+),
+
+latest as (
+    select *
+    from metrics
+    qualify row_number() over (partition by content_id order by observed_at desc) = 1
+),
+
+-- views at 24 and 72 hours: linear interpolation between the snapshots around each mark, starting
+-- from (posted_at, 0); past the last snapshot, nothing is extrapolated.
+points as (
+    select m.content_id, 0.0 as age_hours, 0.0 as views
+    from content as m where m.posted_at is not null
+    union all
+    select m.content_id, date_diff('second', c.posted_at, m.observed_at) / 3600.0 as age_hours, m.views::double
+    from metrics as m
+    join content as c using (content_id)
+    where c.posted_at is not null and m.views is not null and m.observed_at >= c.posted_at
+),
+
+marks as (
+    select content_id, mark from (select distinct content_id from points) cross join (values (24.0), (72.0)) as t(mark)
+),
+
+bracket as (
+    select
+        k.content_id,
+        k.mark,
+        max(p.age_hours) filter (where p.age_hours <= k.mark) as a0,
+        arg_max(p.views, p.age_hours) filter (where p.age_hours <= k.mark) as v0,
+        min(p.age_hours) filter (where p.age_hours > k.mark) as a1,
+        arg_min(p.views, p.age_hours) filter (where p.age_hours > k.mark) as v1
+    from marks as k
+    join points as p using (content_id)
+    group by all
+),
+
+velocity as (
+    select
+        content_id,
+        max(case when mark = 24.0 then
+            case when a1 is null then null
+                 else (v0 + (v1 - v0) * (mark - a0) / nullif(a1 - a0, 0)) / mark end end) as velocity_24h,
+        max(case when mark = 72.0 then
+            case when a1 is null then null
+                 else (v0 + (v1 - v0) * (mark - a0) / nullif(a1 - a0, 0)) / mark end end) as velocity_72h,
+        max(case when mark = 24.0 and a1 is not null then
+            case when a0 = 0 and a1 > 48 then 'average_rate' else 'interpolated' end end) as velocity_method
+    from bracket
+    group by content_id
+),
+
+followers as (
+    select c.content_id, arg_max(d.followers, d.date) as followers_at_post
+    from content as c
+    join account_daily as d
+      on d.platform = c.platform and (d.account = coalesce(c.account, d.account)) and d.date <= c.posted_local_date
+    where d.followers is not null
+    group by c.content_id
+),
+
+base as (
+    select
+        c.content_id,
+        c.tenant_id,
+        c.platform,
+        coalesce(c.account, '') as account,
+        c.posted_at,
+        c.posted_local_date,
+        l.observed_at as metrics_observed_at,
+        l.views,
+        l.reach,
+        l.likes,
+        l.comments,
+        l.shares,
+        l.saves,
+        f.followers_at_post,
+        coalesce(l.likes, 0) + coalesce(l.comments, 0) + coalesce(l.shares, 0) + coalesce(l.saves, 0) as engagements,
+        ln(1 + coalesce(l.views, 0)) as log_views,
+        ln(1 + coalesce(l.shares, 0)) as log_shares
+    from content as c
+    join latest as l using (content_id)
+    left join followers as f using (content_id)
+),
+
+-- the account's normal: earlier posts on the same platform and account within 90 days (at most 60)
+history as (
+    select
+        b.content_id,
+        e.log_views,
+        e.log_shares,
+        row_number() over (partition by b.content_id order by e.posted_at desc) as recency
+    from base as b
+    join base as e
+      on e.platform = b.platform and e.account = b.account
+     and e.posted_at < b.posted_at and e.posted_at >= b.posted_at - interval 90 days
+     and e.views is not null
+),
+
+baseline_median as (
+    select content_id, count(*) as baseline_posts, median(log_views) as med_views, median(log_shares) as med_shares
+    from history where recency <= 60
+    group by content_id
+),
+
+baseline as (
+    select
+        m.content_id,
+        m.baseline_posts,
+        m.med_views,
+        m.med_shares,
+        median(abs(h.log_views - m.med_views)) as mad_views,
+        median(abs(h.log_shares - m.med_shares)) as mad_shares
+    from baseline_median as m
+    join history as h on h.content_id = m.content_id and h.recency <= 60
+    group by all
+),
+
+scored as (
+    select
+        b.*,
+        coalesce(s.baseline_posts, 0) as baseline_posts,
+        exp(s.med_views) - 1 as baseline_views,
+        exp(s.med_shares) - 1 as baseline_shares,
+        -- robust z: distance from the median in MADs scaled to a standard deviation (1.4826), with a
+        -- floor of 0.25 (about +/-28%) so a steady account or a handful of shares does not turn every
+        -- small change into a large z
+        (b.log_views - s.med_views) / greatest(1.4826 * s.mad_views, 0.25) as z_views,
+        (b.log_shares - s.med_shares) / greatest(1.4826 * s.mad_shares, 0.25) as z_shares
+    from base as b
+    left join baseline as s using (content_id)
+),
+
+final as (
+    select
+        content_id,
+        tenant_id,
+        platform,
+        account,
+        posted_at,
+        posted_local_date,
+        metrics_observed_at,
+        views,
+        reach,
+        likes,
+        comments,
+        shares,
+        saves,
+        followers_at_post,
+        engagements,
+        engagements / nullif(views, 0) as engagement_rate_views,
+        engagements / nullif(reach, 0) as engagement_rate_reach,
+        engagements / nullif(followers_at_post, 0) as engagement_rate_followers,
+        shares / nullif(views, 0) as amplification_rate,
+        likes / nullif(views, 0) as applause_rate,
+        comments / nullif(views, 0) as conversation_rate,
+        saves / nullif(views, 0) as save_rate,
+        v.velocity_24h,
+        v.velocity_72h,
+        v.velocity_method,
+        baseline_posts,
+        baseline_views,
+        baseline_shares,
+        case when baseline_posts >= 3 then z_views end as z_views,
+        case when baseline_posts >= 3 then z_shares end as z_shares,
+        case when baseline_posts >= 3 then 0.6 * z_views + 0.4 * z_shares end as virality_score,
+        case when baseline_posts >= 3 then
+            percent_rank() over (partition by platform, account, baseline_posts >= 3 order by 0.6 * z_views + 0.4 * z_shares)
+        end as virality_percentile,
+        coalesce(baseline_posts >= 3 and views >= 100 and z_views >= 2.0 and (
+                     views / nullif(baseline_views, 0) >= 3
+                     or (views / nullif(baseline_views, 0) >= 2 and z_shares >= 3.0 and shares >= 10)
+                 ), false) as is_viral,
+        views / nullif(baseline_views, 0) as views_vs_usual,
+        shares / nullif(baseline_shares, 0) as shares_vs_usual
+    from scored
+    left join velocity as v using (content_id)
+)
+
+select
+    *,
+    case
+        when baseline_posts < 3 then 'not enough earlier posts on this account to know its usual (' || baseline_posts || ')'
+        when views is null or views = 0 then 'no views recorded yet'
+        else 'views ' || printf('%.1f', views_vs_usual) || 'x the usual'
+             || coalesce(', shares ' || printf('%.1f', shares_vs_usual) || 'x', '')
+    end as viral_reason,
+    case
+        when baseline_posts < 3 then 'belum cukup unggahan sebelumnya untuk tahu angka biasanya (' || baseline_posts || ')'
+        when views is null or views = 0 then 'belum ada tayangan tercatat'
+        else 'tayangan ' || replace(printf('%.1f', views_vs_usual), '.', ',') || 'x biasanya'
+             || coalesce(', dibagikan ' || replace(printf('%.1f', shares_vs_usual), '.', ',') || 'x', '')
+    end as viral_reason_id
+from final
