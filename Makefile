@@ -34,6 +34,7 @@ bench:
 	$(MAKE) setup EXTRAS=ml,dev,bench
 	$(PY) bench/ingest_whatsapp.py
 	$(PY) bench/ingest_reviews.py
+	$(PY) bench/score.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from importlib import resources
@@ -71,6 +72,9 @@ def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float = 
                 raise
             time.sleep(0.5)
     con.execute("set TimeZone = 'UTC'")
+    # DuckDB takes 80% of RAM by default; with several tenants per worker that is too greedy. It spills
+    # to disk beyond this limit instead of failing.
+    con.execute(f"set memory_limit = '{os.environ.get('GAUNG_DUCKDB_MEMORY_LIMIT', '1GB')}'")
     if not read_only:
         apply_migrations(con)
     return con

@@ -127,7 +127,7 @@ BUSINESSES = {
                      "Proses menganyam rotan, 3 hari satu tas 🙏 #kerajinanrotan", "Kap lampu rotan bikin rumah adem #dekorrumah",
                      "Souvenir nikahan dari rotan? bisa! #souvenirnikah", "Rotan asli Kalimantan #produklokal"],
         "viral_caption": "Tas rotan 3 hari dianyam tangan, hasilnya? 😍 kode MAHAKAM20 #anyamanmahakam #kerajinanrotan",
-        "trend": {"term": "tas rotan bulat", "hashtag": "#tasrotanbulat", "start_week": 9,
+        "trend": {"term": "rotan bulat", "hashtag": "#tasrotanbulat", "start_week": 9,
                   "lines": ["kak tas rotan bulat ready?", "mau tas rotan bulat yang natural ya", "tas rotan bulat nya lucu bgt",
                             "pesen tas rotan bulat 2 kak buat kado"]},
         "review_template": "Kualitas:bagus. Kemasan:aman.",

@@ -93,7 +93,7 @@ def _conversation(rng: random.Random, biz: dict, customer: Customer, start: date
             elif in_campaign and roll < 0.35:
                 text = rng.choice(biz["campaign_lines"])
                 truth.campaign_mentions += 1
-                lines.append(Line(at, customer.shown, text, forwarded=rng.random() < 0.3))
+                lines.append(Line(at, customer.shown, text, forwarded=rng.random() < 0.6))
             elif roll < 0.75:
                 theme = rng.choice(sorted(biz["themes"]))
                 lines.append(Line(at, customer.shown, rng.choice(biz["themes"][theme])))

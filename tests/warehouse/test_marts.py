@@ -209,3 +209,35 @@ def test_overlapping_exports_never_double_count(settings: Settings, tmp_path: Pa
     rows = con.execute("select date, views from marts.fct_account_daily order by date").fetchall()
     assert len(rows) == 14 and rows[0] == (date(2026, 3, 1), 100)  # the later export's value, once
     assert con.execute("select count(*), max(views) from marts.fct_content_metrics").fetchall() == [(1, 100)]
+
+
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+def test_scores_find_the_planted_viral_video_campaign_spread_and_trend(demo_home: Path, tenant: str) -> None:
+    truth = json.loads((demo_home / "landing" / "demo_truth.json").read_text())["tenants"][tenant]
+    con = db(demo_home, tenant)
+    top = con.execute("select content_id, is_viral from marts.fct_content_scores order by virality_score desc nulls last limit 1").fetchall()
+    assert top == [(truth["viral"]["content_id"], True)]
+    assert value(con, "select count(*) from marts.fct_content_scores where is_viral") == 1
+    camp = con.execute("select whatsapp_mentions, review_mentions, whatsapp_forwards, channels_reached, review_uplift,"
+                       " viral_content_count from marts.fct_campaign_performance where campaign = ?",
+                       [truth["campaign"]["name"]]).fetchall()[0]
+    assert camp[0] > 0 and camp[1] > 0 and camp[2] > 0 and camp[3] >= 3 and camp[4] > 1.5 and camp[5] == 1
+    term, start = truth["trend"]["term"], date.fromisoformat(truth["trend"]["start_date"])
+    first = con.execute("select first_notable_week, min(week_start) from marts.fct_trends where term = ? group by 1",
+                        [term]).fetchall()
+    assert first == [(start, start)]  # notable in the week it starts, and absent before
+    rates = ("engagement_rate_views", "amplification_rate", "applause_rate", "conversation_rate", "save_rate")
+    for col in rates:
+        assert value(con, f"select count(*) from marts.fct_content_scores where {col} < 0 or {col} > 1") == 0
+
+
+def test_scoring_twice_changes_nothing(demo_home: Path) -> None:
+    from tests.ingest.test_loader import snapshot
+
+    settings = Settings(home=demo_home, secret_key="test-secret")
+    path = settings.warehouse_path("kopi-senja-jambi")
+    before = snapshot(path)
+    from pipelines.run import score_stage
+
+    score_stage(load_tenants(settings.tenants_path)["kopi-senja-jambi"], settings=settings)
+    assert snapshot(path) == before

@@ -1,5 +1,5 @@
 -- grain: one row per campaign: those declared in tenants.toml and hashtag groups found in the content
--- (a hashtag on 3+ posts that no declared campaign uses). Spread counts customers' messages, reviews
+-- (the 20 most used hashtags on 3+ posts that no declared campaign uses). Spread counts customers' messages, reviews
 -- and comments that mention the campaign's tags, keywords or promo codes from its start until two
 -- weeks after its end; uplift compares customer voice per week during the campaign with the four
 -- weeks before it (reviews as a proxy for sales). Formulas: docs/formulas.md.
@@ -42,6 +42,8 @@ hashtag_groups as (
     where hashtag not in (select unnest(hashtags) from declared)
     group by hashtag
     having count(distinct content_id) >= 3
+    order by count(distinct content_id) desc, hashtag
+    limit 20
 ),
 
 campaigns as (
