@@ -15,6 +15,7 @@ from rich.table import Table
 from pipelines.i18n import t
 from pipelines.settings import get_settings
 from pipelines.tenants import Delivery, Tenant, TenantError, add_tenant, get_tenant, load_tenants
+from warehouse.connection import connect
 
 app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for UMKM.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -220,6 +221,61 @@ def score(tenant: TenantOpt, lang: LangOpt = None) -> None:
     tenant_obj = _tenant(tenant, lang)
     counts = score_stage(tenant_obj, settings=get_settings())
     out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+
+
+webhook_app = typer.Typer(help="Receive WhatsApp Cloud API webhooks.", no_args_is_help=True)
+app.add_typer(webhook_app, name="webhook")
+
+
+@webhook_app.command("serve")
+def webhook_serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (put a TLS proxy in front for Meta).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8088,
+) -> None:
+    """Serve /webhooks/whatsapp/<tenant>: verification, signature check, durable landing."""
+    from pipelines.connectors.webhook import serve
+
+    serve(host, port)
+
+
+@app.command()
+def pull(
+    tenant: TenantOpt,
+    source: Annotated[list[str] | None, typer.Option("--source", help="instagram, tiktok or shopee (repeatable); default: all configured.")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Pull new posts, insights and reviews from the platform APIs, land them, and ingest them."""
+    from pipelines.connectors.http import ApiError
+    from pipelines.connectors.pulls import pull_tenant
+    from pipelines.run import ingest_stage
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    settings = get_settings()
+    sources = source or [s for s, key in (("instagram", "instagram_user_id"), ("tiktok", None), ("shopee", "shopee_shop_id"))
+                         if key is None and _has_env("TIKTOK_TOKEN", tenant) or key in tenant_obj.api]
+    if not sources:
+        _fail("nothing to pull: set api.instagram_user_id or api.shopee_shop_id in tenants.toml, or GAUNG_TIKTOK_TOKEN", lang)
+    urls = {"instagram": settings.graph_api_url, "tiktok": settings.tiktok_api_url, "shopee": settings.shopee_api_url}
+    con = connect(settings.warehouse_path(tenant))
+    try:
+        results = pull_tenant(tenant_obj, con, landing=settings.landing_dir(tenant), sources=sources, urls=urls)
+    except ApiError as exc:
+        _fail(str(exc), lang)
+    finally:
+        con.close()
+    for r in results:
+        out.print(f"{r.source}: {r.pages} pages, {r.items} new items, {len(set(r.files))} files")
+    files = sorted({f for r in results for f in r.files})
+    if files:
+        outcomes, counts = ingest_stage(tenant_obj, files, fmt=None, settings=settings, now=datetime.now(UTC))
+        _print_outcomes(outcomes, tenant, lang)
+
+
+def _has_env(name: str, tenant_id: str) -> bool:
+    import os
+
+    return bool(os.environ.get(f"GAUNG_{name}__{tenant_id.upper().replace('-', '_')}") or os.environ.get(f"GAUNG_{name}"))
 
 
 @app.command()

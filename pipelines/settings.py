@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     max_archive_ratio: int = Field(default=200, description="Largest compression ratio of a zip member.")
     max_file_bytes: int = Field(default=4 * 1024**3, description="Largest single file ingested.")
     lang: str = Field(default="id", description="Language of CLI messages: id or en.")
+    graph_api_url: str = Field(default="https://graph.facebook.com/v23.0", description="Instagram Graph API base URL.")
+    tiktok_api_url: str = Field(default="https://open.tiktokapis.com", description="TikTok API base URL.")
+    shopee_api_url: str = Field(default="https://partner.shopeemobile.com", description="Shopee Open Platform base URL.")
+    whatsapp_verify_token: str | None = Field(default=None, description="Webhook verification token (Meta app settings).")
+    whatsapp_app_secret: str | None = Field(default=None, description="Meta app secret for X-Hub-Signature-256.")
 
     @property
     def tenants_path(self) -> Path:

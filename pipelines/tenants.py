@@ -80,6 +80,8 @@ class Tenant(BaseModel):
     delivery: Delivery = Field(default_factory=Delivery)
     # Column mappings for CSV/XLSX exports with no known layout, by mapping name.
     mappings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Ids for API pulls: instagram_user_id, shopee_shop_id (tokens live in the environment only).
+    api: dict[str, str | int] = Field(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -134,6 +136,8 @@ class Tenant(BaseModel):
             data.pop("campaigns")
         if not data["mappings"]:
             data.pop("mappings")
+        if not data["api"]:
+            data.pop("api")
         if data["delivery"]["whatsapp_number"] is None:
             data["delivery"].pop("whatsapp_number")
         return data

@@ -1,4 +1,4 @@
-"""Shopee reviews: the `get_ratings` JSON (one response, a list of pages, or {"ratings": [...]}) and its
+"""Shopee reviews: the Open Platform v2 get_comment JSON (landed by `gaung pull`), the `get_ratings` JSON (one response, a list of pages, or {"ratings": [...]}) and its
 flattened CSV (cmtid, ctime, author_username, comment, rating_star, ...). Template answers at the start
 of a comment ("Kemasan:rapi. Wangi:segar.") become attributes; usernames are masked by Shopee already."""
 
@@ -21,12 +21,25 @@ CSV_COLUMNS = {"review_id": "cmtid", "created_at": "ctime", "author": "author_us
                "seller_reply": "reply", "like_count": "like_count", "anonymous": "anonymous"}
 
 
+def _open_platform(comment: dict) -> dict:
+    """An Open Platform v2 get_comment item in the shape of a get_ratings rating."""
+    reply = comment.get("comment_reply") if isinstance(comment.get("comment_reply"), dict) else {}
+    return {"cmtid": comment.get("comment_id"), "ctime": comment.get("create_time"), "rating_star": comment.get("rating_star"),
+            "comment": comment.get("comment"), "author_username": comment.get("buyer_username"),
+            "product_items": [{"itemid": comment.get("item_id"), "modelid": comment.get("model_id")}],
+            "ItemRatingReply": {"comment": reply.get("reply"), "ctime": reply.get("create_time")} if reply else None}
+
+
 def _ratings(doc) -> list | None:
     pages = doc if isinstance(doc, list) else [doc]
     found = None
     for page in pages:
         if not isinstance(page, dict):
             return None
+        response = page.get("response")
+        if isinstance(response, dict) and isinstance(response.get("item_comment_list"), list):
+            found = (found or []) + [_open_platform(c) if isinstance(c, dict) else c for c in response["item_comment_list"]]
+            continue
         data = page.get("data") if isinstance(page.get("data"), dict) else page
         ratings = data.get("ratings") if isinstance(data, dict) else None
         if isinstance(ratings, list):
@@ -40,7 +53,7 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """get_ratings JSON (ratings with cmtid and rating_star) or its flattened CSV."""
     head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
-        return 0.9 if b'"cmtid"' in head and b'"rating_star"' in head else 0.0
+        return 0.9 if (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head else 0.0
     return 0.9 if CSV_REQUIRED <= set(header_of(data)) else 0.0
 
 

@@ -1,0 +1,76 @@
+"""Credentials from the environment or Airflow connections, pull state in ops, responses landed as files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.parse
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.connectors.http import TokenError
+from warehouse.connection import fetch_one
+
+
+def secret(name: str, tenant_id: str, *, airflow_conn: str | None = None, field: str = "password") -> str:
+    """GAUNG_<NAME>__<TENANT> (per tenant), else GAUNG_<NAME>, else the Airflow connection's field."""
+    tenant_var = f"GAUNG_{name}__{tenant_id.upper().replace('-', '_')}"
+    for var in (tenant_var, f"GAUNG_{name}"):
+        if os.environ.get(var):
+            return os.environ[var]
+    if airflow_conn:
+        raw = os.environ.get(f"AIRFLOW_CONN_{airflow_conn.upper()}")
+        if raw:
+            value = _airflow_field(raw, field)
+            if value:
+                return value
+    hint = f"{tenant_var} or GAUNG_{name}" + (f" (or the Airflow connection {airflow_conn})" if airflow_conn else "")
+    raise TokenError(f"no credential for {name.lower().replace('_', ' ')}: set {hint}")
+
+
+def _airflow_field(raw: str, field: str) -> str | None:
+    if raw.lstrip().startswith("{"):
+        doc = json.loads(raw)
+        return doc.get(field) or (doc.get("extra") or {}).get(field)
+    parsed = urllib.parse.urlsplit(raw)
+    if field == "password":
+        return urllib.parse.unquote(parsed.password or "") or None
+    if field == "login":
+        return urllib.parse.unquote(parsed.username or "") or None
+    return urllib.parse.parse_qs(parsed.query).get(field, [None])[0]
+
+
+def get_state(con: duckdb.DuckDBPyConnection, tenant_id: str, source: str) -> tuple[str | None, str | None]:
+    """(watermark, cursor) of the last pull."""
+    row = fetch_one(con, "select watermark, cursor from ops.pull_state where tenant_id = ? and source = ?", [tenant_id, source])
+    return (row[0], row[1]) if row else (None, None)
+
+
+def save_state(con: duckdb.DuckDBPyConnection, tenant_id: str, source: str, *, watermark: str | None,
+               cursor: str | None, pages: int, now: datetime) -> None:
+    """Record progress after each landed page (cursor) and at the end (watermark, no cursor)."""
+    con.execute(
+        "insert into ops.pull_state values (?, ?, ?, ?, ?, ?) on conflict (tenant_id, source) do update set"
+        " watermark = excluded.watermark, cursor = excluded.cursor,"
+        " pages_landed = ops.pull_state.pages_landed + excluded.pages_landed, updated_at = excluded.updated_at",
+        [tenant_id, source, watermark, cursor, pages, now])
+
+
+def land(folder: Path, source: str, body: dict, now: datetime) -> Path:
+    """Write one response atomically under the landing folder; the same content always gets the same name."""
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    target = folder / f"{now:%Y-%m-%d}" / f"{source}-{digest}.json"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp"  # hidden: ingestion never picks up a half-written file
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(target)
+    return target

@@ -1,0 +1,210 @@
+"""Incremental pulls from Instagram Graph API, TikTok Display API v2 and Shopee Open Platform v2.
+
+Each page is landed as a file in the tenant's landing folder (landing/<tenant>/api/<source>/<day>/) and
+the pull state is saved after every page: an interrupted pull resumes at the next page, and a finished
+one remembers the newest item so the next pull stops where this one began.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from pipelines.connectors.http import ApiClient, ApiError
+from pipelines.connectors.io import get_state, land, save_state, secret
+
+MEDIA_FIELDS = "id,caption,comments_count,like_count,media_type,media_product_type,permalink,timestamp,username"
+# Since April 2025 Graph API answers `views`; `impressions` and `plays` were removed.
+INSIGHT_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions", "follows"]
+REEL_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions", "ig_reels_avg_watch_time"]
+LEGACY_METRICS = ["impressions", "reach", "likes", "comments", "shares", "saved"]
+TIKTOK_FIELDS = "id,create_time,title,video_description,share_url,duration,like_count,comment_count,share_count,view_count"
+SHOPEE_PATH = "/api/v2/product/get_comment"
+
+
+@dataclass
+class PullResult:
+    source: str
+    pages: int = 0
+    items: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def _resume(con, tenant_id: str, source: str) -> tuple[str | None, str | None, str | None]:
+    watermark, cursor = get_state(con, tenant_id, source)
+    if cursor:
+        state = json.loads(cursor)
+        return watermark, state.get("after"), state.get("newest")
+    return watermark, None, None
+
+
+def _checkpoint(con, tenant_id, source, watermark, after, newest, now) -> None:
+    save_state(con, tenant_id, source, watermark=watermark, pages=1, now=now,
+               cursor=json.dumps({"after": after, "newest": newest}) if after is not None else None)
+
+
+def pull_instagram(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, user_id: str, token: str,
+                   landing: Path, now: datetime, insights_days: int = 30) -> PullResult:
+    """Media pages newest first until the watermark; insights for media younger than insights_days."""
+    source, out = "instagram", PullResult("instagram")
+    watermark, after, newest = _resume(con, tenant_id, source)
+    folder = landing / "api" / source
+    cutoff = (now - timedelta(days=insights_days)).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    while True:
+        params = {"fields": MEDIA_FIELDS, "limit": 50, "access_token": token} | ({"after": after} if after else {})
+        page = client.request("GET", f"/{user_id}/media", params=params)
+        media = page.get("data")
+        if not isinstance(media, list):
+            raise ApiError("Instagram: /media answered without a 'data' list")
+        out.files.append(land(folder, "instagram-media", page, now))
+        out.pages += 1
+        reached_known = False
+        for m in media:
+            stamp = str(m.get("timestamp") or "")
+            newest = max(newest or "", stamp) or None
+            if watermark and stamp and stamp <= watermark and stamp < cutoff:
+                reached_known = True
+                continue
+            out.items += 1
+            if stamp >= cutoff and m.get("id"):
+                out.files.append(land(folder, "instagram-insights", _insights(client, m, token), now))
+        paging = page.get("paging") or {}
+        after = (paging.get("cursors") or {}).get("after") if paging.get("next") and not reached_known else None
+        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
+        if after is None:
+            break
+    save_state(con, tenant_id, source, watermark=max(watermark or "", newest or "") or None, cursor=None, pages=0, now=now)
+    return out
+
+
+def _insights(client: ApiClient, media: dict, token: str) -> dict:
+    metrics = REEL_METRICS if str(media.get("media_product_type", "")).upper() == "REELS" else INSIGHT_METRICS
+    try:
+        return client.request("GET", f"/{media['id']}/insights", params={"metric": ",".join(metrics), "access_token": token})
+    except ApiError as exc:
+        if "metric" not in str(exc).lower():
+            raise
+        # An API version from before April 2025 does not know `views`: ask for the metrics it had.
+        return client.request("GET", f"/{media['id']}/insights", params={"metric": ",".join(LEGACY_METRICS), "access_token": token})
+
+
+def pull_tiktok(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, token: str, landing: Path,
+                now: datetime) -> PullResult:
+    """The account's videos newest first (cursor pagination) until the watermark."""
+    source, out = "tiktok", PullResult("tiktok")
+    watermark, after, newest = _resume(con, tenant_id, source)
+    folder = landing / "api" / source
+    while True:
+        body = {"max_count": 20} | ({"cursor": int(after)} if after else {})
+        page = client.request("POST", "/v2/video/list/", params={"fields": TIKTOK_FIELDS}, json=body,
+                              headers={"Authorization": f"Bearer {token}"})
+        err = page.get("error") or {}
+        if err.get("code") not in (None, "ok"):
+            raise ApiError(f"TikTok: {err.get('code')}: {err.get('message')}")
+        data = page.get("data") or {}
+        videos = data.get("videos")
+        if not isinstance(videos, list):
+            raise ApiError("TikTok: /v2/video/list/ answered without data.videos")
+        out.files.append(land(folder, "tiktok-videos", page, now))
+        out.pages += 1
+        reached_known = False
+        for v in videos:
+            created = str(v.get("create_time") or "")
+            newest = str(max(int(newest or 0), int(created or 0))) or None
+            if watermark and created and int(created) <= int(watermark):
+                reached_known = True
+            else:
+                out.items += 1
+        after = str(data.get("cursor")) if data.get("has_more") and not reached_known else None
+        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
+        if after is None:
+            break
+    final = str(max(int(watermark or 0), int(newest or 0))) if (watermark or newest) else None
+    save_state(con, tenant_id, source, watermark=final, cursor=None, pages=0, now=now)
+    return out
+
+
+def shopee_sign(partner_id: int, path: str, timestamp: int, access_token: str, shop_id: int, partner_key: str) -> str:
+    """Shopee Open Platform v2 shop-level signature: HMAC-SHA256 of partner_id, path, timestamp, token, shop_id."""
+    base = f"{partner_id}{path}{timestamp}{access_token}{shop_id}"
+    return hmac.new(partner_key.encode(), base.encode(), hashlib.sha256).hexdigest()
+
+
+def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, *, partner_id: int,
+                partner_key: str, access_token: str, shop_id: int, landing: Path, now: datetime,
+                clock=time.time) -> PullResult:
+    """Product comments (newest first, cursor pagination) until the watermark; every request signed."""
+    source, out = "shopee", PullResult("shopee")
+    watermark, after, newest = _resume(con, tenant_id, source)
+    folder = landing / "api" / source
+    while True:
+        ts = int(clock())
+        params = {"partner_id": partner_id, "timestamp": ts, "access_token": access_token, "shop_id": shop_id,
+                  "sign": shopee_sign(partner_id, SHOPEE_PATH, ts, access_token, shop_id, partner_key),
+                  "page_size": 100, "cursor": after or ""}
+        page = client.request("GET", SHOPEE_PATH, params=params)
+        if page.get("error"):
+            raise ApiError(f"Shopee: {page.get('error')}: {page.get('message')}")
+        resp = page.get("response") or {}
+        comments = resp.get("item_comment_list")
+        if not isinstance(comments, list):
+            raise ApiError("Shopee: get_comment answered without response.item_comment_list")
+        out.files.append(land(folder, "shopee-comments", page, now))
+        out.pages += 1
+        reached_known = False
+        for c in comments:
+            created = int(c.get("create_time") or 0)
+            newest = str(max(int(newest or 0), created))
+            if watermark and created <= int(watermark):
+                reached_known = True
+            else:
+                out.items += 1
+        after = str(resp.get("next_cursor")) if resp.get("more") and not reached_known else None
+        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
+        if after is None:
+            break
+    final = str(max(int(watermark or 0), int(newest or 0))) if (watermark or newest) else None
+    save_state(con, tenant_id, source, watermark=final, cursor=None, pages=0, now=now)
+    return out
+
+
+def pull_tenant(tenant, con: duckdb.DuckDBPyConnection, *, landing: Path, sources: list[str], urls: dict[str, str],
+                now: datetime | None = None, transport=None, sleep=time.sleep) -> list[PullResult]:
+    """Every requested source the tenant is configured for; credentials from the environment."""
+    now = now or datetime.now(UTC)
+    results = []
+    api = tenant.api
+    for source in sources:
+        if source == "instagram":
+            user_id = str(api.get("instagram_user_id") or "")
+            if not user_id:
+                raise ApiError(f"{tenant.id}: set api.instagram_user_id in tenants.toml to pull from Instagram")
+            token = secret("INSTAGRAM_TOKEN", tenant.id, airflow_conn="gaung_instagram")
+            with ApiClient("Instagram", urls["instagram"], sleep=sleep, transport=transport,
+                           token_hint="GAUNG_INSTAGRAM_TOKEN") as client:
+                results.append(pull_instagram(client, con, tenant.id, user_id, token, landing, now))
+        elif source == "tiktok":
+            token = secret("TIKTOK_TOKEN", tenant.id, airflow_conn="gaung_tiktok")
+            with ApiClient("TikTok", urls["tiktok"], sleep=sleep, transport=transport, token_hint="GAUNG_TIKTOK_TOKEN") as client:
+                results.append(pull_tiktok(client, con, tenant.id, token, landing, now))
+        elif source == "shopee":
+            shop_id = api.get("shopee_shop_id")
+            if not shop_id:
+                raise ApiError(f"{tenant.id}: set api.shopee_shop_id in tenants.toml to pull from Shopee")
+            with ApiClient("Shopee", urls["shopee"], sleep=sleep, transport=transport,
+                           token_hint="GAUNG_SHOPEE_ACCESS_TOKEN") as client:
+                results.append(pull_shopee(
+                    client, con, tenant.id, partner_id=int(secret("SHOPEE_PARTNER_ID", tenant.id)),
+                    partner_key=secret("SHOPEE_PARTNER_KEY", tenant.id),
+                    access_token=secret("SHOPEE_ACCESS_TOKEN", tenant.id, airflow_conn="gaung_shopee"),
+                    shop_id=int(shop_id), landing=landing, now=now))
+        else:
+            raise ApiError(f"unknown source {source!r}; use instagram, tiktok or shopee")
+    return results
