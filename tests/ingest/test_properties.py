@@ -64,3 +64,35 @@ def test_random_line_noise(con, noise: list[tuple[int, str]]) -> None:
 @given(header=st.from_regex(r"\A\[?\d{1,4}[./-]\d{1,2}[./-]\d{1,4},? \d{1,2}[:.]\d{2}( [ap]m)?(\] | - )[^\n]{0,20}\Z"))
 def test_header_like_lines_with_impossible_dates(con, header: str) -> None:
     check(con, (header + "\n").encode() + VALID, None)
+
+
+SAMPLES = {
+    "tiktok_analytics": b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n"April 12","1,200","3","4","-1","0"\n',
+    "meta_business_suite": b"Post ID,Publish time,Permalink,Views,Reach,Likes\n1,04/12/2026 10:00,https://www.instagram.com/p/AB/,1,2,3\n",
+    "shopee_reviews": b'cmtid,ctime,author_username,comment,rating_star\n1,1714000000,a*****1,"Kemasan:rapi. ok",5\n',
+    "tokopedia_reviews": b"Product Name,Customer Rating,Customer Review\nKopi,5,enak\n",
+    "lazada_reviews": b'[{"reviewContent": "bagus", "rating": 5, "reviewTime": "12 Jan 2024"}]',
+    "tiktok_data_download": b'{"Post": {"Posts": {"VideoList": [{"Date": "2025-08-06 19:08:26", "Link": "https://www.tiktok.com/@a/video/1"}]}}}',
+    "instagram_data_download": b'[{"media": [{"uri": "a.jpg", "creation_timestamp": 1714000000, "title": "x"}]}]',
+    "instagram_graph_api": b'{"data": [{"id": "1", "permalink": "https://www.instagram.com/p/AB/", "timestamp": "2019-05-02T11:42:01+0000"}]}',
+    "tiktok_display_api": b'{"data": {"videos": [{"id": "1", "create_time": 1714000000, "view_count": 3}]}}',
+}
+
+
+@hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(sorted(SAMPLES)), cut=st.integers(0, 200), noise=st.binary(max_size=40),
+       at=st.integers(0, 200))
+def test_every_format_takes_truncated_or_corrupted_input_without_raising(con, fmt: str, cut: int, noise: bytes, at: int) -> None:
+    sample = SAMPLES[fmt]
+    data = sample[:cut] + noise + sample[cut:][at % (len(sample) + 1):]
+    for forced in (fmt, None):
+        out = ingest_unit(con, "toko-a", Unit("fuzz.bin", data=data), fmt=forced, ingested_at=NOW)
+        assert out.status in ("loaded", "duplicate", "rejected")
+        if out.status == "rejected":
+            assert out.error and out.error.startswith("fuzz.bin:")
+
+
+@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+def test_every_sample_loads_as_its_format(con, fmt: str) -> None:
+    out = ingest_unit(con, "toko-a", Unit(f"sample-{fmt}", data=SAMPLES[fmt] + b"\n"), fmt=None, ingested_at=NOW)
+    assert (out.status, out.source_format) == ("loaded", fmt), out.error
