@@ -50,6 +50,23 @@ def _checkpoint(con, tenant_id, source, watermark, after, newest, now) -> None:
                cursor=json.dumps({"after": after, "newest": newest}) if after is not None else None)
 
 
+def _scan_epochs(items: list[dict], key: str, watermark: str | None, newest: str | None) -> tuple[int, bool, str | None]:
+    """(new items, whether the watermark was reached, newest epoch so far) for a page sorted newest first."""
+    fresh, reached = 0, False
+    for item in items:
+        created = int(item.get(key) or 0)
+        newest = str(max(int(newest or 0), created)) if created or newest else newest
+        if watermark and created <= int(watermark):
+            reached = True
+        else:
+            fresh += 1
+    return fresh, reached, newest
+
+
+def _final_epoch(watermark: str | None, newest: str | None) -> str | None:
+    return str(max(int(watermark or 0), int(newest or 0))) if (watermark or newest) else None
+
+
 def pull_instagram(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, user_id: str, token: str,
                    landing: Path, now: datetime, insights_days: int = 30) -> PullResult:
     """Media pages newest first until the watermark; insights for media younger than insights_days."""
@@ -114,20 +131,13 @@ def pull_tiktok(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
             raise ApiError("TikTok: /v2/video/list/ answered without data.videos")
         out.files.append(land(folder, "tiktok-videos", page, now))
         out.pages += 1
-        reached_known = False
-        for v in videos:
-            created = str(v.get("create_time") or "")
-            newest = str(max(int(newest or 0), int(created or 0))) or None
-            if watermark and created and int(created) <= int(watermark):
-                reached_known = True
-            else:
-                out.items += 1
+        fresh, reached_known, newest = _scan_epochs(videos, "create_time", watermark, newest)
+        out.items += fresh
         after = str(data.get("cursor")) if data.get("has_more") and not reached_known else None
         _checkpoint(con, tenant_id, source, watermark, after, newest, now)
         if after is None:
             break
-    final = str(max(int(watermark or 0), int(newest or 0))) if (watermark or newest) else None
-    save_state(con, tenant_id, source, watermark=final, cursor=None, pages=0, now=now)
+    save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
     return out
 
 
@@ -158,20 +168,13 @@ def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
             raise ApiError("Shopee: get_comment answered without response.item_comment_list")
         out.files.append(land(folder, "shopee-comments", page, now))
         out.pages += 1
-        reached_known = False
-        for c in comments:
-            created = int(c.get("create_time") or 0)
-            newest = str(max(int(newest or 0), created))
-            if watermark and created <= int(watermark):
-                reached_known = True
-            else:
-                out.items += 1
+        fresh, reached_known, newest = _scan_epochs(comments, "create_time", watermark, newest)
+        out.items += fresh
         after = str(resp.get("next_cursor")) if resp.get("more") and not reached_known else None
         _checkpoint(con, tenant_id, source, watermark, after, newest, now)
         if after is None:
             break
-    final = str(max(int(watermark or 0), int(newest or 0))) if (watermark or newest) else None
-    save_state(con, tenant_id, source, watermark=final, cursor=None, pages=0, now=now)
+    save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
     return out
 
 

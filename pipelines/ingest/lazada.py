@@ -7,9 +7,8 @@ from datetime import date
 
 import polars as pl
 
-from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
-from pipelines.ingest.reviews import records_frame, review_frame
-from pipelines.ingest.schemas import REVIEWS
+from pipelines.ingest.base import FormatError, Hints, ParseResult
+from pipelines.ingest.reviews import records_frame, reviews_result
 from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
 
 FORMAT = "lazada_reviews"
@@ -51,18 +50,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         frames.append((frame, "/reviews/"))
     else:
         frames += [(f, "row") for f in tables(data).values()]
-    outs, quarantine = [], []
-    for frame, prefix in frames:
-        lookup = {normalise_header(c).replace(" ", "").replace("_", ""): c for c in frame.columns}
-        if not REQUIRED <= lookup.keys():
-            continue
-        out, q = review_frame(frame, {k: lookup[v] for k, v in COLUMNS.items() if v in lookup}, platform="lazada",
-                              source_format=FORMAT, export_date=export_date, locator_prefix=prefix, split_template=False)
-        outs.append(out)
-        quarantine += q
-    if not outs:
-        raise FormatError("expected Lazada review columns reviewContent and rating")
-    out = pl.concat(outs)
-    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])
-
-
+    return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,
+                          export_date=export_date, split_template=False,
+                          missing="expected Lazada review columns reviewContent and rating",
+                          header_key=lambda c: normalise_header(c).replace(" ", "").replace("_", ""))

@@ -7,8 +7,16 @@ from datetime import date
 
 import polars as pl
 
+from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import REVIEWS, conform
-from pipelines.ingest.tabular import MISSING, count_expr, row_json, template_series, when_series
+from pipelines.ingest.tabular import (
+    MISSING,
+    count_expr,
+    normalise_header,
+    row_json,
+    template_series,
+    when_series,
+)
 
 FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
           "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
@@ -87,3 +95,25 @@ def records_frame(records: list[dict]) -> pl.DataFrame:
              for k, v in r.items()} for r in records]
     keys = list(dict.fromkeys(k for r in rows for k in r))
     return pl.DataFrame([{k: r.get(k) for k in keys} for r in rows], schema={k: pl.String for k in keys}, orient="row")
+
+
+def reviews_result(frames: list[tuple[pl.DataFrame, str]], *, required: set[str], columns: dict[str, str],
+                   platform: str, source_format: str, export_date: date, split_template: bool, missing: str,
+                   header_key=None, extra_quarantine: list | None = None) -> ParseResult:
+    """The ParseResult for review tables: each (frame, locator prefix) holding the required headers is
+    shaped with review_frame; FormatError(missing) when none does. header_key normalises header names."""
+    key = header_key or normalise_header
+    outs, quarantine = [], list(extra_quarantine or [])
+    for frame, prefix in frames:
+        lookup = {key(c): c for c in frame.columns}
+        if not required <= lookup.keys():
+            continue
+        out, q = review_frame(frame, {k: lookup[v] for k, v in columns.items() if v in lookup}, platform=platform,
+                              source_format=source_format, export_date=export_date, locator_prefix=prefix,
+                              split_template=split_template)
+        outs.append(out)
+        quarantine += q
+    if not outs:
+        raise FormatError(missing)
+    out = pl.concat(outs)
+    return ParseResult(source_format, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])

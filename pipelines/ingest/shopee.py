@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import polars as pl
-
-from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
-from pipelines.ingest.reviews import records_frame, review_frame
-from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+from pipelines.ingest.base import FormatError, Hints, ParseResult
+from pipelines.ingest.reviews import records_frame, reviews_result
+from pipelines.ingest.tabular import header_of, load_json, tables
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -83,19 +80,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         bad = [(f"/ratings/{i}", json.dumps(r)[:10000], "a rating must be an object") for i, r in enumerate(ratings) if not isinstance(r, dict)]
         frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
         cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
-        out, q = review_frame(frame, {k: v for k, v in cols.items() if v in frame.columns}, platform="shopee",
-                              source_format=FORMAT, export_date=export_date, locator_prefix="/ratings/")
-        return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(bad + q), [f"{out.height} reviews"])
-    frames, quarantine = [], []
-    for _, frame in tables(data).items():
-        lookup = {normalise_header(c): c for c in frame.columns}
-        if not CSV_REQUIRED <= lookup.keys():
-            continue
-        out, q = review_frame(frame, {k: lookup[v] for k, v in CSV_COLUMNS.items() if v in lookup},
-                              platform="shopee", source_format=FORMAT, export_date=export_date)
-        frames.append(out)
-        quarantine += q
-    if not frames:
-        raise FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star")
-    out = pl.concat(frames)
-    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])
+        return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
+                              platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
+                              missing="no ratings", header_key=str, extra_quarantine=bad)
+    return reviews_result([(f, "row") for f in tables(data).values()], required=CSV_REQUIRED, columns=CSV_COLUMNS,
+                          platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
+                          missing="expected Shopee review columns cmtid, ctime, comment, rating_star")

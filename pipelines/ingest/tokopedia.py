@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import polars as pl
-
-from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
-from pipelines.ingest.reviews import records_frame, review_frame
-from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+from pipelines.ingest.base import FormatError, Hints, ParseResult
+from pipelines.ingest.reviews import records_frame, reviews_result
+from pipelines.ingest.tabular import header_of, load_json, tables
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -70,19 +67,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
                 "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
                 "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"}
-        out, q = review_frame(frame, cols, platform="tokopedia", source_format=FORMAT, export_date=export_date,
-                              locator_prefix="/list/", split_template=False)
-        return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(bad + q), [f"{out.height} reviews"])
-    frames, quarantine = [], []
-    for _, frame in tables(data).items():
-        lookup = {normalise_header(c): c for c in frame.columns}
-        if not TABLE_REQUIRED <= lookup.keys():
-            continue
-        out, q = review_frame(frame, {k: lookup[v] for k, v in TABLE_COLUMNS.items() if v in lookup},
-                              platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False)
-        frames.append(out)
-        quarantine += q
-    if not frames:
-        raise FormatError("expected columns Product Name, Customer Rating, Customer Review")
-    out = pl.concat(frames)
-    return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])
+        return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
+                              export_date=export_date, split_template=False, missing="no reviews", header_key=str,
+                              extra_quarantine=bad)
+    return reviews_result([(f, "row") for f in tables(data).values()], required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
+                          platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
+                          missing="expected columns Product Name, Customer Rating, Customer Review")
