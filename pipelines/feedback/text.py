@@ -26,8 +26,8 @@ def stopwords() -> frozenset[str]:
 
 
 def tokens_expr(text: pl.Expr) -> pl.Expr:
-    """Lower-case word tokens of 3+ letters with long letter runs squeezed ('bagusss' -> 'bagus')."""
-    lowered = text.str.to_lowercase().str.replace_all(r"https?://\S+", " ").str.replace_all(r"#\w+", " ")
-    for letter in "abcdefghijklmnopqrstuvwxyz":
-        lowered = lowered.str.replace_all(f"{letter}{{3,}}", letter)
-    return lowered.str.extract_all(r"[a-z][a-z]{2,}")
+    """Word tokens of normalised text (slang mapped, negators unified, 'bagusss' -> 'bagus'), 3+ letters."""
+    from pipelines.feedback.normalise import normalise_expr
+
+    words = normalise_expr(text.str.replace_all(r"#\w+", " ")).str.extract_all(r"[a-z]+")
+    return words.list.eval(pl.element().filter(pl.element().str.len_chars() >= 3))
