@@ -33,37 +33,45 @@ PRODUCT_IDEA = "|".join([
     r"\bada\s+(?:\w+\s+){0,2}(?:size_xxl|size_xxxl|size_xxxxl|jumbo|big size|bigsize|versi|varian)\b",
     r"\b(?:mungkin|kayaknya|sepertinya)\s+(?:\w+\s+){0,3}(?:kurang|terlalu)\s+(?:panjang|pendek|besar|kecil|manis|tebal|tipis)\b",
 ])
-COMPLAINT = "|".join([
-    r"\b(?:kecewa|mengecewakan|rusak|cacat|jelek|buruk|parah|payah|lambat|lelet|lemot|telat|bocor|rembes|penyok|peyok|"
+NEGATIVE_WORDS = (
+    r"(?:kecewa|mengecewakan|rusak|cacat|jelek|buruk|parah|payah|lambat|lelet|lemot|telat|bocor|rembes|penyok|peyok|"
     r"peot|pecah|patah|sobek|robek|retak|lecet|baret|gepeng|jebol|hancur|mampet|macet|error|drift|noise|luntur|kotor|"
     r"basi|asem|kadaluarsa|kadaluwarsa|expired|palsu|tiruan|penipu|penipuan|nipu|bohong|kapok|zonk|nyesel|menyesal|"
     r"ribet|berbelit|kasar|ghosting|hilang|refund|retur|komplain|complain|mahal|kemahalan|overpriced|ampas|tipis|"
-    r"menerawang|letoy|ringkih|karatan|seiprit|sedih|ngeselin|kesal|kesel|salah)\b",
+    r"menerawang|letoy|ringkih|karatan|seiprit|sedih|ngeselin|kesal|kesel|salah|netes|menetes|tumpah|basah)"
+)
+COMPLAINT = "|".join([
+    rf"\b{NEGATIVE_WORDS}\b",
     r"\bbukan\s+(?:ori|original|asli)\b",
     r"\btidak\s+(?:sesuai|sebagus|seperti|berfungsi|bisa|nyala|menyala|bunyi|dikirim|dibalas|direspon|ada|amanah|aman|rapi|bagus|enak|"
     r"lengkap|sampai|datang|muat|worth|recommended|rekomendasi|sama|jalan|bertanggung)\b",
     r"\bkurang\s+(?:rapi|bagus|aman|kuat|enak|puas|memuaskan|responsif|ramah|worth|sesuai|tebal|lengkap|recommended|"
-    r"rekomendasi|memadai|suka|friendly|manis)\b",
+    r"rekomendasi|memadai|suka|friendly|manis|rapat|padat|jelas|cepat)\b",
+    r"\bbelum\s+(?:dikirim|sampai|datang|diproses|dibalas|direspon|diterima)\b",
+    r"\b(?:kurir|resi|paket|pesanan)\b(?:\s+\w+){0,2}\s+(?:lama|lambat|lelet|belum|tidak gerak|tidak bergerak)\b",
+    r"\blewat\s+(?:janji|jadwal|estimasi|deadline)\b",
     r"\b(?:lama|lamban)\s+(?:banget|sekali|sampai|datang|nunggu|dikirim|respon|balas|prosesnya|pengiriman)\b",
     r"\bpengiriman\s+(?:lama|lambat)\b",
     r"\b(?:cuma|hanya)\s+(?:dikirim|datang|dapat|dapet)\b",
 ])
 QUESTION_WORDS = (r"\b(?:berapa|brp|kapan|dimana|di mana|gimana|bagaimana|apakah|apa|ready|redi|tersedia|bisa|boleh|"
                   r"masih|ada)\b")
-PRAISE = ("|".join([
-    r"\b(?:bagus|mantap|enak|puas|memuaskan|suka|cepat|cepet|rapi|aman|rekomendasi|terima kasih|makasih|thanks|thank|"
+PRAISE_WORDS = (
+    r"(?:bagus|mantap|enak|puas|memuaskan|suka|cepat|cepet|rapi|aman|rekomendasi|terima kasih|makasih|thanks|thank|"
     r"thx|tks|trims|top|oke|ok|keren|cantik|lucu|lembut|adem|nyaman|sesuai|original|ori|worth|murah|ramah|juara|awet|"
     r"love|best|terbaik|sukses|berkualitas|kokoh|kuat|halus|wangi|selamat|baik|amanah|jujur|mantul|joss|langganan|"
-    r"cakep|kece|gercep|responsif|fast|lancar|pas|favorit|rekomen|recommend|mendarat)\b",
-]))
+    r"cakep|kece|gercep|responsif|fast|lancar|pas|favorit|rekomen|recommend|mendarat)"
+)
+PRAISE = rf"\b{PRAISE_WORDS}\b"
 
 
 def intent_expr(text: pl.Expr, rating: pl.Expr | None = None) -> pl.Expr:
     """Intent per text (and star rating when there is one), one of INTENTS."""
     norm = normalise_expr(text)
     rating = rating.cast(pl.Int32, strict=False) if rating is not None else pl.lit(None, dtype=pl.Int32)
-    complaint_hits = norm.str.count_matches(COMPLAINT)
-    praise_hits = norm.str.count_matches(PRAISE)
+    # a negated negative word is not a complaint ("tidak luntur"); a negated praise word is not praise
+    complaint_hits = norm.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ").str.count_matches(COMPLAINT)
+    praise_hits = norm.str.replace_all(rf"\b(?:tidak|kurang|belum|bukan)\s+(?:{PRAISE_WORDS})\b", " ").str.count_matches(PRAISE)
     is_question = norm.str.contains(r"\?") | norm.str.contains(rf"^(?:(?:kak|admin|halo|permisi|pagi|siang|sore|malam)\s+)*{QUESTION_WORDS}")
     # What follows "tapi", "namun", "sayang"... is what the customer wants heard.
     turns_negative = norm.str.contains(rf"\b(?:tapi|tetapi|namun|sayang|sayangnya|cuma|hanya|sedangkan)\b.*(?:{COMPLAINT})")
