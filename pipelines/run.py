@@ -85,8 +85,49 @@ def score_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
         con.close()
 
 
+def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=None, progress: bool = False,
+                 force: bool = False) -> dict[str, int]:
+    """Intent, sentiment and themes of a tenant's customer texts, into the feedback marts.
+
+    Skipped (returns {}) when the texts and the model are those of the last run and its marts exist.
+    """
+    from pipelines.feedback.analyse import analyse_texts, input_hash, warehouse_tables
+    from pipelines.feedback.embeddings import SentenceTransformerEmbedder, cached_embeddings
+    from pipelines.feedback.io import last_input_hash, read_history, read_voice, write_feedback
+
+    con = connect(settings.warehouse_path(tenant.id))
+    try:
+        if not _models_exist(con):
+            build_models(con, tenant, settings.master_key)
+        voice = read_voice(con)
+        model = embedder.name if embedder is not None else settings.embedding_model
+        fingerprint = input_hash(voice["text"].to_list(),
+                                 [f"{v}|{r}|{d}" for v, r, d in zip(voice["voice_id"], voice["rating"],
+                                                                    voice["local_date"], strict=True)], model)
+        if not force and last_input_hash(con, tenant.id) == fingerprint:
+            return {}
+        if embedder is None:
+            embedder = SentenceTransformerEmbedder(settings.embedding_model,
+                                                   allow_download=settings.allow_model_download)
+        vectors, n_new = cached_embeddings(con, voice["text"].to_list(), embedder, progress=progress)
+        history = read_history(con, tenant.id)
+        analysis = analyse_texts(voice, vectors, previous=history.previous, known=history.known,
+                                 next_number=history.next_number)
+        run_at = now.replace(tzinfo=None)
+        tables = warehouse_tables(analysis, tenant.id, run_at, history.first_run)
+        run = {"model": model, "n_texts": voice.height, "n_themes": len(analysis.theme_ids),
+               "n_unassigned": int((analysis.texts["theme_id"] == "").sum()), "n_new_embeddings": n_new,
+               "input_hash": fingerprint}
+        counts = write_feedback(con, tenant.id, run_at, **tables, run=run)
+        counts["embedded"] = n_new
+        return counts
+    finally:
+        con.close()
+
+
 def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bool = False,
-               progress: bool = False, console: Console | None = None, paths: list[Path] | None = None) -> RunResult:
+               progress: bool = False, console: Console | None = None, paths: list[Path] | None = None,
+               themes: bool = True) -> RunResult:
     """Every stage after ingest, in order (ingesting the landing folder first when asked)."""
     result = RunResult()
     if landing:
@@ -101,4 +142,6 @@ def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bo
     finally:
         con.close()
     result.tables.update(score_stage(tenant, settings=settings))
+    if themes:
+        result.tables.update(themes_stage(tenant, settings=settings, now=now, progress=progress))
     return result

@@ -1,0 +1,121 @@
+"""Customer-feedback analysis of a table of texts: intent, sentiment, themes with stable ids, and the marts.
+
+Pure: texts and their embeddings in, data frames out. The warehouse stage (pipelines/run.py,
+themes_stage) and `gaung themes-file` both call `analyse_texts`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from pipelines.feedback.intent import classify_intent
+from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly, mask_quote
+from pipelines.feedback.normalise import normalise
+from pipelines.feedback.sentiment import sentiment
+from pipelines.feedback.themes import KnownTheme, ThemeFit, find_themes, match_themes, text_key
+
+CODE_VERSION = "themes-1"
+
+
+@dataclass
+class Analysis:
+    """Per text: intent, sentiment, score, theme id ('' unassigned); per theme: its description."""
+
+    texts: pl.DataFrame      # input columns + intent, sentiment, sentiment_score, text_key, theme_id
+    themes: pl.DataFrame     # theme_id, intent, label, keywords, quotes, size
+    fit: ThemeFit
+    theme_ids: list[str]
+
+
+def input_hash(texts: list[str], extra: list[str], model: str) -> str:
+    """Fingerprint of an analysis input: a re-run on the same texts and model can be skipped."""
+    h = hashlib.sha256(f"{CODE_VERSION}\x1f{model}".encode())
+    for text, other in zip(texts, extra, strict=True):
+        h.update(f"\x1e{text}\x1f{other}".encode())
+    return h.hexdigest()[:32]
+
+
+def analyse_texts(frame: pl.DataFrame, embeddings: np.ndarray, *, previous: dict[str, str] | None = None,
+                  known: list[KnownTheme] | None = None, next_number: dict[str, int] | None = None) -> Analysis:
+    """Intent, sentiment and themes of `frame` (columns: text, and rating when there is one)."""
+    texts = frame["text"].cast(pl.String).fill_null("")
+    ratings = frame["rating"] if "rating" in frame.columns else None
+    intents = classify_intent(texts, ratings).to_list()
+    labels, scores = sentiment(texts.to_list(), ratings.to_list() if ratings is not None else None)
+    fit = find_themes(texts.to_list(), embeddings, intents)
+    keys = [text_key(f"{i}\x1f{t}") for i, t in zip(intents, normalise(texts).fill_null("").to_list(), strict=True)]
+    ids = match_themes(fit, keys, previous or {}, known or [], next_number if next_number is not None else {})
+    id_of = np.asarray([*ids, ""], dtype=object)
+    out = frame.with_columns(
+        intent=pl.Series(intents, dtype=pl.String),
+        sentiment=pl.Series(labels, dtype=pl.String),
+        sentiment_score=pl.Series(np.asarray(scores, dtype=np.float64)),
+        text_key=pl.Series(keys, dtype=pl.String),
+        theme_id=pl.Series(id_of[fit.cluster].tolist(), dtype=pl.String),
+    )
+    raw = texts.to_list()
+    themes = pl.DataFrame({
+        "theme_id": ids,
+        "intent": fit.intents,
+        "label": fit.labels,
+        "keywords": fit.keywords,
+        "quotes": [_distinct_quotes([raw[i] for i in q]) for q in fit.quotes],
+        "size": fit.sizes,
+    }, schema={"theme_id": pl.String, "intent": pl.String, "label": pl.String, "keywords": pl.List(pl.String),
+               "quotes": pl.List(pl.String), "size": pl.Int64})
+    return Analysis(out, themes, fit, ids)
+
+
+def _distinct_quotes(texts: list[str], limit: int = 5) -> list[str]:
+    seen: list[str] = []
+    for text in texts:
+        quote = mask_quote(text)
+        if quote and quote.casefold() not in {s.casefold() for s in seen}:
+            seen.append(quote[:280])
+        if len(seen) >= limit:
+            break
+    return seen
+
+
+def warehouse_tables(analysis: Analysis, tenant_id: str, run_at: datetime, first_run: dict[str, datetime]) -> dict:
+    """The marts and history rows of a tenant's analysis (see pipelines/feedback/io.write_feedback)."""
+    texts = analysis.texts
+    signals = texts.select("voice_id", "tenant_id", "platform", "channel", "local_date", "author_key", "intent",
+                           "sentiment", "sentiment_score", pl.col("rating").cast(pl.Int32), "lang")
+    voice_theme = (texts.filter(pl.col("theme_id") != "")
+                   .select("voice_id", "tenant_id", "theme_id", "intent", "local_date", "author_key", "sentiment",
+                           "sentiment_score"))
+    # a customer with no key (anonymous review) counts once per text
+    voice_theme = voice_theme.with_columns(author_key=pl.coalesce("author_key", pl.lit("voice:") + pl.col("voice_id")))
+    as_of = texts["local_date"].max()
+    themes = analysis.themes.drop("size")
+    dim = dim_theme(voice_theme, themes, as_of) if voice_theme.height else _empty_dim(tenant_id)
+    weekly = fct_theme_weekly(voice_theme)
+    ideas = fct_product_ideas(dim)
+    centres = [c.tolist() for c in analysis.fit.centres]
+    registry = pl.DataFrame({
+        "tenant_id": [tenant_id] * len(analysis.theme_ids), "theme_id": analysis.theme_ids,
+        "intent": analysis.fit.intents, "label": analysis.fit.labels, "keywords": analysis.fit.keywords,
+        "centre": centres, "first_run_at": [first_run.get(t, run_at) for t in analysis.theme_ids],
+        "last_run_at": [run_at] * len(analysis.theme_ids),
+    }, schema={"tenant_id": pl.String, "theme_id": pl.String, "intent": pl.String, "label": pl.String,
+               "keywords": pl.List(pl.String), "centre": pl.List(pl.Float32), "first_run_at": pl.Datetime("us"),
+               "last_run_at": pl.Datetime("us")})
+    assignments = (texts.filter(pl.col("theme_id") != "").select("tenant_id", "text_key", "theme_id")
+                   .unique("text_key", keep="first", maintain_order=True))
+    return {"signals": signals, "voice_theme": voice_theme, "dim_theme": dim, "weekly": weekly, "ideas": ideas,
+            "registry": registry, "assignments": assignments}
+
+
+def _empty_dim(tenant_id: str) -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        "theme_id": pl.String, "tenant_id": pl.String, "intent": pl.String, "label": pl.String,
+        "keywords": pl.List(pl.String), "quotes": pl.List(pl.String), "n_texts": pl.Int32, "n_customers": pl.Int32,
+        "first_seen_date": pl.Date, "last_seen_date": pl.Date, "sentiment_mean": pl.Float64,
+        "negative_share": pl.Float64, "n_texts_recent": pl.UInt32, "n_texts_previous": pl.UInt32,
+        "growth": pl.Float64, "status": pl.String})

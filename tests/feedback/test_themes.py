@@ -1,0 +1,236 @@
+"""Feedback themes: deterministic clusters within intents, stable ids, the marts on the demo data, and
+`gaung themes-file` on a real CSV."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from pipelines.demo.generate import write_demo
+from pipelines.feedback.embeddings import SentenceTransformerEmbedder
+from pipelines.feedback.intent import classify_intent
+from pipelines.feedback.marts import mask_quote, theme_status
+from pipelines.feedback.themes import KnownTheme, ThemeFit, find_themes, match_themes
+from pipelines.run import run_tenant, themes_stage
+from pipelines.settings import Settings
+from pipelines.tenants import load_tenants
+
+DEVSET = Path(__file__).parents[1] / "fixtures" / "devset" / "prdect_id_intent_theme.csv"
+END = date(2026, 11, 23)
+NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="module")
+def devset(embedder):
+    frame = pl.read_csv(DEVSET)
+    texts = frame["text"].to_list()
+    return texts, frame["rating"].to_list(), embedder.embed(texts)
+
+
+def test_themes_are_deterministic_and_ignore_input_order(devset) -> None:
+    texts, ratings, emb = devset
+    intents = classify_intent(pl.Series(texts), pl.Series(ratings)).to_list()
+    first = find_themes(texts, emb, intents)
+    again = find_themes(texts, emb, intents)
+    assert np.array_equal(first.cluster, again.cluster) and first.labels == again.labels
+    order = np.random.default_rng(1).permutation(len(texts))
+    shuffled = find_themes([texts[i] for i in order], emb[order], [intents[i] for i in order])
+    # the same partition and the same labels, whatever order the rows came in
+    back = np.empty_like(shuffled.cluster)
+    back[order] = shuffled.cluster
+    assert np.array_equal(back, first.cluster)
+    assert shuffled.labels == first.labels
+
+
+def test_themes_never_mix_intents_and_leave_few_unassigned(devset) -> None:
+    texts, ratings, emb = devset
+    intents = classify_intent(pl.Series(texts), pl.Series(ratings)).to_list()
+    fit = find_themes(texts, emb, intents)
+    assert fit.n_themes >= 3
+    for c in range(fit.n_themes):
+        members = {intents[i] for i in np.flatnonzero(fit.cluster == c)}
+        assert members == {fit.intents[c]}
+    assert np.mean(fit.cluster < 0) <= 0.10
+    # labels are words of the texts, not placeholders
+    assert all(label and "tanpa kata kunci" not in label for label in fit.labels)
+    complaint = [fit.labels[c] for c in range(fit.n_themes) if fit.intents[c] == "complaint"]
+    assert complaint, "the dev set is half complaints"
+
+
+def _fit(clusters: list[int], intents: list[str], centres: np.ndarray) -> ThemeFit:
+    n = len(intents)
+    return ThemeFit(cluster=np.asarray(clusters), intents=intents, labels=[f"t{i}" for i in range(n)],
+                    keywords=[[] for _ in range(n)], quotes=[[] for _ in range(n)], centres=centres)
+
+
+def test_theme_ids_follow_their_texts_and_new_themes_get_new_ids() -> None:
+    centres = np.eye(3, dtype=np.float32)
+    fit = _fit([0, 0, 1, 1, 2, 2], ["complaint", "complaint", "product_idea"], centres)
+    keys = ["a", "b", "c", "d", "e", "f"]
+    previous = {"a": "keluhan-004", "b": "keluhan-004", "c": "keluhan-002", "d": "keluhan-002"}
+    known = [KnownTheme("ide-001", "product_idea", np.asarray([0, 0.1, 0.995], dtype=np.float32))]
+    numbers = {"complaint": 5, "product_idea": 2}
+    ids = match_themes(fit, keys, previous, known, numbers)
+    # clusters keep the id most of their already-seen texts had; the idea matches by its centre
+    assert ids == ["keluhan-004", "keluhan-002", "ide-001"]
+    fresh = match_themes(_fit([0, 1], ["complaint", "question"], np.eye(2, dtype=np.float32)), ["x", "y"], {}, [],
+                         numbers)
+    assert fresh == ["keluhan-005", "tanya-001"] and numbers["complaint"] == 6
+
+
+def test_status_and_masking() -> None:
+    as_of = date(2026, 11, 23)
+    assert theme_status(date(2026, 11, 15), 5, 0, as_of) == "new"
+    assert theme_status(date(2026, 9, 1), 9, 3, as_of) == "growing"
+    assert theme_status(date(2026, 9, 1), 1, 8, as_of) == "fading"
+    assert theme_status(date(2026, 9, 1), 5, 5, as_of) == "stable"
+    quote = mask_quote("wa aku 0812-3456-7890 ya kak, atau dm @budi.santoso")
+    assert "3456" not in quote and "@budi" not in quote and "@***" in quote
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, embedder):
+    home = tmp_path_factory.mktemp("themes-demo")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GAUNG_HOME", str(home))
+    mp.setenv("GAUNG_SECRET_KEY", "test-secret")
+    settings = Settings()
+    write_demo(settings, seed=7, end=END)
+    tenants = load_tenants(settings.tenants_path)
+    for tenant in tenants.values():
+        run_tenant(tenant, settings=settings, now=NOW, landing=True, themes=False)
+        themes_stage(tenant, settings=settings, now=NOW, embedder=embedder)
+    yield home, settings, tenants
+    mp.undo()
+
+
+def _db(home: Path, tenant: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(home / "warehouse" / f"{tenant}.duckdb"), read_only=True)
+
+
+PLANTED = {"kopi-senja-jambi": ("request_less_sweet", ["complaint_leaking", "complaint_slow"]),
+           "konveksi-rapi-tasik": ("request_bigger_size", ["complaint_slow"]),
+           "rotan-mahakam-samarinda": ("request_custom", ["complaint_packaging"])}
+
+
+def _from_pool(quotes: list[str], pool: list[str]) -> float:
+    return sum(any(p in q for p in pool) for q in quotes) / max(len(quotes), 1)
+
+
+def _words(pool: list[str]) -> set[str]:
+    from pipelines.feedback.normalise import normalise
+
+    return {w for text in normalise(pl.Series(pool)).to_list() for w in text.split()}
+
+
+@pytest.mark.parametrize("tenant", sorted(PLANTED))
+def test_planted_themes_come_out_with_fitting_labels(demo, tenant) -> None:
+    from pipelines.demo.businesses import BUSINESSES
+
+    home, _settings, _tenants = demo
+    pools = BUSINESSES[tenant]["themes"]
+    request, complaints = PLANTED[tenant]
+    con = _db(home, tenant)
+    ideas = con.sql("select * from marts.fct_product_ideas order by idea_rank").pl()
+    themes = con.sql("select * from marts.dim_theme").pl()
+    signals = con.sql("select count(*) n, count(*) filter (where intent is null or sentiment is null) bad "
+                      "from marts.fct_voice_signals").fetchall()[0]
+    assigned = con.sql("select count(*) from marts.fct_voice_theme").fetchall()[0][0]
+    weekly = con.sql("select count(*), count(distinct theme_id) from marts.fct_theme_weekly").fetchall()[0]
+    con.close()
+    # the planted request leads the product ideas, counted by distinct customers, in the customers' own words,
+    # under a label made of words they used
+    top = ideas.row(0, named=True)
+    assert top["idea_rank"] == 1 and top["n_customers"] >= 5
+    assert len(top["quotes"]) >= 3 and _from_pool(top["quotes"], pools[request]) >= 0.6
+    assert set(top["label"].replace(" / ", " ").split()) & _words(pools[request])
+    # each planted complaint is a complaint theme of its own, labelled with its words
+    complaint_themes = themes.filter(pl.col("intent") == "complaint").to_dicts()
+    for name in complaints:
+        best = max(complaint_themes, key=lambda th: _from_pool(th["quotes"], pools[name]))
+        assert _from_pool(best["quotes"], pools[name]) >= 0.6, (name, best["label"])
+        assert set(best["label"].replace(" / ", " ").split()) & _words(pools[name])
+        assert best["negative_share"] > 0.5
+    assert signals[0] > 200 and signals[1] == 0
+    assert assigned / signals[0] >= 0.9
+    assert weekly[1] == themes.height and weekly[0] > themes.height
+    assert set(themes["status"]) <= {"new", "growing", "stable", "fading"}
+    assert (themes["n_customers"] <= themes["n_texts"]).all()
+
+
+def test_rerun_changes_nothing_and_embeds_nothing(demo, embedder) -> None:
+    home, settings, tenants = demo
+    tenant = tenants["kopi-senja-jambi"]
+    con = _db(home, tenant.id)
+    before = con.sql("select theme_id, label, n_texts from marts.dim_theme order by theme_id").fetchall()
+    con.close()
+    assert themes_stage(tenant, settings=settings, now=NOW, embedder=embedder) == {}
+    forced = themes_stage(tenant, settings=settings, now=NOW, embedder=embedder, force=True)
+    assert forced["embedded"] == 0
+    con = _db(home, tenant.id)
+    after = con.sql("select theme_id, label, n_texts from marts.dim_theme order by theme_id").fetchall()
+    runs = con.sql("select n_new_embeddings from ops.theme_runs where tenant_id = 'kopi-senja-jambi' "
+                   "order by run_at").fetchall()
+    con.close()
+    assert after == before
+    assert runs[-1] == (0,)
+
+
+def test_tenants_keep_their_own_themes(demo) -> None:
+    home, _settings, _tenants = demo
+    con = _db(home, "rotan-mahakam-samarinda")
+    quotes = " ".join(q for row in con.sql("select quotes from marts.dim_theme").fetchall() for q in row[0])
+    tenants = {r[0] for r in con.sql("select distinct tenant_id from marts.fct_voice_theme").fetchall()}
+    con.close()
+    assert tenants == {"rotan-mahakam-samarinda"}
+    assert "kopi" not in quotes.lower() and "gamis" not in quotes.lower()
+
+
+def test_themes_file_on_a_real_csv(tmp_path, monkeypatch, embedder) -> None:
+    monkeypatch.setenv("GAUNG_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["themes-file", str(DEVSET), "--text-column", "text", "--id-column", "source_row",
+                                 "--rating-column", "rating", "--out", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(out, infer_schema=False)
+    source = pl.read_csv(DEVSET, infer_schema=False)
+    assert written.columns == ["id", "theme_id", "theme_label", "intent", "sentiment"]
+    assert written["id"].to_list() == source["source_row"].to_list()
+    assert set(written["intent"]) <= {"product_idea", "complaint", "question", "praise", "other"}
+    assert set(written["sentiment"]) <= {"positive", "neutral", "negative"}
+    assert written["theme_id"].is_null().mean() <= 0.10
+    assert "themes" in result.output and str(out) in result.output.replace("\n", "")
+    # the second run finds every embedding in the cache and writes the same file
+    first = out.read_bytes()
+    assert runner.invoke(app, ["themes-file", str(DEVSET), "--text-column", "text", "--id-column", "source_row",
+                               "--rating-column", "rating", "--out", str(out)]).exit_code == 0
+    assert out.read_bytes() == first
+
+
+def test_themes_file_names_a_missing_column(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GAUNG_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(app, ["themes-file", str(DEVSET), "--text-column", "ulasan", "--out",
+                                      str(tmp_path / "o.csv"), "--lang", "en"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "ulasan" in message and "source_row" in message and "prdect_id_intent_theme.csv" in message
+
+
+def test_demo_truth_themes_exist(demo) -> None:
+    home, _settings, _tenants = demo
+    truth = json.loads((home / "landing" / "demo_truth.json").read_text())
+    assert {"request_less_sweet", "complaint_leaking"} <= set(truth["tenants"]["kopi-senja-jambi"]["themes"])
