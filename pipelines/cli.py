@@ -223,6 +223,79 @@ def score(tenant: TenantOpt, lang: LangOpt = None) -> None:
     out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
 
 
+@app.command()
+def themes(
+    tenant: TenantOpt,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed since the last run.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Intent, sentiment and feedback themes for a tenant (stable theme ids; unchanged data is skipped)."""
+    from pipelines.run import themes_stage
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    settings = get_settings()
+    try:
+        counts = themes_stage(tenant_obj, settings=settings, now=datetime.now(UTC), progress=err.is_terminal,
+                              force=force)
+    except Exception as exc:
+        if type(exc).__name__ == "ModelUnavailable":
+            _fail(str(exc), lang)
+        raise
+    if not counts:
+        out.print(t("themes_unchanged", lang, tenant=tenant))
+        return
+    embedded = counts.pop("embedded", 0)
+    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+    out.print(t("themes_embedded", lang, n=embedded))
+    _print_theme_table(_read_themes(settings.warehouse_path(tenant)), lang)
+
+
+def _read_themes(path: Path):
+    con = connect(path, read_only=True)
+    try:
+        return con.sql("select theme_id, intent, label, n_texts, n_customers, status from marts.dim_theme "
+                       "order by n_texts desc, theme_id").pl()
+    finally:
+        con.close()
+
+
+def _print_theme_table(frame, lang: str, limit: int = 25) -> None:
+    table = Table(title=t("themes_title", lang))
+    for key in ("col_theme", "col_intent", "col_label", "col_texts", "col_customers", "col_status"):
+        table.add_column(t(key, lang), overflow="fold")
+    for row in frame.head(limit).iter_rows(named=True):
+        table.add_row(row["theme_id"], t(f"intent_{row['intent']}", lang), row["label"], f"{row['n_texts']:,}",
+                      "" if row.get("n_customers") is None else f"{row['n_customers']:,}", row.get("status") or "")
+    out.print(table)
+
+
+@app.command("themes-file")
+def themes_file(
+    input_csv: Annotated[Path, typer.Argument(help="CSV file with one text per row.", exists=True, dir_okay=False)],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the texts.")],
+    out_csv: Annotated[Path, typer.Option("--out", help="Where to write the per-text result CSV.")],
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy as id (default row number).")] = None,
+    rating_column: Annotated[str | None, typer.Option("--rating-column", help="Star ratings 1-5, if any.")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Themes, intent and sentiment for any CSV of texts, no tenant needed: writes id, theme_id, theme_label,
+    intent, sentiment per row."""
+    from pipelines.feedback.file import FileInputError, themes_for_file
+
+    lang = _lang(lang)
+    settings = get_settings()
+    try:
+        result = themes_for_file(input_csv, text_column=text_column, id_column=id_column,
+                                 rating_column=rating_column, out=out_csv, settings=settings,
+                                 progress=err.is_terminal)
+    except FileInputError as exc:
+        _fail(str(exc), lang)
+    _print_theme_table(result.themes, lang)
+    out.print(t("themes_file_done", lang, rows=result.rows, themes=result.themes.height,
+                unassigned=result.unassigned, path=out_csv))
+
+
 webhook_app = typer.Typer(help="Receive WhatsApp Cloud API webhooks.", no_args_is_help=True)
 app.add_typer(webhook_app, name="webhook")
 
@@ -290,6 +363,62 @@ def formats() -> None:
 
 
 @app.command()
+def report(
+    tenant: TenantOpt,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www; default: the last complete week.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf.")] = "html,pdf",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder; default $GAUNG_HOME/reports/<tenant>/<week>.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: id or en (default: the tenant's).")] = None,
+) -> None:
+    """Write the weekly report (HTML and PDF) for a tenant and print where it is."""
+    from rich.markup import escape
+
+    from pipelines.report.build import report_stage
+    from pipelines.report.pdf import PdfUnavailable
+
+    msg_lang = _lang(lang)
+    tenant_obj = _tenant(tenant, msg_lang)
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    try:
+        paths = report_stage(tenant_obj, settings=get_settings(), week=week, lang=lang, formats=formats, out=out_dir)
+    except PdfUnavailable as exc:
+        _fail(escape(t("report_no_pdf", msg_lang, reason=exc)), msg_lang)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(escape(str(exc)), msg_lang)
+    for path in paths:
+        out.print(str(path), soft_wrap=True)
+
+
+@app.command()
+def deliver(
+    tenant: TenantOpt,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www; default: the last complete week.")] = None,
+    channel: Annotated[str, typer.Option("--channel", help="outbox, email, whatsapp, or configured (tenants.toml).")] = "outbox",
+    force: Annotated[bool, typer.Option("--force", help="Send again even if this week was already sent.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Send the weekly report (building it first if needed); a week is sent once per channel unless --force."""
+    from rich.markup import escape
+
+    from pipelines.connectors.http import ApiError
+    from pipelines.report.deliver import DeliveryError, deliver_stage
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    try:
+        results = deliver_stage(tenant_obj, settings=get_settings(), week=week, channel=channel, force=force)
+    except (DeliveryError, ApiError, ValueError) as exc:
+        _fail(escape(str(exc)), lang)
+    for r in results:
+        if r["status"] == "skipped":
+            when = f"{r['delivered_at']:%Y-%m-%d %H:%M}" if r["delivered_at"] else "-"
+            out.print(t("delivery_skipped", lang, channel=r["channel"], week=r["week"], when=when))
+        else:
+            out.print(t("delivery_sent", lang, channel=r["channel"], where=r.get("recipient") or r.get("artifact_path")),
+                      soft_wrap=True)
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where exports go; default $GAUNG_HOME/landing.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 7,
@@ -315,6 +444,22 @@ def demo(
         _print_outcomes(result.outcomes, tenant_id, lang)
         out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
         out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant_id)))
+    _demo_reports(settings, tenants, list(written), lang)
+
+
+def _demo_reports(settings, tenants: dict, tenant_ids: list[str], lang: str) -> None:
+    """Build each demo business's report (PDF too when Chromium exists); the last lines are their paths."""
+    from pipelines.report.build import report_stage
+    from pipelines.report.pdf import find_chromium
+
+    formats = ("html", "pdf") if find_chromium() else ("html",)
+    if len(formats) == 1:
+        err.print(t("report_no_pdf", lang, reason="Chromium not found (apt-get install chromium, or GAUNG_CHROMIUM)"))
+    paths = []
+    for tenant_id in tenant_ids:
+        paths += report_stage(tenants[tenant_id], settings=settings, formats=formats)
+    for path in paths:
+        out.print(t("report_at", lang, tenant=path.parent.parent.name, path=path), soft_wrap=True)
 
 
 if __name__ == "__main__":

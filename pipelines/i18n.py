@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "themes_unchanged": {"id": "Tidak ada teks baru untuk {tenant}; tema tidak berubah (pakai --force untuk menghitung ulang).",
+                         "en": "No new texts for {tenant}; themes unchanged (use --force to recompute)."},
+    "themes_embedded": {"id": "Teks baru yang di-embed: {n:,} (sisanya dari cache).",
+                        "en": "Newly embedded texts: {n:,} (the rest from the cache)."},
+    "themes_title": {"id": "Tema masukan pelanggan", "en": "Customer feedback themes"},
+    "themes_file_done": {"id": "{rows:,} baris, {themes} tema, {unassigned:,} tanpa tema. Hasil: {path}",
+                         "en": "{rows:,} rows, {themes} themes, {unassigned:,} unassigned. Output: {path}"},
+    "col_theme": {"id": "Tema", "en": "Theme"},
+    "col_intent": {"id": "Maksud", "en": "Intent"},
+    "col_label": {"id": "Kata kunci", "en": "Keywords"},
+    "col_texts": {"id": "Teks", "en": "Texts"},
+    "col_customers": {"id": "Pelanggan", "en": "Customers"},
+    "intent_product_idea": {"id": "ide produk", "en": "product idea"},
+    "intent_complaint": {"id": "keluhan", "en": "complaint"},
+    "intent_question": {"id": "pertanyaan", "en": "question"},
+    "intent_praise": {"id": "pujian", "en": "praise"},
+    "intent_other": {"id": "lainnya", "en": "other"},
     "col_file": {"id": "Berkas", "en": "File"},
     "col_format": {"id": "Format", "en": "Format"},
     "col_loaded": {"id": "Baris dimuat", "en": "Rows loaded"},
@@ -40,6 +57,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "warehouse_at": {"id": "Gudang data: {path}", "en": "Warehouse: {path}"},
     "error": {"id": "Galat", "en": "Error"},
+    "report_at": {"id": "Laporan {tenant}: {path}", "en": "Report for {tenant}: {path}"},
+    "report_no_pdf": {
+        "id": "PDF tidak dibuat: {reason}",
+        "en": "No PDF made: {reason}",
+    },
+    "delivery_sent": {"id": "{channel}: terkirim ({where})", "en": "{channel}: sent ({where})"},
+    "delivery_skipped": {
+        "id": "{channel}: minggu {week} sudah dikirim {when}; pakai --force untuk mengirim ulang.",
+        "en": "{channel}: week {week} was already sent {when}; use --force to send it again.",
+    },
 }
 
 

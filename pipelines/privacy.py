@@ -105,3 +105,42 @@ def sql_mask_phones(expr: str) -> str:
     for pattern, replacement in PHONE_MASKS:
         expr = f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
     return expr
+
+
+_HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
+
+
+def mask_handles_in_text(text: str | None) -> str | None:
+    """Replace @handles written inside a message with '@x***' (e-mail addresses are left to mask_emails)."""
+    if not text:
+        return text
+    return _HANDLE.sub(lambda m: "@" + m.group(1)[0] + "***", text)
+
+
+def name_words(names: list[str], *, keep: set[str] = frozenset()) -> list[str]:
+    """The words of people's names worth masking in free text: no honorifics, no phone numbers, 3+ letters,
+    none of the words in `keep` (the business's own name, its products)."""
+    keep_folded = {w.casefold() for w in keep}
+    words: set[str] = set()
+    for name in names:
+        if not name or phone_digits(name):
+            continue
+        cleaned = unicodedata.normalize("NFKC", _MARKS.sub("", name)).strip().lstrip("~").strip()
+        for word in re.findall(r"[^\W\d_]{3,}", cleaned):
+            folded = word.casefold()
+            if folded not in HONORIFICS and folded not in keep_folded:
+                words.add(word)
+    return sorted(words, key=lambda w: (-len(w), w.casefold()))
+
+
+def mask_names_in_text(text: str | None, words: list[str]) -> str | None:
+    """Cut every name word (from name_words) found in the text to its initial: 'Sari' -> 'S***'."""
+    if not text or not words:
+        return text
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(lambda m: m.group(1)[0] + "***", text)
+
+
+def mask_quote(text: str | None, name_list: list[str] | None = None) -> str | None:
+    """A customer's words fit to quote in a report: phone numbers, @handles and known names masked."""
+    return mask_names_in_text(mask_handles_in_text(mask_phones_in_text(text)), name_list or [])
