@@ -27,6 +27,10 @@ MARKETPLACE = {
     "nyampai": "sampai", "sampe": "sampai", "dateng": "datang", "dtg": "datang", "rekomen": "rekomendasi",
     "recommended": "rekomendasi", "recomended": "rekomendasi", "ori": "original", "kw": "palsu", "cs": "admin",
     "min": "admin", "mimin": "admin", "kak": "kak", "ka": "kak", "kakak": "kak", "sis": "kak", "gan": "kak",
+    # the general lists are wrong for these in a shop: "katanya" is hearsay, not "saya dengar"; a "gepeng" parcel
+    # is crushed; "30s" is a cotton yarn count, not thirty seconds
+    "katanya": "katanya", "gepeng": "penyok", "penyet": "penyok", "20s": "20s", "24s": "24s", "30s": "30s",
+    "40s": "40s",
 }
 UNITS = [
     (r"(\d+(?:[.,]\d+)?)\s*(?:l|lt|ltr|liter|litre)\b", "$1 liter"),

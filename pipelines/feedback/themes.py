@@ -172,6 +172,8 @@ def ctfidf_keywords(docs: list[str], weights: np.ndarray, cluster: np.ndarray, n
             if score[c, j] <= 0 or len(chosen) >= top:
                 break
             term = str(terms[j])
+            if all(w in LABEL_SKIP for w in term.split()) or (" " not in term and term in LABEL_SKIP):
+                continue
             # a bigram whose words are already chosen adds nothing; a word inside a chosen bigram neither
             if any(term in c2.split() or set(term.split()) <= set(c2.split()) for c2 in chosen):
                 continue
@@ -180,9 +182,28 @@ def ctfidf_keywords(docs: list[str], weights: np.ndarray, cluster: np.ndarray, n
     return keywords
 
 
+# Words that say nothing about a theme on their own (chat fillers, generic verbs); kept inside phrases.
+LABEL_SKIP = frozenset("""
+tidak cuma tapi tetapi iya kasih terima admin pas kemarin beli order kak dengar saya aku banget sudah mau bisa
+ada lagi sama juga jadi kalau kok masih semoga request ditunggu pokoknya uda dong tolong mohon minta very
+saran kakak""".split())
+
+
 def theme_label(keywords: list[str]) -> str:
-    """A readable name from the best keywords, e.g. 'pengiriman lama / kurir'."""
-    return " / ".join(keywords[:3]) if keywords else "(tanpa kata kunci)"
+    """A readable name from the best keywords: the best phrase first, then a word it lacks, e.g.
+    'kurir lama / belum dikirim' or 'bocor / botol literan'."""
+    if not keywords:
+        return "(tanpa kata kunci)"
+    head = keywords[:4]
+    phrase = next((k for k in head if " " in k), None)
+    if phrase is None:
+        return " / ".join(keywords[:3])
+    parts = [phrase]
+    for k in keywords:
+        if k != phrase and not set(k.split()) <= set(" ".join(parts).split()):
+            parts.append(k)
+            break
+    return " / ".join(parts)
 
 
 def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | None = None,
