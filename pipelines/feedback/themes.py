@@ -37,6 +37,7 @@ ALWAYS_SPLIT = 40          # a group of this many distinct texts or more always 
 LEXICAL_DIM = 96
 EMBEDDING_WEIGHT = 0.45    # share of the joined feature vector given to the sentence embedding
 SAMPLE = 2500              # distinct texts used to choose k on large groups
+FIT_SAMPLE = 15000         # distinct texts the word features are learnt from on large groups
 MATCH_COSINE = 0.85
 MATCH_SHARE = 0.5
 
@@ -73,21 +74,28 @@ def _lexical(docs: list[str], weights: np.ndarray) -> np.ndarray:
 
     n = len(docs)
     min_df = 2 if n >= 200 else 1
+    # large groups: vocabulary, idf and SVD basis learnt on a fixed sample, then applied to every text
+    fit_docs = docs if n <= FIT_SAMPLE else [docs[i] for i in np.sort(
+        np.random.default_rng(0).choice(n, FIT_SAMPLE, replace=False))]
     parts = []
-    for kwargs in ({"ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (3, 5)}):
+    # character n-grams catch affixed and misspelt forms; past FIT_SAMPLE texts their cost outweighs them
+    kinds = [{"ngram_range": (1, 2)}] + ([{"analyzer": "char_wb", "ngram_range": (3, 5)}] if n <= FIT_SAMPLE else [])
+    for kwargs in kinds:
         vec = TfidfVectorizer(sublinear_tf=True, min_df=min_df, max_features=60000, dtype=np.float32, **kwargs)
         try:
-            parts.append(vec.fit_transform(docs))
+            fitted = vec.fit_transform(fit_docs)
         except ValueError:  # no terms at all (every text was stopwords or emoji)
             continue
+        parts.append((vec, fitted))
     if not parts:
         return np.zeros((n, 1), dtype=np.float32)
-    matrix = normalize(hstack(parts).tocsr())
-    dim = min(LEXICAL_DIM, matrix.shape[1] - 1, n - 1)
+    sample = normalize(hstack([m for _, m in parts]).tocsr())
+    dim = min(LEXICAL_DIM, sample.shape[1] - 1, sample.shape[0] - 1)
+    full = sample if n <= FIT_SAMPLE else normalize(hstack([vec.transform(docs) for vec, _ in parts]).tocsr())
     if dim < 2:
-        return normalize(matrix.toarray()).astype(np.float32)
-    reduced = TruncatedSVD(dim, random_state=0, algorithm="randomized", n_iter=4).fit_transform(matrix)
-    return normalize(reduced).astype(np.float32)
+        return normalize(full.toarray()).astype(np.float32)
+    svd = TruncatedSVD(dim, random_state=0, algorithm="randomized", n_iter=4).fit(sample)
+    return normalize(svd.transform(full)).astype(np.float32)
 
 
 def theme_features(docs: list[str], embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -102,10 +110,13 @@ def theme_features(docs: list[str], embeddings: np.ndarray, weights: np.ndarray)
 
 
 def _kmeans(features: np.ndarray, weights: np.ndarray, k: int, init=None):
-    from sklearn.cluster import KMeans
+    from sklearn.cluster import KMeans, MiniBatchKMeans
 
-    model = KMeans(k, n_init=1 if init is not None else 2, init=init if init is not None else "k-means++",
-                   random_state=0, max_iter=200)
+    if init is not None and len(features) > FIT_SAMPLE:
+        model = MiniBatchKMeans(k, init=init, n_init=1, random_state=0, batch_size=4096, max_iter=50)
+    else:
+        model = KMeans(k, n_init=1 if init is not None else 2, init=init if init is not None else "k-means++",
+                       random_state=0, max_iter=100)
     return model.fit(features, sample_weight=weights)
 
 
