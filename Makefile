@@ -4,14 +4,28 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-EXTRAS ?= ml,dev
+EXTRAS ?= ml,dev,airflow
 comma := ,
 STAMP := $(VENV)/.setup-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)-$(subst $(comma),_,$(EXTRAS))
 
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup system demo test lint bench airflow clean
 
-setup: $(STAMP)
+setup: system $(STAMP)
+
+# Debian packages some tests and features need: docker-compose (the compose file test), chromium and
+# poppler-utils (PDF reports), an emoji font for them. Installed when missing and we are root or have sudo; skipped otherwise.
+APT_PACKAGES := docker-compose chromium poppler-utils fonts-noto-color-emoji
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "system: no apt-get here; install$$missing yourself (the tests that need them skip)"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else \
+		echo "system: not root and no sudo; install$$missing yourself (the tests that need them skip)"; exit 0; fi; \
+	echo "system: installing$$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+		|| echo "system: could not install$$missing (the tests that need them skip)"
 
 # torch goes in first (the CPU build); then the project, held to constraints.txt.
 $(STAMP): pyproject.toml constraints.txt
@@ -30,11 +44,28 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# Airflow without Docker: the DAGs in dags/ and the demo tenants, on SQLite, at http://localhost:8080.
+GAUNG_DIR := $(abspath $(or $(GAUNG_HOME),data))
+AIRFLOW_DIR := $(GAUNG_DIR)/airflow
+GAUNG_POOL_SLOTS ?= 4
+airflow: setup
+	@mkdir -p $(AIRFLOW_DIR)
+	export PATH=$(CURDIR)/$(VENV)/bin:$$PATH GAUNG_HOME=$(GAUNG_DIR) AIRFLOW_HOME=$(AIRFLOW_DIR) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+		AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False HF_HUB_OFFLINE=1; \
+	test -f $(GAUNG_DIR)/tenants.toml || $(VENV)/bin/gaung demo --exports-only >/dev/null; \
+	$(VENV)/bin/airflow db migrate >/dev/null && \
+	$(VENV)/bin/airflow pools set gaung_duckdb $(GAUNG_POOL_SLOTS) "Tasks writing a tenant DuckDB file" >/dev/null && \
+	exec $(VENV)/bin/airflow standalone
+
 bench:
 	$(MAKE) setup EXTRAS=ml,dev,bench
 	$(PY) bench/ingest_whatsapp.py
 	$(PY) bench/ingest_reviews.py
 	$(PY) bench/score.py
+	$(PY) bench/intent_quality.py
+	$(PY) bench/sentiment_quality.py
+	$(PY) bench/themes_quality.py
+	$(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
