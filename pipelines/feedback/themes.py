@@ -59,10 +59,18 @@ class ThemeFit:
         return len(self.labels)
 
 
+# Words that say how a customer feels, not what about: sentiment measures them, themes group by subject
+# ("bagus" and "kecewa" would otherwise pull every review of any subject together).
+EVALUATIVE = frozenset("""
+bagus mantap puas memuaskan suka kecewa mengecewakan jelek buruk parah payah top oke keren best terbaik sukses
+joss mantul rekomendasi recommend rekomen recommended zonk kapok nyesel menyesal love terima kasih makasih thanks
+baik sangat banget sekali tidak kurang lumayan good nice kualitas barang produk sesuai""".split())
+
+
 def content_words(normalised: list[str]) -> list[str]:
-    """Normalised text reduced to its content words (3+ letters, stopwords and fillers dropped)."""
-    sw = stopwords()
-    return [" ".join(w for w in text.split() if len(w) >= 3 and w.isascii() and w.isalpha() and w not in sw)
+    """Normalised text reduced to its subject words (3+ letters; stopwords, fillers and evaluative words dropped)."""
+    drop = stopwords() | EVALUATIVE
+    return [" ".join(w for w in text.split() if len(w) >= 3 and w.isascii() and w.isalpha() and w not in drop)
             for text in normalised]
 
 
