@@ -6,23 +6,19 @@ a re-run on the same data gives the same tables.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import polars as pl
 
-from pipelines.privacy import mask_phones_in_text
+from pipelines.privacy import mask_quote as mask_personal_data
 
 RECENT_DAYS = 28
 NEW_DAYS = 14
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_.]{2,30}")
 
 
 def mask_quote(text: str) -> str:
-    """A customer's words fit to show: phone numbers and @handles masked, whitespace tidied."""
-    text = mask_phones_in_text(text) or ""
-    text = _HANDLE.sub("@***", text)
-    return " ".join(text.split())
+    """A customer's words fit to show: phone numbers and @handles masked (privacy.mask_quote), whitespace tidied."""
+    return " ".join((mask_personal_data(text) or "").split())
 
 
 def week_start(col: str = "local_date") -> pl.Expr:

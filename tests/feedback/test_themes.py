@@ -98,7 +98,7 @@ def test_status_and_masking() -> None:
     assert theme_status(date(2026, 9, 1), 1, 8, as_of) == "fading"
     assert theme_status(date(2026, 9, 1), 5, 5, as_of) == "stable"
     quote = mask_quote("wa aku 0812-3456-7890 ya kak, atau dm @budi.santoso")
-    assert "3456" not in quote and "@budi" not in quote and "@***" in quote
+    assert "3456" not in quote and "@budi" not in quote and "@b***" in quote
 
 
 @pytest.fixture(scope="module")
