@@ -459,7 +459,7 @@ def _demo_reports(settings, tenants: dict, tenant_ids: list[str], lang: str) -> 
     for tenant_id in tenant_ids:
         paths += report_stage(tenants[tenant_id], settings=settings, formats=formats)
     for path in paths:
-        out.print(t("report_at", lang, tenant=path.parent.parent.name, path=path), soft_wrap=True)
+        out.print(t("report_at", lang, tenant=path.parent.parent.name, path=path.resolve()), soft_wrap=True)
 
 
 if __name__ == "__main__":
