@@ -266,7 +266,8 @@ def _print_theme_table(frame, lang: str, limit: int = 25) -> None:
         table.add_column(t(key, lang), overflow="fold")
     for row in frame.head(limit).iter_rows(named=True):
         table.add_row(row["theme_id"], t(f"intent_{row['intent']}", lang), row["label"], f"{row['n_texts']:,}",
-                      "" if row.get("n_customers") is None else f"{row['n_customers']:,}", row.get("status") or "")
+                      "" if row.get("n_customers") is None else f"{row['n_customers']:,}",
+                      t(f"status_{row['status']}", lang) if row.get("status") else "")
     out.print(table)
 
 
