@@ -160,7 +160,7 @@ def choose_clusters(features: np.ndarray, weights: np.ndarray, min_size: int = M
 
 
 def ctfidf_keywords(docs: list[str], weights: np.ndarray, cluster: np.ndarray, n_clusters: int,
-                    top: int = 6) -> list[list[str]]:
+                    top: int = 6, phrases: set[str] | None = None) -> list[list[str]]:
     """Best words and bigrams per cluster by class-based TF-IDF (BERTopic's c-TF-IDF, BM25-style idf)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -192,6 +192,9 @@ def ctfidf_keywords(docs: list[str], weights: np.ndarray, cluster: np.ndarray, n
                 break
             term = str(terms[j])
             if all(w in LABEL_SKIP for w in term.split()) or (" " not in term and term in LABEL_SKIP):
+                continue
+            # a pair of words is a phrase only if people wrote it so (not two words a stopword stood between)
+            if " " in term and phrases is not None and term not in phrases:
                 continue
             # a bigram whose words are already chosen adds nothing; a word inside a chosen bigram neither
             if any(term in c2.split() or set(term.split()) <= set(c2.split()) for c2 in chosen):
@@ -276,7 +279,8 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     distinct_cluster = np.where(distinct_cluster >= 0, remap[distinct_cluster], -1)
     cluster_intent = [cluster_intent[c] for c in order]
 
-    keywords = ctfidf_keywords(docs, weight, distinct_cluster, n_clusters)
+    written = {f"{a} {b}" for text in normalised for a, b in zip(text.split(), text.split()[1:], strict=False)}
+    keywords = ctfidf_keywords(docs, weight, distinct_cluster, n_clusters, phrases=written)
     centres = np.zeros((n_clusters, emb.shape[1]), dtype=np.float32)
     quotes: list[list[int]] = []
     for c in range(n_clusters):
