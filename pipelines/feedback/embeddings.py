@@ -44,7 +44,7 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, self._model.get_embedding_dimension()), dtype=np.float32)
         vectors = self._model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
                                      normalize_embeddings=True, convert_to_numpy=True)
         return vectors.astype(np.float32)
@@ -82,6 +82,8 @@ def text_hash(text: str) -> str:
 def cached_embeddings(con: duckdb.DuckDBPyConnection, texts: list[str], embedder: Embedder,
                       progress: bool = False) -> tuple[np.ndarray, int]:
     """Embeddings for texts in their order, computing only texts the cache lacks; returns (matrix, newly embedded)."""
+    if not texts:
+        return embedder.embed([]), 0
     hashes = [text_hash(t) for t in texts]
     unique = dict(zip(hashes, texts, strict=True))
     con.register("_gaung_hashes", pa.table({"text_hash": pa.array(list(unique), pa.string())}))

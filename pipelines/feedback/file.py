@@ -39,9 +39,11 @@ def read_texts_csv(path: Path, text_column: str, id_column: str | None, rating_c
     try:
         frame = pl.read_csv(raw, separator=delimiter, infer_schema=False, encoding="utf8-lossy",
                             truncate_ragged_lines=True)
-    except pl.exceptions.ComputeError as exc:
-        raise FileInputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]}).") from None
+    except pl.exceptions.ComputeError:
+        frame = _read_strict(path, raw, delimiter)
     frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
+    if frame.height == 0:
+        raise FileInputError(f"{path}: the header is there but no rows follow. Export the texts again, one per row.")
     for name, role in ((text_column, "--text-column"), (id_column, "--id-column"), (rating_column, "--rating-column")):
         if name is not None and name not in frame.columns:
             raise FileInputError(f"{path}: no column {name!r} for {role}; the columns are: {', '.join(frame.columns)}.")
@@ -52,6 +54,26 @@ def read_texts_csv(path: Path, text_column: str, id_column: str | None, rating_c
                                .round(0).cast(pl.Int32, strict=False))
         out = out.with_columns(rating=pl.when(pl.col("rating").is_between(1, 5)).then(pl.col("rating")))
     return out
+
+
+def _read_strict(path: Path, raw: bytes, delimiter: str) -> pl.DataFrame:
+    """Python's csv reader, which copes with some files polars refuses; else an error naming the line."""
+    import io
+
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace").lstrip("\ufeff")), delimiter=delimiter,
+                        strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise FileInputError(f"{path}, near line {reader.line_num}: {exc} (a quote opened and never closed?). "
+                             "Fix that line or export the file again, then run once more.") from None
+    if not rows:
+        raise FileInputError(f"{path}: no header row. Export the texts with a header row and try again.")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in body]
+    return pl.DataFrame({name: [r[i] for r in body] for i, name in enumerate(header)},
+                        schema={name: pl.String for name in header})
 
 
 def themes_for_file(path: Path, *, text_column: str, out: Path, settings: Settings, id_column: str | None = None,

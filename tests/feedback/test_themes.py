@@ -234,3 +234,28 @@ def test_demo_truth_themes_exist(demo) -> None:
     home, _settings, _tenants = demo
     truth = json.loads((home / "landing" / "demo_truth.json").read_text())
     assert {"request_less_sweet", "complaint_leaking"} <= set(truth["tenants"]["kopi-senja-jambi"]["themes"])
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("id,ulasan\n", "no rows follow"),
+    ('id,ulasan\n1,"kemasan bocor\n2,ok\n', "near line 3"),
+])
+def test_themes_file_says_what_is_wrong_with_a_bad_csv(tmp_path, monkeypatch, content, expected) -> None:
+    monkeypatch.setenv("GAUNG_HOME", str(tmp_path / "home"))
+    source = tmp_path / "ulasan.csv"
+    source.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(app, ["themes-file", str(source), "--text-column", "ulasan", "--out",
+                                      str(tmp_path / "o.csv"), "--lang", "en"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "ulasan.csv" in message and expected in message
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_tenant_with_no_customer_texts_gets_empty_theme_marts(settings, embedder) -> None:
+    from pipelines.tenants import get_tenant
+
+    tenant = get_tenant(settings.tenants_path, "toko-b")
+    counts = themes_stage(tenant, settings=settings, now=NOW, embedder=embedder)
+    assert counts["embedded"] == 0 and counts["marts.dim_theme"] == 0 and counts["marts.fct_product_ideas"] == 0
+    assert themes_stage(tenant, settings=settings, now=NOW, embedder=embedder) == {}
