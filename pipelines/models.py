@@ -1,8 +1,11 @@
-"""Build the staging and mart tables of one tenant's warehouse from its raw tables, in one transaction.
+"""Build the staging and mart models of one tenant's warehouse from its raw tables, in one transaction.
 
-Each model is a SQL file in warehouse/staging or warehouse/marts; it is materialised with
-`create or replace table`, so a rebuild from the same raw rows gives the same tables. Models call
-a few functions registered here (keyed hashes, masks, language), so people never reach staging in clear.
+Each model is a SQL file in warehouse/staging or warehouse/marts. Marts and most staging models are
+materialised with `create or replace table`, so a rebuild from the same raw rows gives the same tables;
+staging models read only once (reviews, comments) are views, so a million reviews are not written twice.
+Models call a few functions stored in the warehouse (keyed hashes and masked labels from
+ops.pseudonyms, phone masking) and one registered per build (language), so people never reach staging
+in clear.
 """
 
 from __future__ import annotations
@@ -49,46 +52,93 @@ PEOPLE_SOURCES = """
     union select author from raw.reviews
     union select author from raw.comments
 """
+# Every text the voice mart can carry, as staging writes it (phones masked). Reviews and comments are
+# read from raw, not from their staging views, so the views are not evaluated twice.
 VOICE_TEXTS = """
     select text from staging.stg_whatsapp__messages
-    union select text from staging.stg_marketplace__reviews
-    union select text from staging.stg_social__comments
+    union select gaung_mask_phones(text) from raw.reviews
+    union select gaung_mask_phones(text) from raw.comments
 """
+# Staging models that are views (read once, by the marts): no second copy of a million reviews is
+# written. The rest are tables, because several marts read them or they are costly to compute.
+VIEWS = {("staging", "stg_marketplace__reviews"), ("staging", "stg_social__comments")}
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered view; never raises (an aborted transaction must surface its own error)."""
     try:
         con.unregister(name)
     except Exception:
         pass
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    _unregister(con, name)
     con.register(name, table)
 
 
-def register_people(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> None:
-    """_gaung_people(raw, author_key, author_label): every raw name or number, hashed and masked once."""
-    raws = [r for (r,) in con.execute(f"select raw from ({PEOPLE_SOURCES}) where raw is not null").fetchall()]
-    raws = sorted(set(raws) | set(tenant.business_identifiers("whatsapp")) | {tenant.name})
-    _register(con, "_gaung_people", pa.table({
-        "raw": pa.array(raws, type=pa.string()),
-        "author_key": pa.array([privacy.author_key(key, r) for r in raws], type=pa.string()),
-        "author_label": pa.array([privacy.mask_label(r) for r in raws], type=pa.string()),
-    }))
+def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> int:
+    """Bring ops.pseudonyms up to date: every raw name or number gets its keyed hash and masked label,
+    hashed once; a different key (GAUNG_SECRET_KEY changed) rebuilds it all. Returns how many were added."""
+    fingerprint = privacy.author_key(key, "gaung-pseudonym-fingerprint")
+    if fetch_value(con, "select count(*) from ops.pseudonym_state where key_fingerprint = ?", [fingerprint]) == 0:
+        con.execute("delete from ops.pseudonyms")
+        con.execute("delete from ops.pseudonym_state")
+        con.execute("insert into ops.pseudonym_state values (?)", [fingerprint])
+    extra = sorted({*tenant.business_identifiers("whatsapp"), tenant.name} - {None, ""})
+    _register(con, "_gaung_extra_people", pa.table({"raw": pa.array(extra, type=pa.string())}))
+    try:
+        new = [r for (r,) in con.execute(
+            f"select s.raw from (({PEOPLE_SOURCES}) union select raw from _gaung_extra_people) s"
+            " anti join ops.pseudonyms p using (raw) where s.raw is not null order by s.raw").fetchall()]
+    finally:
+        _unregister(con, "_gaung_extra_people")
+    if new:
+        _register(con, "_gaung_new_people", pa.table({
+            "raw": pa.array(new, type=pa.string()),
+            "author_key": pa.array([privacy.author_key(key, r) for r in new], type=pa.string()),
+            "author_label": pa.array([privacy.mask_label(r) for r in new], type=pa.string()),
+        }))
+        try:
+            con.execute("insert into ops.pseudonyms select * from _gaung_new_people")
+        finally:
+            _unregister(con, "_gaung_new_people")
+    return len(new)
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The functions staging calls, stored in the warehouse so its views work for anyone who opens it:
+    gaung_author_key, gaung_mask_label (from ops.pseudonyms) and gaung_mask_phones."""
+    con.execute("create or replace macro gaung_author_key(x) as (select author_key from ops.pseudonyms where raw = x)")
+    con.execute("create or replace macro gaung_mask_label(x) as (select author_label from ops.pseudonyms where raw = x)")
+    con.execute(f"create or replace macro gaung_mask_phones(t) as {privacy.sql_mask_phones('t')}")
 
 
 def register_languages(con: duckdb.DuckDBPyConnection) -> None:
     """_gaung_langs(text, lang) for every distinct text the voice table will carry."""
     texts = pl.from_arrow(con.sql(f"select text from ({VOICE_TEXTS}) where text is not null").to_arrow_table()["text"])
     _register(con, "_gaung_langs", pa.table({"text": texts.to_arrow(), "lang": detect_language(texts).to_arrow()}))
-
-
-def register_functions(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> None:
-    """The lookups and the macros models call: gaung_author_key, gaung_mask_label, gaung_mask_phones, gaung_lang."""
-    register_people(con, key, tenant)
-    _register(con, "_gaung_langs", pa.table({"text": pa.array([], pa.string()), "lang": pa.array([], pa.string())}))
-    con.execute("create or replace temp macro gaung_author_key(x) as (select author_key from _gaung_people where raw = x)")
-    con.execute("create or replace temp macro gaung_mask_label(x) as (select author_label from _gaung_people where raw = x)")
-    con.execute(f"create or replace temp macro gaung_mask_phones(t) as {privacy.sql_mask_phones('t')}")
     con.execute("create or replace temp macro gaung_lang(t) as (select lang from _gaung_langs where text = t)")
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, layer: str, name: str, tenant: Tenant) -> None:
+    """create or replace the model as a table, or as a view with the tenant's settings written in."""
+    table, sql = f"{layer}.{name}", model_sql(layer, name)
+    as_view = (layer, name) in VIEWS
+    existing = fetch_value(con, "select table_type from information_schema.tables where table_schema = ? and table_name = ?",
+                           [layer, name])
+    if existing is not None and (existing == "VIEW") != as_view:
+        con.execute(f"drop {'view' if existing == 'VIEW' else 'table'} {table}")
+    if as_view:
+        for variable, value in (("tenant_timezone", tenant.timezone), ("tenant_name", tenant.name), ("tenant_id", tenant.id)):
+            sql = sql.replace(f"getvariable('{variable}')", _sql_literal(value))
+        con.execute(f"create or replace view {table} as {sql}")
+    else:
+        con.execute(f"create or replace table {table} as {sql}")
 
 
 def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
@@ -96,7 +146,6 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     """Rebuild staging and mart tables for a tenant (all core models by default), in one transaction;
     `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table."""
     key = privacy.tenant_key(master_key, tenant.id)
-    register_functions(con, key, tenant)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     con.register("_gaung_business_keys", pa.table({"author_key": pa.array(business, type=pa.string())}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
@@ -116,12 +165,15 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:
+        sync_pseudonyms(con, key, tenant)
+        create_macros(con)
         for layer, name in (MODELS if models is None else models):
             if layer == "marts" and name == "fct_customer_voice":
                 register_languages(con)
-            table = f"{layer}.{name}"
-            con.execute(f"create or replace table {table} as {model_sql(layer, name)}")
-            counts[table] = fetch_value(con, f"select count(*) from {table}")
+            _materialise(con, layer, name, tenant)
+            if (layer, name) not in VIEWS:
+                table = f"{layer}.{name}"
+                counts[table] = fetch_value(con, f"select count(*) from {table}")
         if after is not None:
             counts.update(after(con))
         con.execute("commit")
@@ -129,7 +181,6 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
         con.execute("rollback")
         raise
     finally:
-        con.unregister("_gaung_business_keys")
-        con.unregister("_gaung_default_accounts")
-        con.unregister("_gaung_campaigns")
+        for name in ("_gaung_business_keys", "_gaung_default_accounts", "_gaung_campaigns"):
+            _unregister(con, name)
     return counts

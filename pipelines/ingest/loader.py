@@ -57,7 +57,8 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     if frame.is_empty():
         return
     frame = frame.with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id"))
-    con.register("_gaung_rows", frame.to_arrow())
+    # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
+    con.register("_gaung_rows", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute(f"insert into {table} by name select * from _gaung_rows")
     finally:

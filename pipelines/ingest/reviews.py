@@ -10,7 +10,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import REVIEWS, conform
 from pipelines.ingest.tabular import (
-    MISSING,
+    MISSING_PATTERN,
     count_expr,
     normalise_header,
     row_json,
@@ -24,7 +24,7 @@ FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_na
 
 def _text(e: pl.Expr) -> pl.Expr:
     s = e.cast(pl.String).str.strip_chars()
-    return pl.when(s.str.to_lowercase().is_in(MISSING)).then(None).otherwise(s)
+    return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s)
 
 
 def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,

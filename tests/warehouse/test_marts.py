@@ -241,3 +241,49 @@ def test_scoring_twice_changes_nothing(demo_home: Path) -> None:
 
     score_stage(load_tenants(settings.tenants_path)["kopi-senja-jambi"], settings=settings)
     assert snapshot(path) == before
+
+
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+def test_staging_views_open_for_an_analyst_without_gaung(demo_home: Path, tenant: str) -> None:
+    con = db(demo_home, tenant)  # a plain read-only connection: nothing registered by Gaung
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables"
+                             " where table_schema = 'staging'").fetchall())
+    assert kinds["stg_marketplace__reviews"] == "VIEW" and kinds["stg_whatsapp__messages"] == "BASE TABLE"
+    reviews = con.execute("select count(*), count(author_key), count(distinct review_id) from staging.stg_marketplace__reviews"
+                          " where text is not null and trim(text) <> ''").fetchall()[0]
+    assert reviews[0] > 0 and reviews[0] == reviews[2]
+    assert reviews[0] == value(con, "select count(*) from marts.fct_customer_voice where channel = 'review'")
+    keys = value(con, "select count(*) from staging.stg_marketplace__reviews s join marts.fct_customer_voice v"
+                      " on v.channel = 'review' and v.source_file_id = s.source_file_id and v.source_locator = s.source_locator"
+                      " where s.author_key is not distinct from v.author_key")
+    assert keys == reviews[0]
+    raw = {a for (a,) in con.execute("select distinct author from raw.reviews where author is not null").fetchall()}
+    cells = {v for (v,) in con.execute("select distinct author_label from staging.stg_marketplace__reviews").fetchall()}
+    assert raw and not (cells & raw)
+
+
+def test_a_new_secret_key_rehashes_everyone_and_a_rebuild_hashes_no_one_twice(
+        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "shopee.csv").write_text(
+        "cmtid,ctime,author_username,comment,rating_star\n"
+        "1,1700000000,Budi Santoso,enak kak,5\n2,1700000100,Siti Aminah,bocor,1\n3,1700000200,Budi Santoso,lagi,5\n")
+    tenant = get_tenant(settings.tenants_path, "toko-a")
+    ingest_stage(tenant, [tmp_path], fmt=None, settings=settings, now=NOW)
+
+    def keys() -> tuple[set[str], int]:
+        con = duckdb.connect(str(settings.warehouse_path("toko-a")), read_only=True)
+        try:
+            found = {k for (k,) in con.execute("select author_key from marts.fct_customer_voice").fetchall()}
+            return found, value(con, "select count(*) - count(distinct raw) from ops.pseudonyms")
+        finally:
+            con.close()
+
+    first, dupes = keys()
+    assert len(first) == 2 and dupes == 0
+    run_tenant(tenant, settings=settings, now=NOW, themes=False)  # rebuild: the lookup is reused, not duplicated
+    assert keys() == (first, 0)
+    monkeypatch.setenv("GAUNG_SECRET_KEY", "another-secret")
+    (tmp_path / "more.csv").write_text("cmtid,ctime,author_username,comment,rating_star\n4,1700000300,Ani,oke,4\n")
+    ingest_stage(tenant, [tmp_path / "more.csv"], fmt=None, settings=Settings(), now=NOW)
+    second, dupes = keys()
+    assert len(second) == 3 and dupes == 0 and not (second & first)

@@ -23,16 +23,24 @@ without_id as (
     where review_id is null
 ),
 
-identified as (
+identified as not materialized (
     select * from with_id
     union all by name
     select * from without_id
 ),
 
+-- Only keys seen more than once need ranking: a window over every review sorts a million rows for nothing.
+repeated as (
+    select platform, review_key from identified group by all having count(*) > 1
+),
+
 latest as (
-    select *
-    from identified
-    qualify row_number() over (partition by platform, review_key order by file_id desc, locator) = 1
+    select * from identified anti join repeated using (platform, review_key)
+    union all by name
+    select * from (
+        select * from identified semi join repeated using (platform, review_key)
+        qualify row_number() over (partition by platform, review_key order by file_id desc, locator) = 1
+    )
 ),
 
 final as (
