@@ -14,12 +14,11 @@ from importlib import resources
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
 from pipelines import privacy
 from pipelines.feedback.language import detect_language
 from pipelines.tenants import Tenant
-from warehouse.connection import fetch_value
+from warehouse.connection import fetch_value, query_frame, register_frame
 
 # Build order: a model may read only the models before it.
 MODELS = [
@@ -72,9 +71,9 @@ def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
         pass
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pl.DataFrame) -> None:
     _unregister(con, name)
-    con.register(name, table)
+    register_frame(con, name, table)
 
 
 def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> int:
@@ -86,7 +85,7 @@ def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) 
         con.execute("delete from ops.pseudonym_state")
         con.execute("insert into ops.pseudonym_state values (?)", [fingerprint])
     extra = sorted({*tenant.business_identifiers("whatsapp"), tenant.name} - {None, ""})
-    _register(con, "_gaung_extra_people", pa.table({"raw": pa.array(extra, type=pa.string())}))
+    _register(con, "_gaung_extra_people", pl.DataFrame({"raw": extra}, schema={"raw": pl.String}))
     try:
         new = [r for (r,) in con.execute(
             f"select s.raw from (({PEOPLE_SOURCES}) union select raw from _gaung_extra_people) s"
@@ -94,11 +93,11 @@ def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) 
     finally:
         _unregister(con, "_gaung_extra_people")
     if new:
-        _register(con, "_gaung_new_people", pa.table({
-            "raw": pa.array(new, type=pa.string()),
-            "author_key": pa.array([privacy.author_key(key, r) for r in new], type=pa.string()),
-            "author_label": pa.array([privacy.mask_label(r) for r in new], type=pa.string()),
-        }))
+        _register(con, "_gaung_new_people", pl.DataFrame({
+            "raw": new,
+            "author_key": [privacy.author_key(key, r) for r in new],
+            "author_label": [privacy.mask_label(r) for r in new],
+        }, schema={"raw": pl.String, "author_key": pl.String, "author_label": pl.String}))
         try:
             con.execute("insert into ops.pseudonyms select * from _gaung_new_people")
         finally:
@@ -116,8 +115,8 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def register_languages(con: duckdb.DuckDBPyConnection) -> None:
     """_gaung_langs(text, lang) for every distinct text the voice table will carry."""
-    texts = pl.from_arrow(con.sql(f"select text from ({VOICE_TEXTS}) where text is not null").to_arrow_table()["text"])
-    _register(con, "_gaung_langs", pa.table({"text": texts.to_arrow(), "lang": detect_language(texts).to_arrow()}))
+    texts = query_frame(con, f"select text from ({VOICE_TEXTS}) where text is not null")["text"]
+    _register(con, "_gaung_langs", pl.DataFrame({"text": texts, "lang": detect_language(texts)}))
     con.execute("create or replace temp macro gaung_lang(t) as (select lang from _gaung_langs where text = t)")
 
 
@@ -147,21 +146,20 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table."""
     key = privacy.tenant_key(master_key, tenant.id)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
-    con.register("_gaung_business_keys", pa.table({"author_key": pa.array(business, type=pa.string())}))
+    _register(con, "_gaung_business_keys", pl.DataFrame({"author_key": business}, schema={"author_key": pl.String}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
-    con.register("_gaung_default_accounts", pa.table({"platform": pa.array([p for p, _ in defaults], type=pa.string()),
-                                                      "account": pa.array([a for _, a in defaults], type=pa.string())}))
+    _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
+                                                         schema={"platform": pl.String, "account": pl.String}))
     con.execute("set variable tenant_timezone = ?", [tenant.timezone])
     con.execute("set variable tenant_name = ?", [tenant.name])
     con.execute("set variable tenant_id = ?", [tenant.id])
     camps = tenant.campaigns
-    _register(con, "_gaung_campaigns", pa.table({
-        "campaign": pa.array([c.name for c in camps], pa.string()),
-        "hashtags": pa.array([c.hashtags for c in camps], pa.list_(pa.string())),
-        "keywords": pa.array([c.keywords for c in camps], pa.list_(pa.string())),
-        "start_date": pa.array([c.start for c in camps], pa.date32()),
-        "end_date": pa.array([c.end for c in camps], pa.date32()),
-    }))
+    _register(con, "_gaung_campaigns", pl.DataFrame({
+        "campaign": [c.name for c in camps], "hashtags": [c.hashtags for c in camps],
+        "keywords": [c.keywords for c in camps], "start_date": [c.start for c in camps],
+        "end_date": [c.end for c in camps],
+    }, schema={"campaign": pl.String, "hashtags": pl.List(pl.String), "keywords": pl.List(pl.String),
+               "start_date": pl.Date, "end_date": pl.Date}))
     counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.themes import KnownTheme
+from warehouse.connection import register_frame
 
 VOICE_SQL = """
 select voice_id, tenant_id, platform, channel, local_date, author_key, text, rating, product_name, lang
@@ -57,10 +58,10 @@ def write_feedback(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datet
     con.execute("begin transaction")
     try:
         for name, frame in tables.items():
-            con.register("_gaung_frame", frame.to_arrow())
+            register_frame(con, "_gaung_frame", frame)
             con.execute(f"create or replace table {name} as select * from _gaung_frame")
             con.unregister("_gaung_frame")
-        con.register("_gaung_registry", registry.to_arrow())
+        register_frame(con, "_gaung_registry", registry)
         # themes not found this run stay in the registry, inactive (history kept)
         con.execute("update ops.theme_registry set is_active = false where tenant_id = ?", [tenant_id])
         con.execute("""
@@ -73,7 +74,7 @@ def write_feedback(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datet
         """)
         con.unregister("_gaung_registry")
         con.execute("delete from ops.theme_assignments where tenant_id = ?", [tenant_id])
-        con.register("_gaung_assign", assignments.to_arrow())
+        register_frame(con, "_gaung_assign", assignments)
         con.execute("insert into ops.theme_assignments select tenant_id, text_key, theme_id from _gaung_assign")
         con.unregister("_gaung_assign")
         con.execute("insert into ops.theme_runs values (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -19,7 +19,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units
-from warehouse.connection import fetch_one
+from warehouse.connection import fetch_one, register_frame
 
 
 @dataclass
@@ -58,7 +58,7 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         return
     frame = frame.with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id"))
     # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
-    con.register("_gaung_rows", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+    register_frame(con, "_gaung_rows", frame)
     try:
         con.execute(f"insert into {table} by name select * from _gaung_rows")
     finally:

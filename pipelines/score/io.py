@@ -7,6 +7,7 @@ import polars as pl
 
 from pipelines.score.trends import bursts, weekly_terms
 from pipelines.tenants import Tenant
+from warehouse.connection import register_frame
 
 DOCS_SQL = """
     select 'content:' || content_id as doc_id, posted_local_date as local_date, title as text
@@ -26,7 +27,7 @@ def write_trends(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> int:
         weeks = pl.date_range(docs["local_date"].min(), docs["local_date"].max(), "1d", eager=True).dt.truncate("1w").unique()
     trends = bursts(weekly_terms(docs.lazy()), weeks).with_columns(
         pl.lit(tenant.id).alias("tenant_id"), pl.col("support").cast(pl.Int64))
-    con.register("_gaung_trends", trends.to_arrow())
+    register_frame(con, "_gaung_trends", trends)
     try:
         con.execute("create or replace table marts.fct_trends as select tenant_id, week_start, term_type, term, support,"
                     " baseline_median, baseline_mad, z_score, is_notable, status, first_notable_week from _gaung_trends")
