@@ -2,7 +2,8 @@
 -- Reviews without an id (PRDECT-ID tables) get one from their content and its occurrence.
 with
 
-reviews as (
+-- Read twice below: not materialized, so a million reviews are scanned in place, not copied first.
+reviews as not materialized (
     select * from raw.reviews
 ),
 
