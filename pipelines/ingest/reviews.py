@@ -48,11 +48,13 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         pl.coalesce(reply_parts["utc"], reply_parts["local"]).alias("_reply_at"),
     )
     get = lambda k: pl.col(columns[k]) if k in columns else pl.lit(None, dtype=pl.String)  # noqa: E731
-    rating = get("rating").cast(pl.String).str.strip_chars().str.extract(r"^(\d)(?:[.,]0+)?$", 1).cast(pl.Int32, strict=False)
+    # '5', '5.0', '4,00' -> the digit; the whole match and its first character (no capture group: fast path)
+    rating = (get("rating").cast(pl.String).str.strip_chars().str.extract(r"^\d(?:[.,]0+)?$", 0).str.slice(0, 1)
+              .cast(pl.Int32, strict=False))
     author = _text(get("author"))
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"])
     out = frame.with_columns(
-        locator=pl.format(f"{locator_prefix} {{}}", pl.col("_row") + (2 if locator_prefix == "row" else 0)),
+        locator=pl.concat_str(pl.lit(f"{locator_prefix} "), (pl.col("_row") + (2 if locator_prefix == "row" else 0)).cast(pl.String)),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
         review_id=_text(get("review_id")), product_id=_text(get("product_id")), product_name=_text(get("product_name")),
         variant=_text(get("variant")), category=_text(get("category")), rating=rating,
