@@ -104,9 +104,23 @@ class ArrowStream:
         return self.frame.__arrow_c_stream__(requested_schema)
 
 
+def _holds_null_type(dtype: pl.DataType) -> bool:
+    if dtype == pl.Null:
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _holds_null_type(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_null_type(f.dtype) for f in dtype.fields)
+    return False
+
+
 def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """Make a polars frame queryable as `name` on this connection (replacing an earlier one)."""
-    con.register(name, ArrowStream(frame))
+    if any(_holds_null_type(dtype) for dtype in frame.dtypes):
+        # DuckDB's C stream reader rejects Arrow's null type (all-None columns); pyarrow's path reads it.
+        con.register(name, frame.to_arrow())
+    else:
+        con.register(name, ArrowStream(frame))
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
