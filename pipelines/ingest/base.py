@@ -36,13 +36,19 @@ def quarantine_frame(rows: list[tuple[str, str | None, str]]) -> pl.DataFrame:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, else UTF-8 with replacement."""
+    """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1252 (Excel's 'CSV' on
+    Windows) when no byte sequence in it is UTF-8, else UTF-8 with the broken bytes replaced."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("utf-8-sig", errors="replace")
+        pass
+    text = data.decode("utf-8-sig", errors="replace")
+    if not text.replace("\ufffd", "").isascii():
+        return text  # UTF-8 with a few broken bytes: keep what is readable
+    return data.decode("cp1252", errors="replace") if not any(b in data for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)) \
+        else data.decode("latin-1")
 
 
 @dataclass(frozen=True)

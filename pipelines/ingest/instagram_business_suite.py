@@ -13,7 +13,14 @@ import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, conform
-from pipelines.ingest.tabular import count_expr, header_of, normalise_header, row_json, seconds_expr, tables
+from pipelines.ingest.tabular import (
+    count_expr,
+    header_of,
+    normalise_header,
+    seconds_expr,
+    tables,
+    with_row_ids,
+)
 
 FORMAT = "meta_business_suite"
 
@@ -65,12 +72,13 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """One snapshot row per post, metrics as of the export day."""
     export_date = hints.export_date if hints else date.today()
-    frames, quarantine = [], []
-    for sheet, frame in tables(data).items():
+    read = tables(data)
+    frames, quarantine = [], list(read.set_aside)
+    for sheet, frame in read.items():
         cols = canonical_columns(frame.columns)
         if not ({"post_id", "permalink"} & cols.keys()):
             continue
-        frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
+        frame = with_row_ids(frame)
         def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
             return pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)
 

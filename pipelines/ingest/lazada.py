@@ -42,6 +42,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     export_date = hints.export_date if hints else date.today()
     head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
     frames: list[tuple[pl.DataFrame, str]] = []
+    set_aside: list = []
     if head[:1] in (b"{", b"["):
         records = _records(load_json(data))
         if records is None:
@@ -49,8 +50,11 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         frame = records_frame([r for r in records if isinstance(r, dict)])
         frames.append((frame, "/reviews/"))
     else:
-        frames += [(f, "row") for f in tables(data).values()]
+        read = tables(data)
+        frames += [(f, "row") for f in read.values()]
+        set_aside = read.set_aside
     return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,
                           export_date=export_date, split_template=False,
                           missing="expected Lazada review columns reviewContent and rating",
-                          header_key=lambda c: normalise_header(c).replace(" ", "").replace("_", ""))
+                          header_key=lambda c: normalise_header(c).replace(" ", "").replace("_", ""),
+                          extra_quarantine=set_aside)

@@ -22,7 +22,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.reviews import FIELDS, review_frame
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import header_of, normalise_header, tables
+from pipelines.ingest.tabular import ROW, header_of, normalise_header, tables
 
 FORMAT = "mapped_reviews"
 
@@ -66,9 +66,10 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     mapping_name, mapping = match
     validate_mapping(mapping_name, mapping)
     export_date = hints.export_date if hints else date.today()
-    outs, quarantine = [], []
-    for _, frame in tables(data).items():
-        lookup = {normalise_header(c): c for c in frame.columns}
+    read = tables(data)
+    outs, quarantine = [], list(read.set_aside)
+    for _, frame in read.items():
+        lookup = {normalise_header(c): c for c in frame.columns if c != ROW}
         missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
         if missing:
             raise FormatError(f"mapping {mapping_name!r} names column(s) {missing} that the file does not have "

@@ -11,11 +11,12 @@ from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import REVIEWS, conform
 from pipelines.ingest.tabular import (
     MISSING_PATTERN,
+    ROW,
     count_expr,
     normalise_header,
-    row_json,
     template_series,
     when_series,
+    with_row_ids,
 )
 
 FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
@@ -30,8 +31,9 @@ def _text(e: pl.Expr) -> pl.Expr:
 def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,
                  export_date: date, locator_prefix: str = "row", split_template: bool = True) -> tuple[pl.DataFrame, list]:
     """Conformed raw.reviews rows from a text frame and a canonical-field -> column map; bad rows quarantined."""
-    unmapped = [c for c in frame.columns if c not in set(columns.values())]
-    frame = frame.with_columns(row_json(frame, unmapped), pl.int_range(pl.len()).alias("_row"))
+    original = [c for c in frame.columns if c != ROW]
+    unmapped = [c for c in original if c not in set(columns.values())]
+    frame = with_row_ids(frame, unmapped)
     if split_template and "text" in columns:
         text_parts = template_series(frame[columns["text"]])
     else:
@@ -52,7 +54,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     rating = (get("rating").cast(pl.String).str.strip_chars().str.extract(r"^\d(?:[.,]0+)?$", 0).str.slice(0, 1)
               .cast(pl.Int32, strict=False))
     author = _text(get("author"))
-    anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"])
+    anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).fill_null(False)
     out = frame.with_columns(
         locator=pl.concat_str(pl.lit(f"{locator_prefix} "), (pl.col("_row") + (2 if locator_prefix == "row" else 0)).cast(pl.String)),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
@@ -60,7 +62,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         variant=_text(get("variant")), category=_text(get("category")), rating=rating,
         attributes_json=pl.col("_attrs"), text=_text(pl.col("_text")),
         author=pl.when(anonymous).then(None).otherwise(author),
-        is_anonymous=(anonymous | author.is_null()).fill_null(True),
+        is_anonymous=anonymous | author.is_null(),
         created_at_utc=pl.col("_utc"), created_at_local=pl.col("_local"),
         created_at_text=_text(get("created_at")), seller_reply=_text(get("seller_reply")),
         seller_reply_at_utc=pl.col("_reply_at"),
@@ -87,7 +89,10 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
                         get("created_at").cast(pl.String)))
     )
     bad = problems.filter(pl.col("reason").is_not_null())
-    quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in bad.select("locator", "raw_json", "reason").iter_rows(named=True)]
+    # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
+    whole = bad.select("locator", pl.struct(original).struct.json_encode().alias("raw_json"), "reason") if original \
+        else bad.select("locator", "raw_json", "reason")
+    quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
     return conform(REVIEWS, problems.filter(pl.col("reason").is_null())), quarantine
 
 

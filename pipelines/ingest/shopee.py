@@ -83,6 +83,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
                               platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
                               missing="no ratings", header_key=str, extra_quarantine=bad)
-    return reviews_result([(f, "row") for f in tables(data).values()], required=CSV_REQUIRED, columns=CSV_COLUMNS,
+    read = tables(data)
+    return reviews_result([(f, "row") for f in read.values()], required=CSV_REQUIRED, columns=CSV_COLUMNS,
                           platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                          missing="expected Shopee review columns cmtid, ctime, comment, rating_star")
+                          missing="expected Shopee review columns cmtid, ctime, comment, rating_star",
+                          extra_quarantine=read.set_aside)

@@ -6,6 +6,7 @@ cleaned column-wise with polars. Raw values stay in `raw_json`; cleaned ones are
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -64,11 +65,44 @@ def xlsx_sheets(data: bytes) -> dict[str, pl.DataFrame]:
     return {name: df.select(pl.all().cast(pl.String)) for name, df in sheets.items()}
 
 
-def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
-    """A CSV as text columns plus quarantine rows for ragged lines; fast path first, row by row if needed."""
-    text_bytes = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+# Spreadsheet row number (header = row 1) of each row of a frame read row by row because some rows were
+# set aside; frames without it number their rows from 2. Read it through `with_row_ids`.
+ROW = "__gaung_row__"
+
+
+class Tables(dict):
+    """Tables of a file by sheet name ('' for a CSV), and the rows set aside while reading them."""
+
+    def __init__(self, frames: dict[str, pl.DataFrame], set_aside: list[tuple[str, str, str]] | None = None):
+        super().__init__(frames)
+        self.set_aside = list(set_aside or [])
+
+
+def utf8_bytes(data: bytes) -> bytes:
+    """The bytes as UTF-8 without BOM: UTF-16 and Windows-1252 files (Excel's 'Unicode Text' and 'CSV')
+    are re-encoded, UTF-8 passes through untouched."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    if data.isascii():
+        return data
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return decode_text(data).encode("utf-8")
     try:
-        sample = decode_text(data[:65536])
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        return decode_text(data).encode("utf-8")
+
+
+def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
+    """A CSV as text columns plus quarantine rows for ragged lines; fast path first, row by row if needed.
+
+    Rows with more fields than the header are set aside (quarantine, 'row N' as a spreadsheet shows it) and
+    the frame then carries their numbers in ROW. Rows with fewer fields load with the missing trailing
+    fields empty, as spreadsheets read them."""
+    text_bytes = utf8_bytes(data)
+    try:
+        sample = decode_text(text_bytes[:65536])
         sep = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|").delimiter
     except csv.Error:
         sep = ","
@@ -78,20 +112,39 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
         return df, []
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
         pass  # ragged rows or broken quoting: read row by row below so good rows still load
-    text = decode_text(data)
+    text = decode_text(text_bytes)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         header = next(reader)
     except StopIteration:
         return pl.DataFrame(), []
-    rows, bad = [], []
-    for row in reader:
+    rows, numbers, bad = [], [], []
+    for number, row in enumerate(reader, start=2):
         if len(row) == len(header):
             rows.append(row)
+            numbers.append(number)
+        elif len(row) < len(header) and any(cell.strip() for cell in row):
+            rows.append(row + [""] * (len(header) - len(row)))
+            numbers.append(number)
         elif any(cell.strip() for cell in row):
-            bad.append((f"row {reader.line_num}", sep.join(row)[:10000],
-                        f"has {len(row)} fields where the header has {len(header)}; check quoting in that row"))
-    return pl.DataFrame(rows, schema={h: pl.String for h in _unique(header)}, orient="row"), bad
+            bad.append((f"row {number}", json.dumps(row, ensure_ascii=False)[:10000],
+                        f"has {len(row)} fields where the header has {len(header)} (line {reader.line_num} of the file); "
+                        "a value with the separator in it needs quotes: fix that row and load the file again"))
+    names = _unique(header)
+    frame = pl.DataFrame(rows, schema={h: pl.String for h in names}, orient="row")
+    return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), bad
+
+
+def with_row_ids(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """The frame with raw_json (of `columns`, default all) and _row: the data row index, so that
+    'row {_row + 2}' is the spreadsheet row even when rows were set aside while reading."""
+    if ROW in frame.columns:
+        rows = (pl.col(ROW) - 2).alias("_row")
+        frame = frame.with_columns(rows).drop(ROW)
+    else:
+        frame = frame.with_columns(pl.int_range(pl.len()).alias("_row"))
+    cols = [c for c in (columns if columns is not None else frame.columns) if c != "_row"]
+    return frame.with_columns(row_json(frame, cols))
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -103,11 +156,12 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def tables(data: bytes) -> dict[str, pl.DataFrame]:
-    """A CSV (one table named '') or every sheet of an XLSX, as text columns."""
+def tables(data: bytes) -> Tables:
+    """A CSV (one table named '') or every sheet of an XLSX, as text columns; rows set aside in .set_aside."""
     if is_xlsx(data):
-        return xlsx_sheets(data)
-    return {"": csv_frame(data)[0]}
+        return Tables(xlsx_sheets(data))
+    frame, bad = csv_frame(data)
+    return Tables({"": frame}, bad)
 
 
 def header_of(data: bytes) -> list[str]:
@@ -235,7 +289,9 @@ def row_json(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Series
     return frame.select(pl.struct(columns).struct.json_encode().alias("raw_json")).to_series()
 
 
-_LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%d/%m/%Y %H:%M:%S",
+_ZONED_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f%z",
+                  "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%dT%H:%M%z"]
+_LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%d/%m/%Y %H:%M:%S",
                   "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"]
 _RELATIVE_UNITS = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu": 7 * 86400, "bulan": 30 * 86400,
                    "tahun": 365 * 86400, "second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
@@ -268,14 +324,21 @@ def when_expr(col: pl.Expr, export_date: date) -> pl.Expr:
     epoch = s.str.extract(r"^(\d{9,13})", 1).cast(pl.Int64, strict=False)
     utc = pl.when(digits & (epoch > 10**11)).then(pl.from_epoch(epoch, time_unit="ms")).when(digits).then(
         pl.from_epoch(epoch, time_unit="s")).cast(pl.Datetime("us"))
-    iso_tz = s.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    # ISO times with an offset, 'Z' or ' UTC' (Lazada, APIs): 2024-04-25T22:30:00Z, 2024-04-25 10:00:00.123 +0700
+    zoned = s.str.replace(r"(?i)\s*(?:Z|UTC|GMT)$", "+00:00")
+    iso_tz = pl.coalesce([zoned.str.to_datetime(f, strict=False, time_zone="UTC") for f in _ZONED_FORMATS]
+                         ).dt.replace_time_zone(None)
     dm = day_month_expr(s)
     named_day = pl.date(dm.struct.field("year"), dm.struct.field("month"), dm.struct.field("day")).cast(pl.Datetime("us"))
     local = pl.coalesce([s.str.to_datetime(f, strict=False) for f in _LOCAL_FORMATS] + [named_day])
-    rel = s.str.to_lowercase().str.extract_groups(
-        r"^(?P<n>\d+|a|an|se)\s*(?P<u>detik|menit|jam|hari|minggu|bulan|tahun|second|minute|hour|day|week|month|year)s?\s+(?:yang\s+)?(?:lalu|ago)")
+    lower = s.str.to_lowercase()
+    rel = lower.str.extract_groups(
+        r"^(?:lebih dari\s+|more than\s+|over\s+)?(?P<n>\d+|a|an|se)\s*(?P<u>detik|menit|jam|hari|minggu|bulan|tahun|"
+        r"second|minute|hour|day|week|month|year)s?\s+(?:yang\s+)?(?:lalu|ago)")
     n = rel.struct.field("n").replace({"a": "1", "an": "1", "se": "1"}).cast(pl.Int64, strict=False)
-    secs = rel.struct.field("u").replace_strict(_RELATIVE_UNITS, default=None, return_dtype=pl.Int64) * n
+    secs = pl.coalesce(rel.struct.field("u").replace_strict(_RELATIVE_UNITS, default=None, return_dtype=pl.Int64) * n,
+                       pl.when(lower.is_in(["hari ini", "today", "baru saja", "just now"])).then(pl.lit(0, dtype=pl.Int64))
+                       .when(lower.is_in(["kemarin", "yesterday"])).then(pl.lit(86400, dtype=pl.Int64)))
     estimated = pl.lit(export_date).cast(pl.Datetime("us")) - pl.duration(seconds=secs)
     utc_final = pl.coalesce(utc, iso_tz)
     local_final = pl.when(utc_final.is_null()).then(pl.coalesce(local, estimated))

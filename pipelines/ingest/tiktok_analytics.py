@@ -15,15 +15,16 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, CONTENT, conform
 from pipelines.ingest.tabular import (
+    ROW,
     count_expr,
     day_month_expr,
     header_of,
     infer_years,
     normalise_header,
     rate_expr,
-    row_json,
     seconds_expr,
     tables,
+    with_row_ids,
 )
 
 FORMAT = "tiktok_analytics"
@@ -82,7 +83,7 @@ def _bad_dates(frame: pl.DataFrame, col: str, tab: str) -> list[tuple[str, str, 
 
 def _parse_tab(tab: str, frame: pl.DataFrame, export_date: date) -> tuple[dict[str, pl.DataFrame], list]:
     cols = {normalise_header(c): c for c in frame.columns}
-    frame = frame.with_columns(row_json(frame), pl.int_range(pl.len()).alias("_row"))
+    frame = with_row_ids(frame)
     c = lambda key: pl.col(cols[key])  # noqa: E731
     base = {"source_format": pl.lit(FORMAT), "platform": pl.lit("tiktok"), "observed_on": pl.lit(export_date)}
     if tab == "content":
@@ -150,10 +151,11 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Parse every recognised tab of a CSV or workbook."""
     export_date = hints.export_date if hints else date.today()
     found: dict[str, list[pl.DataFrame]] = {}
-    quarantine: list = []
+    read = tables(data)
+    quarantine: list = list(read.set_aside)
     tabs_seen = []
-    for sheet, frame in tables(data).items():
-        tab = tab_of(frame.columns)
+    for sheet, frame in read.items():
+        tab = tab_of([c for c in frame.columns if c != ROW])
         if tab is None:
             if sheet:
                 quarantine.append((f"sheet {sheet}", ", ".join(frame.columns)[:2000], "sheet is not a known TikTok analytics tab"))

@@ -70,6 +70,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
                               export_date=export_date, split_template=False, missing="no reviews", header_key=str,
                               extra_quarantine=bad)
-    return reviews_result([(f, "row") for f in tables(data).values()], required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
+    read = tables(data)
+    return reviews_result([(f, "row") for f in read.values()], required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
                           platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
-                          missing="expected columns Product Name, Customer Rating, Customer Review")
+                          missing="expected columns Product Name, Customer Rating, Customer Review",
+                          extra_quarantine=read.set_aside)

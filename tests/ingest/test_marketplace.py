@@ -105,3 +105,44 @@ def test_mapping_naming_missing_columns_is_a_clear_error() -> None:
         mapped_reviews.parse(b"Ulasan\nenak\n", "x.csv", hints)
     with pytest.raises(ValueError, match="unknown field"):
         mapped_reviews.validate_mapping("m", {"txt": "Ulasan"})
+
+
+def test_shopee_csv_row_with_an_unquoted_comma_is_quarantined_whole_and_the_rest_keep_their_rows() -> None:
+    data = (b"cmtid,ctime,author_username,comment,rating_star\n1,1714000000,a***b,bagus,5\n"
+            b"2,1714000001,a***c,jelek, banget,1\n3,1714000002,a***d,oke,4\n")
+    r = shopee.parse(data, "ratings.csv", HINTS)
+    df = r.tables[REVIEWS]
+    assert df["text"].to_list() == ["bagus", "oke"] and df["locator"].to_list() == ["row 2", "row 4"]
+    assert r.quarantine["locator"].to_list() == ["row 3"]
+    assert json.loads(r.quarantine["raw"][0]) == ["2", "1714000001", "a***c", "jelek", " banget", "1"]
+
+
+def test_windows_1252_csv_from_excel_is_read_as_such() -> None:
+    data = "Ulasan;Bintang;Nama\nCaf\u00e9 cr\u00e8me enak;5;Andi\n".encode("cp1252")
+    hints = Hints(date(2026, 5, 1), mappings={"toko": {"text": "Ulasan", "rating": "Bintang", "author": "Nama"}},
+                  mapping="toko")
+    df = mapped_reviews.parse(data, "ulasan.csv", hints).tables[REVIEWS]
+    assert df["text"].to_list() == ["Caf\u00e9 cr\u00e8me enak"]
+    assert df["is_anonymous"].to_list() == [False]
+
+
+def test_quarantined_json_review_keeps_all_it_said() -> None:
+    doc = {"data": {"productrevGetProductReviewList": {"list": [
+        {"feedbackID": "1", "message": "Kurang manis", "productRating": 9, "user": {"fullName": "Budi S."}},
+        {"feedbackID": "2", "message": "Mantap", "productRating": 5, "user": {"fullName": "Sari"}, "reviewCreateTime": "Kemarin"}]}}}
+    r = tokopedia.parse(json.dumps(doc).encode(), "reviews.json", HINTS)
+    assert "Kurang manis" in r.quarantine["raw"][0] and "outside 1-5" in r.quarantine["reason"][0]
+    df = r.tables[REVIEWS]
+    assert df["text"].to_list() == ["Mantap"] and df["is_anonymous"].to_list() == [False]
+
+
+@pytest.mark.parametrize(("written", "utc"), [
+    ("2024-04-25T22:30:00Z", datetime(2024, 4, 25, 22, 30)),
+    ("2024-04-25 10:00:00 +0700", datetime(2024, 4, 25, 3, 0)),
+    ("2024-04-25T10:00:00.250+07:00", datetime(2024, 4, 25, 3, 0, 0, 250000)),
+    ("2024-04-25 10:00:00 UTC", datetime(2024, 4, 25, 10, 0)),
+])
+def test_lazada_times_with_zones_keep_their_time_of_day(written: str, utc: datetime) -> None:
+    doc = [{"reviewContent": "oke", "rating": 5, "reviewTime": written}]
+    df = lazada.parse(json.dumps(doc).encode(), "lazada.json", HINTS).tables[REVIEWS]
+    assert df["created_at_utc"].to_list() == [utc]
