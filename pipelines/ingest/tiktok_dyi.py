@@ -34,6 +34,12 @@ def _lower(obj):
     return obj
 
 
+# Sections whose video lists hold other people's videos: watch and browsing history (Activity ›
+# Video Browsing History, Your Activity › Watch History), liked, favourite, reposted and shared videos.
+# (Some layouts keep the user's own posts under Activity too, so Activity alone says nothing.)
+_NOT_OWN = re.compile(r"(?i)history|browsing|watch|favorite|favourite|like|repost|share")
+
+
 def _find_lists(obj, key: str, path: str = "") -> list[tuple[str, list]]:
     """Every list stored under `key` (lower-case) anywhere in the document, with its JSON pointer."""
     found = []
@@ -99,8 +105,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     export_date = hints.export_date if hints else None
     posts, comments, quarantine = [], [], []
     for pointer, items in _find_lists(doc, "videolist"):
-        if "favorite" in pointer or "like" in pointer.rsplit("/", 2)[-2]:
-            continue  # videos the user liked or saved are other people's posts
+        if _NOT_OWN.search(pointer):
+            continue  # watched, liked, saved or reposted videos are other people's posts
         for i, item in enumerate(items):
             loc = f"{pointer}/{i}"
             try:

@@ -113,3 +113,26 @@ def test_data_download_bad_post_is_quarantined() -> None:
     doc = {"Post": {"Posts": {"VideoList": [{"Date": "kemarin", "Link": "https://www.tiktok.com/@x/video/1"}, {"Link": "none"}]}}}
     r = tiktok_dyi.parse(json.dumps(doc).encode(), "u.json", Hints(date(2026, 2, 1)))
     assert r.tables[CONTENT].height == 0 and r.quarantine.height == 2
+
+
+def test_data_download_watch_and_browsing_history_are_not_own_posts() -> None:
+    watched = {"Date": "2025-08-01 10:00:00", "Link": "https://www.tiktokv.com/share/video/7359012345678901234/"}
+    doc = {"Your Activity": {"Watch History": {"VideoList": [watched] * 3}},
+           "Activity": {"Video Browsing History": {"VideoList": [watched]}, "Like List": {"ItemFavoriteList": [watched]}},
+           "Post": {"Posts": {"VideoList": [{"Date": "2025-08-06 19:08:26", "Likes": "3",
+                                             "Link": "https://www.tiktokv.com/share/video/7234567890123456789/"}]}}}
+    r = tiktok_dyi.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    assert r.tables[CONTENT]["native_id"].to_list() == ["7234567890123456789"]
+    assert r.quarantine.height == 0
+
+
+def test_overview_row_with_an_extra_field_is_quarantined_and_later_rows_keep_their_numbers() -> None:
+    data = (b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+            b'"January 1","1","2","3","4","5"\n'
+            b'"January 2","1,234",2,"3","4","5","x"\n'
+            b'"January 3","1","2","3","4","5"\n')
+    r = tiktok_analytics.parse(data, "Overview.csv", Hints(date(2026, 2, 1)))
+    assert r.tables[ACCOUNT_DAILY].height == 2
+    assert r.quarantine["locator"].to_list() == ["row 3"]
+    assert "7 fields where the header has 6" in r.quarantine["reason"][0]
+    assert "1,234" in r.quarantine["raw"][0]
