@@ -218,7 +218,7 @@ def _merge(frame: pl.DataFrame, subset: pl.DataFrame, columns: list[str]) -> pl.
         subset.select("msg_idx", *columns), on="msg_idx", how="left", maintain_order="left")
 
 
-def _classify_authors(first: pl.DataFrame, chat_name: str | None) -> pl.DataFrame:
+def _classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool = True, marked: bool = False) -> pl.DataFrame:
     """Split 'Name: text'; tell system lines apart (no author on Android, the chat's name on iOS)."""
     parts = pl.col("rest").str.splitn(":", 2)
     first = first.with_columns(parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b"))
@@ -228,8 +228,16 @@ def _classify_authors(first: pl.DataFrame, chat_name: str | None) -> pl.DataFram
         author=pl.when(has_author).then(pl.col("_a")),
         body=pl.when(has_author).then(pl.when(pl.col("_b") == "").then(None).otherwise(pl.col("_b").str.slice(1))),
     ).drop("_a", "_b")
+    # iOS writes system lines with the chat's name as author (and U+200E before them). In a one-to-one
+    # chat that name is the customer's, who also writes real messages ("saya lagi keluar"): a line by
+    # the chat's name is a system line only with that mark, or, in an iOS file whose marks were stripped,
+    # when the chat's name never writes anything else. Android system lines have no author at all.
+    by_chat = (pl.col("author") == pl.lit(chat_name)).fill_null(False)
+    person = chat_name is not None and first.filter(
+        by_chat & ~pl.col("has_lrm") & _kind_expr(pl.col("body").fill_null(""), SYSTEM_KINDS).is_null()).height > 0
+    chat_system = by_chat & (pl.col("has_lrm") | pl.lit(ios and not marked and not person))
     candidate = (
-        pl.col("author").is_null() | pl.col("has_lrm") | (pl.col("author") == pl.lit(chat_name))
+        pl.col("author").is_null() | pl.col("has_lrm") | chat_system
         | pl.col("author").str.contains(_SYSTEM_ACTOR_RX)
     ).fill_null(True)
     cand = first.filter(candidate)
@@ -237,7 +245,7 @@ def _classify_authors(first: pl.DataFrame, chat_name: str | None) -> pl.DataFram
     body0 = pl.col("body").fill_null("")
     ios_system = (
         pl.col("author").is_not_null()
-        & (pl.col("has_lrm") | (pl.col("author") == pl.lit(chat_name)) | body0.str.contains(rf"(?i)^(?:{_IOS_SYSTEM_BODY})"))
+        & (pl.col("has_lrm") | chat_system | body0.str.contains(rf"(?i)^(?:{_IOS_SYSTEM_BODY})"))
         & _kind_expr(body0, SYSTEM_KINDS).is_not_null()
         & ~body0.str.contains(CALL)
     )
@@ -319,7 +327,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     lines = lines.with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h")
     lines = lines.with_columns(
         is_header=pl.col("date").is_not_null(), rest=pl.col("clean").str.slice(pl.col("head").str.len_chars())
-    ).drop("head")
+    )
+    ios = bool((lines.filter(pl.col("is_header"))["head"].str.starts_with("[").mean() or 0) > 0.5)
+    lines = lines.drop("head")
     if not lines["is_header"].any():
         raise FormatError(
             "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
@@ -334,7 +344,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     chat_name = chat_name_from_path(name)
 
     first = heads.select("msg_idx", "line_no", "rest", "has_lrm", "date", "time", "ampm", "raw").with_columns(ts=ts)
-    first = _classify_bodies(_classify_authors(first, chat_name))
+    first = _classify_bodies(_classify_authors(first, chat_name, ios=ios, marked=has_lrm))
 
     # Continuation lines join their header's message.
     msgs = first.with_columns(line_end=pl.col("line_no"))

@@ -252,3 +252,18 @@ def test_chat_name_from_file_name(path: str, name: str) -> None:
 def test_sniff() -> None:
     assert sniff(b"\xef\xbb\xbf[26/01/21 21.05.53] A: b", "x.txt") > 0.5
     assert sniff(b"Date,Video Views\n", "x.csv") == 0.0
+
+
+def test_one_to_one_chat_customer_words_that_sound_like_system_lines_stay_messages() -> None:
+    # Android: system lines never have an author, whatever the chat's name
+    android = ("30/08/25 18.00 - Budi: Halo kak, saya lagi keluar\n30/08/25 18.01 - Toko Kita: Baik kak\n"
+               "30/08/25 18.02 - Budi: Pesanan sudah ditambahkan\n30/08/25 18.04 - Budi: ini akun bisnis resmi?\n")
+    df = parse(android.encode(), "WhatsApp Chat with Budi.txt").tables[TABLE]
+    assert df["system_kind"].is_null().all() and df["author"].to_list() == ["Budi", "Toko Kita", "Budi", "Budi"]
+    # iOS: the chat's name is the author of system lines too, but those carry U+200E
+    ios = ("[3/27/22, 21:41:35] Budi: \u200eMessages and calls are end-to-end encrypted.\n"
+           "[3/27/22, 21:41:40] Budi: I just joined your membership program\n"
+           "[3/27/22, 21:42:00] Budi: Sorry I left\n[3/27/22, 21:43:00] Toko: ok\n")
+    df = parse(ios.encode(), "WhatsApp Chat - Budi/_chat.txt").tables[TABLE]
+    assert df["system_kind"].to_list() == ["encryption", None, None, None]
+    assert df["body"].to_list()[1:3] == ["I just joined your membership program", "Sorry I left"]
