@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ MEDIA_EXTENSIONS = {
 }
 ARCHIVE_EXTENSIONS = {".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"}
 ZIP_MAGIC = b"PK\x03\x04"
+# The chat text inside a WhatsApp export zip: iOS '_chat.txt', Android 'WhatsApp Chat with X.txt' or
+# 'Chat WhatsApp dengan X.txt' (the zip itself is named after it).
+WHATSAPP_CHAT_MEMBER = re.compile(r"(?i)(?:^|/)(?:_chat\.txt|whatsapp chat (?:with|-) .+\.txt|chat whatsapp dengan .+\.txt)$")
 
 
 @dataclass
@@ -64,6 +68,9 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
             f"the zip would unpack to {total:,} bytes, over the limit of {max_total:,} "
             "(GAUNG_MAX_ARCHIVE_BYTES); unpack it yourself and ingest the chat .txt"))
         return
+    # A WhatsApp "Export chat" zip: the chat's .txt next to its attachments, which can be any file a
+    # customer sent (price lists as .xlsx or .csv, notes as .txt, even a .zip); none of them is an export.
+    chat_export = any(WHATSAPP_CHAT_MEMBER.search(i.filename) for i in infos)
     for info in infos:
         name = info.filename
         shown = f"{path}!/{name}"
@@ -73,7 +80,7 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
             yield Unit(shown, error=f"zip member {name!r} points outside the archive (path traversal); refused")
             continue
         suffix = PurePosixPath(name).suffix.lower()
-        if suffix in MEDIA_EXTENSIONS:
+        if suffix in MEDIA_EXTENSIONS or (chat_export and not WHATSAPP_CHAT_MEMBER.search(name)):
             yield Unit(shown, skipped=True)
             continue
         if suffix in ARCHIVE_EXTENSIONS and suffix != ".xlsx":

@@ -109,14 +109,23 @@ def test_ios_zip_with_media_loads_its_chat_and_refuses_tricks(settings: Settings
         "_chat.txt": chat,
         "00000035-PHOTO-2022-03-27-21-41-55.jpg": b"\xff\xd8",
         "../../etc/evil.txt": chat,
-        "inner.zip": make_zip({"_chat.txt": chat}),
+        "00000036-Daftar harga.xlsx": make_zip({"xl/workbook.xml": b"<workbook/>"}),
+        "00000037-catatan.txt": b"beli 2 kopi\n",
+        "00000038-arsip.zip": make_zip({"_chat.txt": chat}),
+        "00000039-data.csv": b"a,b\n1,2\n",
     }))
     outcomes, _ = ingest(settings, z)
     by_name = {o.path.split("!/")[-1]: o for o in outcomes}
     assert by_name["_chat.txt"].status == "loaded"
-    assert by_name["00000035-PHOTO-2022-03-27-21-41-55.jpg"].status == "skipped"
+    # every other member of a chat export is something the customer sent: skipped, never an error
+    for attachment in ("00000035-PHOTO-2022-03-27-21-41-55.jpg", "00000036-Daftar harga.xlsx", "00000037-catatan.txt",
+                       "00000038-arsip.zip", "00000039-data.csv"):
+        assert by_name[attachment].status == "skipped", attachment
     assert "path traversal" in by_name["../../etc/evil.txt"].error
-    assert "archives inside archives" in by_name["inner.zip"].error
+    nested = tmp_path / "exports.zip"
+    nested.write_bytes(make_zip({"inner.zip": make_zip({"Overview.csv": b"x"})}))
+    outcomes, _ = ingest(settings, nested)
+    assert "archives inside archives" in outcomes[0].error
     con = connect(settings.warehouse_path("toko-a"), read_only=True)
     assert con.execute("select chat_label from staging.stg_whatsapp__messages").fetchall() == [("Bu R***",)]
 
