@@ -34,6 +34,11 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     original = [c for c in frame.columns if c != ROW]
     unmapped = [c for c in original if c not in set(columns.values())]
     frame = with_row_ids(frame, unmapped)
+    # The file's columns under private names, so that one called 'rating' or 'text' (Lazada) is still
+    # the value as written when the cleaned columns are added and a bad row is quarantined.
+    source = {c: f"src\x1f{c}" for c in original}
+    frame = frame.rename(source)
+    columns = {k: source[v] for k, v in columns.items()}
     if split_template and "text" in columns:
         text_parts = template_series(frame[columns["text"]])
     else:
@@ -90,8 +95,8 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     )
     bad = problems.filter(pl.col("reason").is_not_null())
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
-    whole = bad.select("locator", pl.struct(original).struct.json_encode().alias("raw_json"), "reason") if original \
-        else bad.select("locator", "raw_json", "reason")
+    whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
+                       .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
     quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
     return conform(REVIEWS, problems.filter(pl.col("reason").is_null())), quarantine
 

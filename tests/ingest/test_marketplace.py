@@ -146,3 +146,13 @@ def test_lazada_times_with_zones_keep_their_time_of_day(written: str, utc: datet
     doc = [{"reviewContent": "oke", "rating": 5, "reviewTime": written}]
     df = lazada.parse(json.dumps(doc).encode(), "lazada.json", HINTS).tables[REVIEWS]
     assert df["created_at_utc"].to_list() == [utc]
+
+
+def test_lazada_csv_rating_column_is_checked_as_written_and_quarantined_whole() -> None:
+    # Lazada's own column is called 'rating', like the cleaned one: the written value must still be judged
+    data = b"reviewContent,rating,reviewTime\nenak,lima,2024-04-25\nmantap,9,2024-04-25\noke,5,2024-04-25\n"
+    r = lazada.parse(data, "lazada.csv", HINTS)
+    assert r.tables[REVIEWS]["text"].to_list() == ["oke"]
+    assert r.quarantine["locator"].to_list() == ["row 2", "row 3"]
+    assert json.loads(r.quarantine["raw"][0]) == {"reviewContent": "enak", "rating": "lima", "reviewTime": "2024-04-25"}
+    assert "'lima' is not a whole number" in r.quarantine["reason"][0]
