@@ -352,7 +352,10 @@ KNOWN_TEMPLATE_LABELS = {
     "performa", "tampilan", "kenyamanan", "daya tahan", "kecepatan", "kesesuaian", "kualitas bahan", "model",
     "packaging", "quality", "performance", "best feature", "value for money", "tingkat kemanisan", "porsi",
 }
-_TEMPLATE_ITEM = r"[A-Z][A-Za-z/ ]{1,30}?\s*:\s*[^\n.:]{1,60}?\s*(?:\.|\n|$)"
+# One character of a template answer: anything but a line end, '.' or ':', except a '.', ',' or ':' between
+# digits ("4.5 jam", "Rp 25.000", "10:30") and the "Rp." abbreviation, which belong to the answer.
+_TEMPLATE_ANSWER = r"(?:\d[.,:]\d|(?i:rp)\.|[^\n.:])"
+_TEMPLATE_ITEM = rf"[A-Z][A-Za-z/ ]{{1,30}}?\s*:\s*{_TEMPLATE_ANSWER}{{1,60}}?\s*(?:\.|\n|$)"
 
 
 def template_series(values: pl.Series) -> pl.DataFrame:
@@ -385,7 +388,7 @@ def template_split(col: pl.Expr) -> pl.Expr:
     struct{attributes_json, text}: the answers as a JSON object and the free text that follows."""
     s = col.cast(pl.String).fill_null("")
     prefix = s.str.extract(rf"^\s*((?:{_TEMPLATE_ITEM}\s*)+)", 1)
-    items = prefix.str.extract_all(r"([A-Z][A-Za-z/ ]{1,30}?)\s*:\s*([^\n.:]{1,60}?)\s*(?:\.|\n|$)")
+    items = prefix.str.extract_all(rf"([A-Z][A-Za-z/ ]{{1,30}}?)\s*:\s*({_TEMPLATE_ANSWER}{{1,60}}?)\s*(?:\.|\n|$)")
     labels = items.list.eval(pl.element().str.extract(r"^([^:]+?)\s*:", 1).str.to_lowercase())
     keep = (items.list.len() >= 2) | labels.list.eval(pl.element().is_in(list(KNOWN_TEMPLATE_LABELS))).list.any()
     pairs = items.list.eval(

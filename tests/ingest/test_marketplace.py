@@ -64,6 +64,14 @@ def test_shopee_csv_template_after_leading_blanks_keeps_the_whole_free_text() ->
     assert (row["text"], json.loads(row["attributes_json"])) == ("Gula arennya kerasa", {"kemasan": "rapi", "rasa": "enak"})
 
 
+def test_shopee_template_answers_keep_decimals_prices_and_times() -> None:
+    comment = "Ketahanan: 4.5 jam\nHarga: Rp. 25.000\nJam kirim: 10:30\nWanginya awet. Recommended"
+    data = json.dumps({"data": {"ratings": [{"cmtid": 7, "ctime": 1714000000, "rating_star": 5, "comment": comment}]}}).encode()
+    row = shopee.parse(data, "r.json", HINTS).tables[REVIEWS].row(0, named=True)
+    assert json.loads(row["attributes_json"]) == {"ketahanan": "4.5 jam", "harga": "Rp. 25.000", "jam kirim": "10:30"}
+    assert row["text"] == "Wanginya awet. Recommended"
+
+
 def test_tokopedia_json_with_relative_time() -> None:
     page = {"data": {"productrevGetProductReviewList": {"productName": "Kopi", "list": [
         {"feedbackID": "11", "variantName": "1L", "message": "enak", "productRating": 5, "reviewCreateTime": "1 Bulan yang lalu",
