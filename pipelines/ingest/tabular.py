@@ -109,7 +109,7 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
     try:
         df = pl.read_csv(text_bytes, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy",
                          empty_string_is_null=False, raise_if_empty=False)
-        return df, []
+        return _without_blank_rows(df), []
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
         pass  # ragged rows or broken quoting: read row by row below so good rows still load
     text = decode_text(text_bytes)
@@ -120,19 +120,37 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
         return pl.DataFrame(), []
     rows, numbers, bad = [], [], []
     for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line or a row of empty cells (often trailing): nothing to load or lose
         if len(row) == len(header):
             rows.append(row)
             numbers.append(number)
-        elif len(row) < len(header) and any(cell.strip() for cell in row):
+        elif len(row) < len(header):
             rows.append(row + [""] * (len(header) - len(row)))
             numbers.append(number)
-        elif any(cell.strip() for cell in row):
+        else:
             bad.append((f"row {number}", json.dumps(row, ensure_ascii=False)[:10000],
                         f"has {len(row)} fields where the header has {len(header)} (line {reader.line_num} of the file); "
                         "a value with the separator in it needs quotes: fix that row and load the file again"))
     names = _unique(header)
     frame = pl.DataFrame(rows, schema={h: pl.String for h in names}, orient="row")
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), bad
+
+
+def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without rows whose every cell is empty (blank lines, ',,,,' rows a spreadsheet leaves at the
+    end); the rest keep their spreadsheet numbers in ROW when any were dropped."""
+    if not frame.width or not frame.height:
+        return frame
+    def empty(c: str) -> pl.Expr:
+        return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+
+    if not frame.select(empty(frame.columns[0]).any()).item():  # one column first: cheap on a million rows
+        return frame
+    blank = pl.all_horizontal([empty(c) for c in frame.columns])
+    if not frame.select(blank.any()).item():
+        return frame
+    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW)).filter(~blank)
 
 
 def with_row_ids(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
@@ -218,7 +236,7 @@ def seconds_expr(col: pl.Expr) -> pl.Expr:
 
 def day_month_expr(col: pl.Expr) -> pl.Expr:
     """Localized dates without a year ('April 12', '12 Apr', '8 de marzo', '8 Maret') -> struct{month, day, year?}."""
-    s = col.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[,.]", " ").str.replace_all(r"\s+", " ")
+    s = col.cast(pl.String).str.to_lowercase().str.replace_all(r"[,.]", " ").str.replace_all(r"\s+", " ").str.strip_chars()
     md = s.str.extract_groups(rf"^(?P<mon>{_MONTH_ALT}) (?P<day>\d{{1,2}})(?: (?P<year>\d{{4}}))?$")
     dm = s.str.extract_groups(rf"^(?P<day>\d{{1,2}}) (?:de )?(?P<mon>{_MONTH_ALT})(?: (?:de )?(?P<year>\d{{4}}))?$")
     iso = s.str.extract_groups(r"^(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})")

@@ -37,11 +37,21 @@ def test_overview_years_across_a_year_boundary_negative_counts_and_undefined() -
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("8 de marzo", date(2026, 3, 8)), ("8 Maret", date(2026, 3, 8)), ("March 8", date(2026, 3, 8)),
-    ("8 Mar", date(2026, 3, 8)), ("2026-03-08", date(2026, 3, 8)),
+    ("8 Mar", date(2026, 3, 8)), ("2026-03-08", date(2026, 3, 8)), ("8 mar.", date(2026, 3, 8)),
+    ("8 de mar.", date(2026, 3, 8)), ("mar. 8", date(2026, 3, 8)), ("8 Mrt", None),
 ])
 def test_localized_dates(text: str, expected: date) -> None:
     rows = [["Date", "Followers", "Difference in followers from previous day"], [text, "1,000", "5"]]
-    assert parse(quoted(rows), date(2026, 3, 9)).tables[ACCOUNT_DAILY]["date"].to_list() == [expected]
+    r = parse(quoted(rows), date(2026, 3, 9))
+    assert r.tables[ACCOUNT_DAILY]["date"].to_list() == ([expected] if expected else [])
+    assert r.quarantine.height == (0 if expected else 1)
+
+
+def test_blank_rows_a_spreadsheet_leaves_are_skipped_not_quarantined() -> None:
+    data = b"Date,Video Views,Profile Views,Likes,Comments,Shares\nApril 1,10,2,3,1,0\n,,,,,\nApril 2,12,x,3,1,0,9\nApril 3,1,1,1,1,1\n\n\n,,,,,\n"
+    r = parse(data, date(2026, 5, 1))
+    assert r.tables[ACCOUNT_DAILY]["date"].to_list() == [date(2026, 4, 1), date(2026, 4, 3)]
+    assert r.quarantine["locator"].to_list() == ["row 4"]  # the row with 7 fields, numbered as a spreadsheet shows it
 
 
 def test_content_with_export_day_links_and_optional_columns() -> None:
