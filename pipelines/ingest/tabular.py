@@ -30,6 +30,7 @@ MONTHS = {
     # Indonesian
     "januari": 1, "februari": 2, "maret": 3, "mei": 5, "juni": 6, "juli": 7, "agustus": 8, "agu": 8, "agt": 8,
     "oktober": 10, "okt": 10, "desember": 12, "des": 12, "peb": 2, "pebruari": 2, "nopember": 11, "nop": 11,
+    "mrt": 3, "ags": 8,
     # Spanish
     "enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5, "junio": 6, "julio": 7,
     "agosto": 8, "septiembre": 9, "setiembre": 9, "set": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
