@@ -22,14 +22,15 @@ _KEYS = {
     "owner": ["media owner", "pemilik media", "medieägare", "propietario del contenido"],
     "time": ["time", "waktu", "tid", "hora", "heure"],
     "reached": ["accounts reached", "akun yang dijangkau", "akun terjangkau", "nådda konton", "cuentas alcanzadas"],
-    "impressions": ["impressions", "impresi", "tayangan", "intryck", "impresiones"],
+    "impressions": ["impressions", "impresi", "intryck", "impresiones"],
     "likes": ["likes", "suka", "gilla-markeringar", "me gusta"],
     "comments": ["comments", "komentar", "kommentarer", "comentarios"],
     "shares": ["shares", "dibagikan", "delningar", "veces compartido"],
     "saves": ["saves", "disimpan", "sparade", "guardados"],
     "follows": ["follows", "mengikuti", "följningar", "seguimientos"],
     "profile_views": ["profile visits", "kunjungan profil", "profilbesök", "visitas al perfil"],
-    "views": ["views", "tayangan video", "visningar", "visualizaciones"],
+    # Meta's Indonesian UI says "Tayangan" for Views (which replaced Impressions and Plays); "Impresi" is impressions.
+    "views": ["views", "tayangan", "tayangan video", "visningar", "visualizaciones"],
 }
 
 

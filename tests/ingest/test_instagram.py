@@ -110,6 +110,16 @@ def test_data_download_past_insights_with_dashes() -> None:
     assert (row["reach"], row["impressions"], row["likes"], row["native_id"]) == (1234, None, 56, "dyi:1714000000")
 
 
+def test_tayangan_is_views_in_every_instagram_format() -> None:
+    row = bs.parse(f"{ID}\n{ROW}\n".encode(), "x.csv", HINTS).tables[CONTENT].row(0, named=True)
+    assert (row["views"], row["impressions"]) == (12400, None)
+    doc = {"organic_insights_posts": [{"media_map_data": {"Thumbnail media": {"creation_timestamp": 1714000000}},
+                                       "string_map_data": {"Akun yang dijangkau": {"value": "1.234"}, "Tayangan": {"value": "2.345"},
+                                                           "Impresi": {"value": "3.000"}}}]}
+    row = dyi.parse(json.dumps(doc).encode(), "posts.json", HINTS).tables[CONTENT].row(0, named=True)
+    assert (row["reach"], row["views"], row["impressions"]) == (1234, 2345, 3000)
+
+
 def test_graph_api_fixtures() -> None:
     media = (FIXTURES / "instagram" / "graph_api" / "media_for_general_media.json").read_bytes()
     insights = (FIXTURES / "instagram" / "graph_api" / "media_insights_for_reels.json").read_bytes()
