@@ -11,6 +11,7 @@ from pipelines.ingest import instagram_business_suite as bs
 from pipelines.ingest import instagram_data_download as dyi
 from pipelines.ingest import instagram_graph as graph
 from pipelines.ingest.base import Hints
+from pipelines.ingest.formats import detect
 from pipelines.ingest.schemas import COMMENTS, CONTENT
 from tests.conftest import FIXTURES
 
@@ -108,6 +109,36 @@ def test_data_download_past_insights_with_dashes() -> None:
                                                            "Likes": {"value": "56"}}}]}
     row = dyi.parse(json.dumps(doc).encode(), "posts.json", HINTS).tables[CONTENT].row(0, named=True)
     assert (row["reach"], row["impressions"], row["likes"], row["native_id"]) == (1234, None, 56, "dyi:1714000000")
+
+
+INSIGHTS_ID = {"Stempel waktu pembuatan": {"timestamp": 1714000000}, "Akun yang dijangkau": {"value": "1.234", "timestamp": 0},
+               "Tayangan": {"value": "2.345"}, "Suka": {"value": "56"}, "Komentar": {"value": "7"},
+               "Dibagikan": {"value": "--"}, "Disimpan": {"value": "9"}, "Kunjungan profil": {"value": "3"}}
+
+
+@pytest.mark.parametrize(("doc", "path"), [
+    ({"organic_insights_posts": [{"media_map_data": {"Thumbnail media": {"title": "Kopi", "creation_timestamp": 1714000000}},
+                                  "string_map_data": INSIGHTS_ID}]}, "posts.json"),
+    ({"organic_insights_posts": [{"string_map_data": INSIGHTS_ID}]}, "posts.json"),
+    ([{"string_map_data": INSIGHTS_ID}], "instagram-kopisenja.zip!/logged_information/past_instagram_insights/posts.json"),
+])
+def test_data_download_indonesian_past_insights_are_insights_not_comments(doc, path: str) -> None:
+    data = json.dumps(doc).encode()
+    assert detect(data, path, HINTS) == dyi.FORMAT
+    result = dyi.parse(data, path, HINTS)
+    assert result.tables[COMMENTS].is_empty() and result.quarantine.is_empty()
+    row = result.tables[CONTENT].row(0, named=True)
+    assert (row["native_id"], row["posted_at_utc"]) == ("dyi:1714000000", datetime(2024, 4, 24, 23, 6, 40))
+    assert (row["reach"], row["views"], row["likes"], row["comments"], row["shares"], row["saves"], row["profile_views"]) == \
+        (1234, 2345, 56, 7, None, 9, 3)
+
+
+@pytest.mark.parametrize("path", ["post_comments_1.json", "your_instagram_activity/comments/post_comments_1.json"])
+def test_data_download_indonesian_comments_stay_comments(path: str) -> None:
+    items = [{"string_map_data": {"Komentar": {"value": "12"}, "Pemilik media": {"value": "kopisenja"}, "Waktu": {"timestamp": 1714000000}}},
+             {"string_map_data": {"Komentar": {"value": "mantap"}, "Pemilik media": {"value": "kopisenja"}, "Waktu": {"timestamp": 1714000100}}}]
+    rows = dyi.parse(json.dumps(items).encode(), path, HINTS).tables[COMMENTS]
+    assert rows["text"].to_list() == ["12", "mantap"]
 
 
 def test_tayangan_is_views_in_every_instagram_format() -> None:
