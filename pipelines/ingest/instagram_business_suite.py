@@ -1,8 +1,13 @@
 """Meta Business Suite content export (CSV or XLSX) for Instagram: headers in the UI's language.
 
 Headers are matched through an alias table (English, Indonesian, Swedish, and the pre-2025 names
-Impressions and Plays). Numbers may carry thousands separators; "Publish time" is the account's local
-time (MM/DD/YYYY HH:MM). The `Date` column says "Lifetime": totals as of the export day.
+Impressions and Plays). Numbers may carry thousands separators. "Publish time" is the account's local
+time, MM/DD/YYYY HH:MM in English exports; files saved again by a spreadsheet or exported in another
+language may hold DD/MM/YYYY, 12-hour times ("2:30 PM"), "14.30" or ISO times with an offset. The day
+and month order is decided once per file: a first field above 12 means day first, a second field
+above 12 means month first, and when every date is ambiguous the header's language decides (English:
+month first; Indonesian, Swedish, Spanish: day first). A publish time that cannot be read sends its
+row to quarantine. The `Date` column says "Lifetime": totals as of the export day.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, conform
 from pipelines.ingest.tabular import (
+    MISSING_PATTERN,
     count_expr,
     header_of,
     normalise_header,
@@ -46,8 +52,59 @@ ALIASES: dict[str, list[str]] = {
     "plays": ["plays", "diputar", "pemutaran", "uppspelningar", "reproducciones"],
 }
 _LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
-_TIME_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
-                 "%Y-%m-%dT%H:%M:%S"]
+# Publish-time headers of languages that write the day before the month (used only when no date in the
+# file settles the order); English headers, and any header not listed, mean month first as Meta writes.
+_DAY_FIRST_HEADERS = {"waktu publikasi", "waktu dipublikasikan", "waktu terbit", "publiceringstid", "hora de publicación"}
+# 04/25/2024 14:30, 25/04/2024 14.30, 4/25/24 2:30 PM, 25-04-2024, 25.04.2024 14:30:05 (lower-cased text)
+_SLASHED = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?:(?:\s+|\s*,\s*)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
+            r"(?:[:.](?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?)?$")
+# 2024-04-25T14:30:00+0700, 2024-04-25 14:30:00+07:00, 2024-04-25T14:30Z, 2024/04/25 14:30
+_ISO = (r"^(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:t|\s+)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
+        r"(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$")
+_EXAMPLES = "such as 04/25/2024 14:30, 04/25/2024 2:30 PM, 25/04/2024 14.30 or 2024-04-25T14:30:00+07:00"
+
+
+def _texts(col: pl.Expr) -> pl.Expr:
+    s = col.cast(pl.String).str.strip_chars()
+    return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s.str.to_lowercase())
+
+
+def day_first_order(values: pl.Series, header: str | None) -> bool:
+    """Whether a file's slashed dates put the day first: decided once for the whole column."""
+    parts = pl.DataFrame({"c": values}).select(_texts(pl.col("c")).str.extract_groups(_SLASHED).alias("p")).select(
+        pl.col("p").struct.field("a").cast(pl.Int32, strict=False).alias("a"),
+        pl.col("p").struct.field("b").cast(pl.Int32, strict=False).alias("b"))
+    day_first, month_first = int((parts["a"] > 12).sum()), int((parts["b"] > 12).sum())
+    if day_first != month_first:
+        return day_first > month_first  # a file mixing both: the order most of its dates show; the rest are quarantined
+    return normalise_header(header or "") in _DAY_FIRST_HEADERS
+
+
+def publish_time_expr(col: pl.Expr, day_first: bool) -> pl.Expr:
+    """struct{local, utc, readable}: the written wall-clock time, UTC when an offset is written, and whether
+    a written value was read (null when nothing was written)."""
+    s = _texts(col)
+    sl, iso = s.str.extract_groups(_SLASHED), s.str.extract_groups(_ISO)
+    day, month = (sl.struct.field("a"), sl.struct.field("b")) if day_first else (sl.struct.field("b"), sl.struct.field("a"))
+    short_year = sl.struct.field("y")
+    year = pl.coalesce(pl.when(short_year.str.len_chars() == 2).then(pl.lit("20") + short_year).otherwise(short_year),
+                       iso.struct.field("y"))
+    month, day = pl.coalesce(month, iso.struct.field("mo")), pl.coalesce(day, iso.struct.field("d"))
+    hour = pl.coalesce(sl.struct.field("h"), iso.struct.field("h")).cast(pl.Int32)
+    ampm = sl.struct.field("ap")
+    hour = (pl.when(ampm.is_null()).then(hour)
+            .when((hour < 1) | (hour > 12)).then(99)  # '14:30 PM' is no time
+            .when(ampm == "a").then(hour % 12).otherwise(hour % 12 + 12))
+    minute = pl.coalesce(sl.struct.field("mi"), iso.struct.field("mi"), pl.lit("0"))
+    second = pl.coalesce(sl.struct.field("s"), iso.struct.field("s"), pl.lit("0"))
+    local = pl.format("{}-{}-{} {}:{}:{}", year, month, day, hour.fill_null(0), minute, second).str.to_datetime(
+        "%Y-%m-%d %H:%M:%S", strict=False)
+    tz = iso.struct.field("tz").str.replace(":", "", literal=True)
+    offset = pl.when(tz.is_in(["z", "utc", "gmt"])).then(0).otherwise(
+        (tz.str.slice(1, 2).cast(pl.Int32, strict=False) * 60 + tz.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0))
+        * pl.when(tz.str.starts_with("-")).then(-1).otherwise(1))
+    utc = pl.when(tz.is_not_null()).then(local - pl.duration(minutes=offset))
+    return pl.struct(local.alias("local"), utc.alias("utc"), pl.when(s.is_not_null()).then(local.is_not_null()).alias("readable"))
 
 
 def canonical_columns(columns: list[str]) -> dict[str, str]:
@@ -74,29 +131,40 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     export_date = hints.export_date if hints else date.today()
     read = tables(data)
     frames, quarantine = [], list(read.set_aside)
-    for sheet, frame in read.items():
-        cols = canonical_columns(frame.columns)
-        if not ({"post_id", "permalink"} & cols.keys()):
-            continue
+    sheets = [(sheet, frame, canonical_columns(frame.columns)) for sheet, frame in read.items()]
+    sheets = [(sheet, frame, cols) for sheet, frame, cols in sheets if {"post_id", "permalink"} & cols.keys()]
+    # One day/month order for the whole file, from every sheet's publish times.
+    times = [frame[cols["publish_time"]] for _, frame, cols in sheets if "publish_time" in cols]
+    header = next((cols["publish_time"] for _, _, cols in sheets if "publish_time" in cols), None)
+    day_first = day_first_order(pl.concat(times) if times else pl.Series([], dtype=pl.String), header)
+    order = "day first (DD/MM/YYYY)" if day_first else "month first (MM/DD/YYYY)"
+    for sheet, frame, cols in sheets:
         frame = with_row_ids(frame)
         def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
             return pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)
 
-        published = get("publish_time").str.strip_chars()
+        published = publish_time_expr(get("publish_time"), day_first)
         out = frame.with_columns(
             locator=pl.format(("row {}" if not sheet else f"{sheet} row {{}}"), pl.col("_row") + 2),
             source_format=pl.lit(FORMAT), platform=pl.lit("instagram"),
             native_id=get("post_id").str.strip_chars(), url=get("permalink").str.strip_chars(),
             account=get("account_username").str.strip_chars(), title=get("description"),
             post_type=get("post_type").str.strip_chars(),
-            posted_at_local=pl.coalesce([published.str.to_datetime(f, strict=False) for f in _TIME_FORMATS]),
+            posted_at_local=published.struct.field("local"), posted_at_utc=published.struct.field("utc"),
+            _readable=published.struct.field("readable"),
             observed_on=pl.lit(export_date), duration_seconds=seconds_expr(get("duration")),
             **{k: count_expr(get(k)) for k in ("views", "reach", "likes", "shares", "follows", "comments", "saves",
                                                 "impressions", "plays")},
         )
         missing = out.filter(pl.col("native_id").is_null() & pl.col("url").is_null())
         quarantine += [(r["locator"], r["raw_json"], "row has neither a post id nor a permalink") for r in missing.iter_rows(named=True)]
-        frames.append(conform(CONTENT, out.filter(pl.col("native_id").is_not_null() | pl.col("url").is_not_null())))
+        out = out.filter(pl.col("native_id").is_not_null() | pl.col("url").is_not_null())
+        unreadable = out.filter(~pl.col("_readable").fill_null(True))
+        quarantine += [(r["locator"], r["raw_json"],
+                        f"'{r[cols['publish_time']]}' in column '{cols['publish_time']}' is not a publish time Gaung can read "
+                        f"(this file's dates are {order}; times are read {_EXAMPLES}); fix that cell and load the file again")
+                       for r in unreadable.iter_rows(named=True)]
+        frames.append(conform(CONTENT, out.filter(pl.col("_readable").fill_null(True))))
     if not frames:
         raise FormatError("no Meta Business Suite content columns found: expected 'Post ID' or 'Permalink' "
                           "with 'Publish time' and metrics such as Views, Reach, Likes")

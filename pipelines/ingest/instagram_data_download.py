@@ -22,14 +22,15 @@ _KEYS = {
     "owner": ["media owner", "pemilik media", "medieägare", "propietario del contenido"],
     "time": ["time", "waktu", "tid", "hora", "heure"],
     "reached": ["accounts reached", "akun yang dijangkau", "akun terjangkau", "nådda konton", "cuentas alcanzadas"],
-    "impressions": ["impressions", "impresi", "tayangan", "intryck", "impresiones"],
+    "impressions": ["impressions", "impresi", "intryck", "impresiones"],
     "likes": ["likes", "suka", "gilla-markeringar", "me gusta"],
     "comments": ["comments", "komentar", "kommentarer", "comentarios"],
     "shares": ["shares", "dibagikan", "delningar", "veces compartido"],
     "saves": ["saves", "disimpan", "sparade", "guardados"],
     "follows": ["follows", "mengikuti", "följningar", "seguimientos"],
     "profile_views": ["profile visits", "kunjungan profil", "profilbesök", "visitas al perfil"],
-    "views": ["views", "tayangan video", "visningar", "visualizaciones"],
+    # Meta's Indonesian UI says "Tayangan" for Views (which replaced Impressions and Plays); "Impresi" is impressions.
+    "views": ["views", "tayangan", "tayangan video", "visningar", "visualizaciones"],
 }
 
 
@@ -55,20 +56,47 @@ def _epoch(value) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC).replace(tzinfo=None)
 
 
-def _kind(doc) -> str | None:
-    items = doc if isinstance(doc, list) else next((v for v in doc.values() if isinstance(v, list)), None) if isinstance(doc, dict) else None
+_INSIGHT_METRICS = ("reached", "impressions", "likes", "shares", "saves", "follows", "profile_views", "views")
+
+
+def _items(doc) -> list | None:
+    if isinstance(doc, list):
+        return doc
+    return next((v for v in doc.values() if isinstance(v, list)), None) if isinstance(doc, dict) else None
+
+
+def _kind(doc, name: str = "") -> str | None:
+    """posts, comments or insights, from the file's place in the export and the shape of its entries.
+
+    Comments and past insights both hold string_map_data, and in Indonesian both have a "Komentar" key
+    (the comment's text, or the post's comment count): past insights are told apart by their folder
+    (past_instagram_insights/), their top-level key (organic_insights_posts), media_map_data, or metric
+    keys without a media owner."""
+    items = _items(doc)
     if not items or not isinstance(items[0], dict):
         return None
     first = items[0]
     if "media" in first and isinstance(first["media"], list):
         return "posts"
-    smd = first.get("string_map_data")
-    if isinstance(smd, dict):
-        if _key(smd, "comment") is not None:
-            return "comments"
-        if any(_key(smd, f) is not None for f in ("reached", "impressions", "likes", "views")):
-            return "insights"
-    return None
+    entries = [item for item in items[:20] if isinstance(item, dict) and isinstance(item.get("string_map_data"), dict)]
+    if not entries:
+        return None
+    smd = {k: v for item in entries for k, v in item["string_map_data"].items()}
+    path = name.replace("\\", "/").casefold()
+    metrics = sum(_key(smd, f) is not None for f in _INSIGHT_METRICS)
+    counted = metrics + (_key(smd, "comments") is not None)
+    insights_place = ("past_instagram_insights/" in path or any("media_map_data" in item for item in entries)
+                      or (isinstance(doc, dict) and any("insights" in str(k).casefold() for k in doc)))
+    if counted and (insights_place or (metrics and _key(smd, "owner") is None)):
+        return "insights"
+    if _key(smd, "comment") is not None:
+        return "comments"
+    return "insights" if metrics else None
+
+
+def _timestamp(smd: dict):
+    """The first non-zero timestamp of string_map_data ("Creation Timestamp" in any language)."""
+    return next((v["timestamp"] for v in smd.values() if isinstance(v, dict) and v.get("timestamp")), None)
 
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
@@ -77,7 +105,7 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     if head[:1] not in (b"[", b"{") or not (b'"media"' in data[:65536] or b'"string_map_data"' in data[:65536]):
         return 0.0
     try:
-        return 0.9 if _kind(json.loads(data.decode("utf-8-sig", errors="replace"))) else 0.0
+        return 0.9 if _kind(json.loads(data.decode("utf-8-sig", errors="replace")), name) else 0.0
     except json.JSONDecodeError:
         return 0.0
 
@@ -85,10 +113,10 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Posts and insights become content snapshots; the account's comments become comments."""
     doc = fix_meta_text(load_json(data))
-    kind = _kind(doc)
+    kind = _kind(doc, name)
     if kind is None:
         raise FormatError("expected posts_1.json, post_comments_1.json or past_instagram_insights/posts.json")
-    items = doc if isinstance(doc, list) else next(v for v in doc.values() if isinstance(v, list))
+    items = _items(doc)
     export_date = hints.export_date if hints else None
     content, comments, quarantine = [], [], []
     for i, item in enumerate(items):
@@ -122,7 +150,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 smd = item["string_map_data"]
                 media_map = item.get("media_map_data") or {}
                 first_media = next(iter(media_map.values()), {}) if isinstance(media_map, dict) else {}
-                created = (first_media or {}).get("creation_timestamp") or (_key(smd, "time") or {}).get("timestamp")
+                created = ((first_media or {}).get("creation_timestamp") or (_key(smd, "time") or {}).get("timestamp")
+                           or _timestamp(smd))
                 caption = (first_media or {}).get("title")
                 content.append({
                     "locator": loc, "source_format": FORMAT, "platform": "instagram",

@@ -11,6 +11,7 @@ from pipelines.ingest import instagram_business_suite as bs
 from pipelines.ingest import instagram_data_download as dyi
 from pipelines.ingest import instagram_graph as graph
 from pipelines.ingest.base import Hints
+from pipelines.ingest.formats import detect
 from pipelines.ingest.schemas import COMMENTS, CONTENT
 from tests.conftest import FIXTURES
 
@@ -18,7 +19,7 @@ HINTS = Hints(date(2026, 5, 1))
 EN = "Post ID,Account ID,Account username,Account name,Description,Duration (sec),Publish time,Permalink,Post type,Data comment,Date,Views,Reach,Likes,Shares,Follows,Comments,Saves"
 ID = "ID Postingan,ID Akun,Nama pengguna akun,Nama akun,Deskripsi,Durasi (detik),Waktu publikasi,Tautan permanen,Jenis postingan,Komentar data,Tanggal,Tayangan,Jangkauan,Suka,Dibagikan,Mengikuti,Komentar,Disimpan"
 SV = "Inläggs-id,Konto-id,Kontots användarnamn,Kontonamn,Beskrivning,Längd (sek),Publiceringstid,Permanent länk,Inläggstyp,Datakommentar,Datum,Visningar,Räckvidd,Gilla-markeringar,Delningar,Följningar,Kommentarer,Sparade objekt"
-ROW = '17900000000000001,1784,kopisenja,Kopi Senja,"Kopi aren #kopi",30,04/12/2026 19:05,https://www.instagram.com/reel/ABC123xyz/,IG reel,,Lifetime,"12,400","10,000",1200,88,5,40,31'
+ROW = '17900000000000001,1784,kopisenja,Kopi Senja,"Kopi aren #kopi",30,04/22/2026 19:05,https://www.instagram.com/reel/ABC123xyz/,IG reel,,Lifetime,"12,400","10,000",1200,88,5,40,31'
 
 
 @pytest.mark.parametrize("header", [EN, ID, SV])
@@ -28,13 +29,55 @@ def test_business_suite_headers_in_any_language(header: str) -> None:
     row = bs.parse(data, "x.csv", HINTS).tables[CONTENT].row(0, named=True)
     assert (row["native_id"], row["url"], row["post_type"]) == ("17900000000000001", "https://www.instagram.com/reel/ABC123xyz/", "IG reel")
     assert (row["views"], row["reach"], row["likes"], row["saves"], row["duration_seconds"]) == (12400, 10000, 1200, 31, 30.0)
-    assert row["posted_at_local"] == datetime(2026, 4, 12, 19, 5)
+    assert row["posted_at_local"] == datetime(2026, 4, 22, 19, 5)
 
 
 def test_business_suite_before_2025_has_impressions_and_plays() -> None:
     header = EN.replace("Views", "Impressions") + ",Plays"
     row = bs.parse(f"{header}\n{ROW},\"9,000\"\n".encode(), "x.csv", HINTS).tables[CONTENT].row(0, named=True)
     assert (row["impressions"], row["plays"], row["views"]) == (12400, 9000, None)
+
+
+def publish_times(header: str, *times: str) -> tuple[list, list, list]:
+    """Parse a Business Suite CSV with one post per publish time: (local times, UTC times, quarantine)."""
+    rows = "".join(f'{i},1784,kopisenja,Kopi Senja,x,0,{t},https://www.instagram.com/p/P{i}/,IG image,,Lifetime,1,2,3,0,0,0,0\n'
+                   for i, t in enumerate(times, start=1))
+    result = bs.parse(f"{header}\n{rows}".encode(), "x.csv", HINTS)
+    content = result.tables[CONTENT]
+    return content["posted_at_local"].to_list(), content["posted_at_utc"].to_list(), result.quarantine.rows(named=True)
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    (["04/05/2024 14:30", "13/05/2024 09:00"], [datetime(2024, 5, 4, 14, 30), datetime(2024, 5, 13, 9, 0)]),
+    (["04/05/2024 14:30", "05/13/2024 09:00"], [datetime(2024, 4, 5, 14, 30), datetime(2024, 5, 13, 9, 0)]),
+])
+def test_business_suite_date_order_is_decided_once_per_file(times: list[str], expected: list[datetime]) -> None:
+    assert publish_times(EN, *times)[0] == expected
+
+
+@pytest.mark.parametrize(("header", "expected"), [(EN, datetime(2024, 4, 5, 14, 30)), (ID, datetime(2024, 5, 4, 14, 30))])
+def test_business_suite_ambiguous_dates_follow_the_header_language(header: str, expected: datetime) -> None:
+    assert publish_times(header, "04/05/2024 14:30", "05/06/2024 08:00")[0][0] == expected
+
+
+def test_business_suite_reads_12_hour_iso_and_dotted_times() -> None:
+    local, utc, quarantine = publish_times(EN, "04/25/2024 2:30 PM", "04/25/2024 12:05 AM", "2024-04-25T14:30:00+0700",
+                                           "2024-04-25T14:30:00+07:00", "04/25/2024 14.30")
+    assert quarantine == []
+    assert local == [datetime(2024, 4, 25, 14, 30), datetime(2024, 4, 25, 0, 5), datetime(2024, 4, 25, 14, 30),
+                     datetime(2024, 4, 25, 14, 30), datetime(2024, 4, 25, 14, 30)]
+    assert utc == [None, None, datetime(2024, 4, 25, 7, 30), datetime(2024, 4, 25, 7, 30), None]
+    local, _, quarantine = publish_times(ID, "25/04/2024 14.30", "26/04/2024 09.05")
+    assert (local, quarantine) == ([datetime(2024, 4, 25, 14, 30), datetime(2024, 4, 26, 9, 5)], [])
+
+
+def test_business_suite_unreadable_publish_time_is_quarantined_not_null() -> None:
+    local, _, quarantine = publish_times(EN, "25/04/2024 10:00", "kemarin", "26/04/2024 10:00", "04/27/2024 10:00", "--", "")
+    assert local == [datetime(2024, 4, 25, 10, 0), datetime(2024, 4, 26, 10, 0), None, None]
+    assert [q["locator"] for q in quarantine] == ["row 3", "row 5"]
+    assert "'kemarin' in column 'Publish time'" in quarantine[0]["reason"]
+    assert "'04/27/2024 10:00'" in quarantine[1]["reason"] and "day first" in quarantine[1]["reason"]
+    assert "P4" in quarantine[1]["raw"]
 
 
 def meta(s: str) -> str:
@@ -66,6 +109,46 @@ def test_data_download_past_insights_with_dashes() -> None:
                                                            "Likes": {"value": "56"}}}]}
     row = dyi.parse(json.dumps(doc).encode(), "posts.json", HINTS).tables[CONTENT].row(0, named=True)
     assert (row["reach"], row["impressions"], row["likes"], row["native_id"]) == (1234, None, 56, "dyi:1714000000")
+
+
+INSIGHTS_ID = {"Stempel waktu pembuatan": {"timestamp": 1714000000}, "Akun yang dijangkau": {"value": "1.234", "timestamp": 0},
+               "Tayangan": {"value": "2.345"}, "Suka": {"value": "56"}, "Komentar": {"value": "7"},
+               "Dibagikan": {"value": "--"}, "Disimpan": {"value": "9"}, "Kunjungan profil": {"value": "3"}}
+
+
+@pytest.mark.parametrize(("doc", "path"), [
+    ({"organic_insights_posts": [{"media_map_data": {"Thumbnail media": {"title": "Kopi", "creation_timestamp": 1714000000}},
+                                  "string_map_data": INSIGHTS_ID}]}, "posts.json"),
+    ({"organic_insights_posts": [{"string_map_data": INSIGHTS_ID}]}, "posts.json"),
+    ([{"string_map_data": INSIGHTS_ID}], "instagram-kopisenja.zip!/logged_information/past_instagram_insights/posts.json"),
+])
+def test_data_download_indonesian_past_insights_are_insights_not_comments(doc, path: str) -> None:
+    data = json.dumps(doc).encode()
+    assert detect(data, path, HINTS) == dyi.FORMAT
+    result = dyi.parse(data, path, HINTS)
+    assert result.tables[COMMENTS].is_empty() and result.quarantine.is_empty()
+    row = result.tables[CONTENT].row(0, named=True)
+    assert (row["native_id"], row["posted_at_utc"]) == ("dyi:1714000000", datetime(2024, 4, 24, 23, 6, 40))
+    assert (row["reach"], row["views"], row["likes"], row["comments"], row["shares"], row["saves"], row["profile_views"]) == \
+        (1234, 2345, 56, 7, None, 9, 3)
+
+
+@pytest.mark.parametrize("path", ["post_comments_1.json", "your_instagram_activity/comments/post_comments_1.json"])
+def test_data_download_indonesian_comments_stay_comments(path: str) -> None:
+    items = [{"string_map_data": {"Komentar": {"value": "12"}, "Pemilik media": {"value": "kopisenja"}, "Waktu": {"timestamp": 1714000000}}},
+             {"string_map_data": {"Komentar": {"value": "mantap"}, "Pemilik media": {"value": "kopisenja"}, "Waktu": {"timestamp": 1714000100}}}]
+    rows = dyi.parse(json.dumps(items).encode(), path, HINTS).tables[COMMENTS]
+    assert rows["text"].to_list() == ["12", "mantap"]
+
+
+def test_tayangan_is_views_in_every_instagram_format() -> None:
+    row = bs.parse(f"{ID}\n{ROW}\n".encode(), "x.csv", HINTS).tables[CONTENT].row(0, named=True)
+    assert (row["views"], row["impressions"]) == (12400, None)
+    doc = {"organic_insights_posts": [{"media_map_data": {"Thumbnail media": {"creation_timestamp": 1714000000}},
+                                       "string_map_data": {"Akun yang dijangkau": {"value": "1.234"}, "Tayangan": {"value": "2.345"},
+                                                           "Impresi": {"value": "3.000"}}}]}
+    row = dyi.parse(json.dumps(doc).encode(), "posts.json", HINTS).tables[CONTENT].row(0, named=True)
+    assert (row["reach"], row["views"], row["impressions"]) == (1234, 2345, 3000)
 
 
 def test_graph_api_fixtures() -> None:
