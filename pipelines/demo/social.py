@@ -142,7 +142,8 @@ def tiktok_files(folder: Path, biz: dict, posts: list[Post], start: date, end: d
 
 
 def instagram_file(folder: Path, biz: dict, posts: list[Post], end: date, indonesian: bool) -> Path:
-    """One Meta Business Suite content export with lifetime totals as of the export day."""
+    """One Meta Business Suite content export with lifetime totals as of the export day; an Indonesian
+    interface writes the publish time day first, an English one month first."""
     folder.mkdir(parents=True, exist_ok=True)
     en = ["Post ID", "Account ID", "Account username", "Account name", "Description", "Duration (sec)", "Publish time",
           "Permalink", "Post type", "Data comment", "Date", "Views", "Reach", "Likes", "Shares", "Follows", "Comments", "Saves"]
@@ -154,7 +155,7 @@ def instagram_file(folder: Path, biz: dict, posts: list[Post], end: date, indone
     for p in (p for p in posts if p.platform == "instagram"):
         m = p.metrics_at(moment)
         rows.append([p.native_id, "17841400000000000", biz["handle"], biz["name"], p.caption,
-                     30 if p.post_type == "IG reel" else 0, f"{p.posted:%m/%d/%Y %H:%M}", p.url, p.post_type, "",
+                     30 if p.post_type == "IG reel" else 0, p.posted.strftime("%d/%m/%Y %H:%M" if indonesian else "%m/%d/%Y %H:%M"), p.url, p.post_type, "",
                      "Lifetime", f"{m['views']:,}", f"{m['reach']:,}", m["likes"], m["shares"], int(m["views"] * 0.002),
                      m["comments"], m["saves"]])
     path = folder / f"Konten_Instagram_{end:%Y-%m-%d}.csv"
