@@ -103,6 +103,9 @@ def test_export_date_is_the_tenants_day_and_a_date_in_the_name_comes_first() -> 
     # a zip member's time is the zipping machine's wall clock: taken as it is
     assert export_date_hint("x.zip!/Content.csv", datetime(2025, 1, 1, 1, 30), NOW, "Asia/Jakarta") == date(2025, 1, 1)
     assert export_date_hint("land/Content_20241230.csv", saved, NOW, "Asia/Jakarta") == date(2024, 12, 30)
+    # a range in the name: the export is at least as late as its last day
+    assert export_date_hint("land/Overview_2024-12-01_2024-12-31.csv", saved, NOW) == date(2024, 12, 31)
+    assert export_date_hint("2024-11-30/Overview_20241201-20241231.csv", saved, NOW) == date(2024, 12, 31)
     assert export_date_hint("land/Content.csv", None, datetime(2025, 1, 1, 17, 0, tzinfo=UTC), "Asia/Jakarta") == date(2025, 1, 2)
 
 
