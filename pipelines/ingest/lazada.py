@@ -9,7 +9,7 @@ import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result
-from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+from pipelines.ingest.tabular import headers_of, load_json, normalise_header, tables
 
 FORMAT = "lazada_reviews"
 COLUMNS = {"product_id": "itemid", "review_id": "reviewid", "rating": "rating", "text": "reviewcontent",
@@ -34,7 +34,11 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
         return 0.85 if b'"reviewContent"' in head else 0.0
-    return 0.85 if REQUIRED <= {h.replace(" ", "").replace("_", "") for h in header_of(data)} else 0.0
+    return 0.85 if any(_has_columns(h) for h in headers_of(data)) else 0.0
+
+
+def _has_columns(header: list[str]) -> bool:
+    return REQUIRED <= {h.replace(" ", "").replace("_", "") for h in header}
 
 
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
@@ -50,7 +54,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         frame = records_frame([r for r in records if isinstance(r, dict)])
         frames.append((frame, "/reviews/"))
     else:
-        read = tables(data)
+        read = tables(data, _has_columns)
         frames += [(f, "row") for f in read.values()]
         set_aside = read.set_aside
     return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,

@@ -17,6 +17,7 @@ from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant
+from tests.conftest import write_workbook
 from warehouse.connection import connect
 
 
@@ -113,6 +114,27 @@ def test_export_date_is_the_day_in_the_tenants_timezone(settings: Settings, tmp_
         ("7234567890123456789", date(2025, 1, 1), datetime(2024, 12, 30))]
     assert con.execute("select date, views from raw.account_daily order by date").fetchall() == [
         (date(2024, 12, 31), 100), (date(2025, 1, 1), 200)]
+
+
+def test_workbook_with_a_notes_sheet_first_is_detected_and_its_tab_loads(settings: Settings, tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "Content_2026-03-09.xlsx", {
+        "Catatan": [["Diunduh dari TikTok Studio oleh admin"], ["Periode: 7 hari"]],
+        "Content": [["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares",
+                     "Total views"],
+                    ["March 8", "Kopi 🔥", "https://www.tiktok.com/@kopisenja/video/7234567890123456789", "March 1",
+                     "1,234", "56", "78", "12,400"],
+                    ["March 8", "Es teh", "https://www.tiktok.com/@kopisenja/video/7234567890123456790", "March 5",
+                     "10", "1", "0", "900"]],
+    })
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
+                               now=datetime(2026, 3, 9, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded) for o in outcomes] == [("loaded", "tiktok_analytics", 2)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select native_id, views, likes, observed_on from raw.content_snapshots order by views").fetchall() == [
+        ("7234567890123456790", 900, 10, date(2026, 3, 8)), ("7234567890123456789", 12400, 1234, date(2026, 3, 8))]
+    # the notes sheet is not a tab: reported in quarantine, as an unknown sheet always was
+    assert con.execute("select locator, reason from ops.quarantine").fetchall() == [
+        ("sheet Catatan", "sheet is not a known TikTok analytics tab")]
 
 
 def test_not_a_tiktok_tab() -> None:
