@@ -1,5 +1,6 @@
 """Lazada reviews (unverified layout): JSON records or CSV with itemId, reviewId, rating, reviewContent,
-buyerName, skuInfo, reviewTime, boughtDate, likeCount, sellerReply."""
+buyerName, skuInfo, reviewTime, boughtDate, likeCount, sellerReply. JSON may be one review-API response,
+a list of its pages, or the records alone."""
 
 from __future__ import annotations
 
@@ -19,8 +20,13 @@ REQUIRED = {"reviewcontent", "rating"}
 
 
 def _records(doc) -> list | None:
-    if isinstance(doc, list) and doc and isinstance(doc[0], dict) and "reviewContent" in doc[0]:
-        return doc
+    """The review records of a response ({"model": {"items": [...]}}, a bare list of records), or of every
+    page of a list of responses (as saved when paging through the review API)."""
+    if isinstance(doc, list):
+        if any(isinstance(r, dict) and "reviewContent" in r for r in doc[:50]):
+            return doc
+        pages = [found for page in doc if (found := _records(page)) is not None]
+        return [r for found in pages for r in found] if pages else None
     if isinstance(doc, dict):
         for value in doc.values():
             found = _records(value)

@@ -196,3 +196,32 @@ def test_mapping_that_fits_no_sheet_of_a_workbook_names_the_sheets(tmp_path: Pat
     hints = Hints(date(2026, 2, 1), {"m": {"text": "Ulasan"}}, mapping="m")
     with pytest.raises(FormatError, match="no sheet of the workbook.*Data: nama, pesan"):
         mapped_reviews.parse(data, "x.xlsx", hints)
+
+
+def test_lazada_review_api_pages_saved_as_a_list_load_every_page(settings: Settings, tmp_path: Path) -> None:
+    def page(number: int, items: list[dict]) -> dict:
+        return {"success": True, "model": {
+            "ratings": {"average": 4.3, "rateCount": 3, "scores": [1, 0, 1, 0, 1]}, "items": items,
+            "paging": {"currentPage": number, "pageSize": 2, "totalItems": 3, "totalPages": 3}}}
+
+    def review(review_id: int, rating: int, text: str, when: str, reply: str | None = None) -> dict:
+        return {"itemId": 2771234567, "reviewId": review_id, "rating": rating, "reviewContent": text,
+                "buyerName": "R***a", "skuInfo": "Varian:Original", "reviewTime": when, "boughtDate": "01 Jan 2024",
+                "likeCount": 1, "sellerReply": reply, "images": ["https://img.lazcdn.com/a.jpg"]}
+
+    pages = [page(1, [review(901, 5, "Wangi banget, pengiriman cepat", "12 Jan 2024", "Terima kasih kak"),
+                      review(902, 1, "Botol bocor", "13 Jan 2024")]),
+             page(2, [review(903, 4, "Oke", "2024-01-20 09:15")]),
+             page(3, [])]
+    path = tmp_path / "lazada_reviews.json"
+    path.write_text(json.dumps(pages), encoding="utf-8")
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
+                               now=datetime(2024, 2, 1, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
+        ("loaded", "lazada_reviews", 3, 0)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select review_id, rating, text, seller_reply, created_at_local from raw.reviews"
+                       " order by review_id").fetchall() == [
+        ("901", 5, "Wangi banget, pengiriman cepat", "Terima kasih kak", datetime(2024, 1, 12)),
+        ("902", 1, "Botol bocor", None, datetime(2024, 1, 13)),
+        ("903", 4, "Oke", None, datetime(2024, 1, 20, 9, 15))]
