@@ -43,6 +43,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         if mapping is not None and fmt is None:
             fmt = "mapped_reviews"
         kwargs = dict(fmt=fmt, ingested_at=now, max_file=settings.max_file_bytes, mappings=mappings, mapping=mapping,
+                      timezone=tenant.timezone,
                       max_total=settings.max_archive_bytes, max_ratio=settings.max_archive_ratio)
         if progress and files:
             with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),

@@ -39,6 +39,18 @@ def webhook_payloads(name: str) -> dict[str, dict]:
     return json.loads((WEBHOOKS / name).read_text())
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """An .xlsx with the given sheets, in order, each a list of rows (strings stay text cells)."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path)) as wb:
+        for name, rows in sheets.items():
+            ws = wb.add_worksheet(name)
+            for i, row in enumerate(rows):
+                ws.write_row(i, 0, row)
+    return path
+
+
 def write_ndjson(path: Path, payloads: list[dict]) -> Path:
     path.write_text("\n".join(json.dumps(p) for p in payloads) + "\n", encoding="utf-8")
     return path

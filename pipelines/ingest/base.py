@@ -5,7 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -63,12 +64,23 @@ class Hints:
 _DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-def export_date_hint(path: str, modified: datetime | None, ingested_at: datetime) -> date:
-    """An export's date: from a date in its file name, else its modification time, else the ingest time."""
-    m = _DATE_IN_NAME.search(path.replace("\\", "/").rsplit("/", 1)[-1]) or _DATE_IN_NAME.search(path)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    return (modified or ingested_at).date()
+def export_date_hint(path: str, modified: datetime | None, ingested_at: datetime, timezone: str | None = None) -> date:
+    """An export's date: from a date in its file name (the last day of a range such as
+    'Overview_2025-01-01_2025-01-31.csv'), else its modification time, else the ingest time.
+
+    Times with a zone are read as the day in the tenant's timezone (a file saved at 01:30 in Jakarta on
+    1 January is dated 1 January, not 31 December as in UTC); times without one (zip members: a zip stores
+    the wall clock of the machine that made it) are taken as they are. No timezone means UTC."""
+    for where in (path.replace("\\", "/").rsplit("/", 1)[-1], path):
+        named = []
+        for m in _DATE_IN_NAME.finditer(where):
+            try:
+                named.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            except ValueError:
+                continue
+        if named:
+            return max(named)
+    moment = modified or ingested_at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(timezone) if timezone else UTC)
+    return moment.date()

@@ -21,7 +21,7 @@ from pipelines.ingest.schemas import CONTENT, conform
 from pipelines.ingest.tabular import (
     MISSING_PATTERN,
     count_expr,
-    header_of,
+    headers_of,
     normalise_header,
     seconds_expr,
     tables,
@@ -118,18 +118,19 @@ def canonical_columns(columns: list[str]) -> dict[str, str]:
 
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
-    """A header with a post id or permalink, a publish time and at least three metrics."""
-    found = canonical_columns(header_of(data))
-    metrics = {"views", "reach", "likes", "shares", "comments", "saves", "impressions", "plays", "follows"} & found.keys()
-    if ({"post_id", "permalink"} & found.keys()) and "publish_time" in found and len(metrics) >= 3:
-        return 0.9
+    """A header (of any sheet) with a post id or permalink, a publish time and at least three metrics."""
+    for header in headers_of(data):
+        found = canonical_columns(header)
+        metrics = {"views", "reach", "likes", "shares", "comments", "saves", "impressions", "plays", "follows"} & found.keys()
+        if ({"post_id", "permalink"} & found.keys()) and "publish_time" in found and len(metrics) >= 3:
+            return 0.9
     return 0.0
 
 
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """One snapshot row per post, metrics as of the export day."""
     export_date = hints.export_date if hints else date.today()
-    read = tables(data)
+    read = tables(data, lambda header: bool({"post_id", "permalink"} & canonical_columns(header).keys()))
     frames, quarantine = [], list(read.set_aside)
     sheets = [(sheet, frame, canonical_columns(frame.columns)) for sheet, frame in read.items()]
     sheets = [(sheet, frame, cols) for sheet, frame, cols in sheets if {"post_id", "permalink"} & cols.keys()]

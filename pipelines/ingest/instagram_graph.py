@@ -1,4 +1,5 @@
-"""Instagram Graph API responses landed as JSON: /{ig-user-id}/media lists and /{media-id}/insights.
+"""Instagram Graph API responses landed as JSON: /{ig-user-id}/media lists and /{media-id}/insights,
+one response page per file or a list of pages (what people save when they follow `paging.next`).
 
 Media timestamps are UTC ("2019-05-02T11:42:01+0000"). Insights give one value per metric; the
 media id is the first part of each metric's id. `impressions` and `plays` were removed in April 2025
@@ -33,15 +34,24 @@ def _shape(doc) -> str | None:
     return None
 
 
+def _pages(doc) -> list[dict] | None:
+    """The response pages of a file: one page, or a list of pages of which at least one holds media or
+    insights (the last page of a pagination is often empty)."""
+    pages = doc if isinstance(doc, list) else [doc]
+    if not all(isinstance(p, dict) and isinstance(p.get("data"), list) for p in pages):
+        return None
+    return pages if any(_shape(p) for p in pages) else None
+
+
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
-    """A Graph API page: {"data": [...]} of media objects or insight metrics."""
+    """A Graph API page {"data": [...]} of media objects or insight metrics, or a list of such pages."""
     head = data[:65536]
-    if not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{") or b'"data"' not in head:
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] not in (b"{", b"[") or b'"data"' not in head:
         return 0.0
     if not (b'"permalink"' in head or b'"media_type"' in head or b'"values"' in head):
         return 0.0
     try:
-        return 0.85 if _shape(json.loads(data.decode("utf-8-sig", errors="replace"))) else 0.0
+        return 0.85 if _pages(json.loads(data.decode("utf-8-sig", errors="replace"))) else 0.0
     except json.JSONDecodeError:
         return 0.0
 
@@ -52,46 +62,74 @@ def _ts(text: str | None) -> datetime | None:
     return datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC).replace(tzinfo=None)
 
 
-def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
-    """Media become content snapshots; an insights response becomes one snapshot of its media."""
-    doc = load_json(data)
-    shape = _shape(doc)
-    if shape is None:
-        raise FormatError('expected a Graph API response {"data": [...]} of media or insights')
-    export_date = hints.export_date if hints else None
+def _media_rows(page: dict, at: str, export_date) -> tuple[list[dict], list]:
     rows, quarantine = [], []
-    if shape == "media":
-        for i, m in enumerate(doc["data"]):
-            loc = f"/data/{i}"
-            try:
-                if not isinstance(m, dict) or not m.get("id"):
-                    raise ValueError("media has no id")
-                rows.append({
-                    "locator": loc, "source_format": FORMAT, "platform": "instagram", "native_id": str(m["id"]),
-                    "url": m.get("permalink"), "account": m.get("username"), "title": m.get("caption"),
-                    "post_type": (m.get("media_product_type") or m.get("media_type") or "").lower() or None,
-                    "posted_at_utc": _ts(m.get("timestamp")), "observed_on": export_date,
-                    "likes": m.get("like_count"), "comments": m.get("comments_count"),
-                    "raw_json": json.dumps(m, ensure_ascii=False),
-                })
-            except (ValueError, TypeError) as exc:
-                quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], f"unreadable media: {exc}"))
-    else:
-        row: dict = {"locator": "/data", "source_format": FORMAT, "platform": "instagram", "observed_on": export_date,
-                     "raw_json": json.dumps(doc, ensure_ascii=False)}
-        for i, metric in enumerate(doc["data"]):
-            if not isinstance(metric, dict):
-                quarantine.append((f"/data/{i}", json.dumps(metric)[:10000], "a metric must be an object"))
-                continue
-            media_id = str(metric.get("id", "")).split("/insights", 1)[0] or None
-            row["native_id"] = row.get("native_id") or media_id
-            column = INSIGHT_COLUMNS.get(metric.get("name"))
-            values = metric.get("values") or []
-            if column and values and isinstance(values[0], dict) and values[0].get("value") is not None:
-                value = values[0]["value"]
-                row[column] = value / 1000 if column == "avg_watch_time_seconds" else value
-        if not row.get("native_id"):
-            raise FormatError("insights response names no media id (each metric's 'id' starts with it)")
-        rows.append(row)
+    for i, m in enumerate(page["data"]):
+        loc = f"{at}/data/{i}"
+        try:
+            if not isinstance(m, dict) or not m.get("id"):
+                raise ValueError("media has no id")
+            rows.append({
+                "locator": loc, "source_format": FORMAT, "platform": "instagram", "native_id": str(m["id"]),
+                "url": m.get("permalink"), "account": m.get("username"), "title": m.get("caption"),
+                "post_type": (m.get("media_product_type") or m.get("media_type") or "").lower() or None,
+                "posted_at_utc": _ts(m.get("timestamp")), "observed_on": export_date,
+                "likes": m.get("like_count"), "comments": m.get("comments_count"),
+                "raw_json": json.dumps(m, ensure_ascii=False),
+            })
+        except (ValueError, TypeError) as exc:
+            quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], f"unreadable media: {exc}"))
+    return rows, quarantine
+
+
+def _insights_row(page: dict, at: str, export_date) -> tuple[dict, list]:
+    row: dict = {"locator": f"{at}/data", "source_format": FORMAT, "platform": "instagram", "observed_on": export_date,
+                 "raw_json": json.dumps(page, ensure_ascii=False)}
+    quarantine = []
+    for i, metric in enumerate(page["data"]):
+        if not isinstance(metric, dict):
+            quarantine.append((f"{at}/data/{i}", json.dumps(metric)[:10000], "a metric must be an object"))
+            continue
+        media_id = str(metric.get("id", "")).split("/insights", 1)[0] or None
+        row["native_id"] = row.get("native_id") or media_id
+        column = INSIGHT_COLUMNS.get(metric.get("name"))
+        values = metric.get("values") or []
+        if column and values and isinstance(values[0], dict) and values[0].get("value") is not None:
+            value = values[0]["value"]
+            row[column] = value / 1000 if column == "avg_watch_time_seconds" else value
+    return row, quarantine
+
+
+def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
+    """Media become content snapshots; an insights response becomes one snapshot of its media. In a list of
+    pages, every page is read and locators start with the page's index (/2/data/0)."""
+    doc = load_json(data)
+    pages = _pages(doc)
+    if pages is None:
+        raise FormatError('expected a Graph API response {"data": [...]} of media or insights, or a list of such pages')
+    export_date = hints.export_date if hints else None
+    rows, quarantine, shapes = [], [], []
+    for p, page in enumerate(pages):
+        at = f"/{p}" if isinstance(doc, list) else ""
+        shape = _shape(page)
+        if shape == "media":
+            found, bad = _media_rows(page, at, export_date)
+            rows += found
+        elif shape == "insights":
+            row, bad = _insights_row(page, at, export_date)
+            if row.get("native_id"):
+                rows.append(row)
+            elif not at:
+                raise FormatError("insights response names no media id (each metric's 'id' starts with it)")
+            else:
+                bad.append((f"{at}/data", json.dumps(page, ensure_ascii=False)[:10000],
+                            "insights page names no media id (each metric's 'id' starts with it)"))
+        else:
+            bad = [(at, json.dumps(page, ensure_ascii=False)[:10000], "page holds neither media nor insight metrics")
+                   ] if page["data"] else []
+        quarantine += bad
+        if shape and shape not in shapes:
+            shapes.append(shape)
+    pages_read = f" from {len(pages)} pages" if isinstance(doc, list) else ""
     return ParseResult(FORMAT, {CONTENT: from_rows(CONTENT, rows)}, quarantine_frame(quarantine),
-                       [f"{shape}: {len(rows)} rows"])
+                       [f"{' and '.join(shapes)}: {len(rows)} rows{pages_read}"])

@@ -31,6 +31,8 @@ class Unit:
     data: bytes | None = None
     error: str | None = None
     skipped: bool = False
+    # When the file was last written: aware for files on disk; naive for zip members, whose times are the
+    # wall clock of the machine that made the zip (a zip stores no zone).
     modified: datetime | None = None
 
 
@@ -103,7 +105,7 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         if member.startswith(ZIP_MAGIC) and not is_xlsx(member):
             yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
             continue
-        yield Unit(shown, data=member, modified=datetime(*info.date_time, tzinfo=UTC) if info.date_time[0] > 1980 else None)
+        yield Unit(shown, data=member, modified=datetime(*info.date_time) if info.date_time[0] > 1980 else None)
 
 
 def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> Iterator[Unit]:

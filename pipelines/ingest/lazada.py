@@ -1,5 +1,6 @@
 """Lazada reviews (unverified layout): JSON records or CSV with itemId, reviewId, rating, reviewContent,
-buyerName, skuInfo, reviewTime, boughtDate, likeCount, sellerReply."""
+buyerName, skuInfo, reviewTime, boughtDate, likeCount, sellerReply. JSON may be one review-API response,
+a list of its pages, or the records alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result
-from pipelines.ingest.tabular import header_of, load_json, normalise_header, tables
+from pipelines.ingest.tabular import headers_of, load_json, normalise_header, tables
 
 FORMAT = "lazada_reviews"
 COLUMNS = {"product_id": "itemid", "review_id": "reviewid", "rating": "rating", "text": "reviewcontent",
@@ -19,8 +20,13 @@ REQUIRED = {"reviewcontent", "rating"}
 
 
 def _records(doc) -> list | None:
-    if isinstance(doc, list) and doc and isinstance(doc[0], dict) and "reviewContent" in doc[0]:
-        return doc
+    """The review records of a response ({"model": {"items": [...]}}, a bare list of records), or of every
+    page of a list of responses (as saved when paging through the review API)."""
+    if isinstance(doc, list):
+        if any(isinstance(r, dict) and "reviewContent" in r for r in doc[:50]):
+            return doc
+        pages = [found for page in doc if (found := _records(page)) is not None]
+        return [r for found in pages for r in found] if pages else None
     if isinstance(doc, dict):
         for value in doc.values():
             found = _records(value)
@@ -34,7 +40,11 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
         return 0.85 if b'"reviewContent"' in head else 0.0
-    return 0.85 if REQUIRED <= {h.replace(" ", "").replace("_", "") for h in header_of(data)} else 0.0
+    return 0.85 if any(_has_columns(h) for h in headers_of(data)) else 0.0
+
+
+def _has_columns(header: list[str]) -> bool:
+    return REQUIRED <= {h.replace(" ", "").replace("_", "") for h in header}
 
 
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
@@ -50,7 +60,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         frame = records_frame([r for r in records if isinstance(r, dict)])
         frames.append((frame, "/reviews/"))
     else:
-        read = tables(data)
+        read = tables(data, _has_columns)
         frames += [(f, "row") for f in read.values()]
         set_aside = read.set_aside
     return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,

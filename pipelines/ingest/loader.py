@@ -79,8 +79,10 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
 
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
                 ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None,
-                mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None) -> FileOutcome:
-    """Ingest one file's bytes in one transaction; never raises for bad input."""
+                mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None,
+                timezone: str | None = None) -> FileOutcome:
+    """Ingest one file's bytes in one transaction; never raises for bad input. timezone (the tenant's,
+    IANA) gives the day a file's modification time falls on, its export date when its name holds none."""
     stage = on_stage or (lambda _path, _stage: None)
     if unit.skipped:
         return FileOutcome(unit.path, "skipped", notes=["media attachment, not ingested"])
@@ -101,7 +103,7 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     else:
         stage(unit.path, "parse")
         try:
-            hints = Hints(export_date_hint(unit.path, unit.modified, ingested_at), mappings or {}, mapping)
+            hints = Hints(export_date_hint(unit.path, unit.modified, ingested_at, timezone), mappings or {}, mapping)
             result = _parse(unit, fmt, hints)
         except FormatError as exc:
             outcome.error = f"{unit.path}: {exc}"
@@ -142,7 +144,8 @@ def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Pat
                  ingested_at: datetime, max_file: int, max_total: int, max_ratio: int,
                  on_file: Callable[[Path, int], None] | None = None,
                  on_stage: Callable[[str, str], None] | None = None,
-                 mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None) -> list[FileOutcome]:
+                 mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None,
+                 timezone: str | None = None) -> list[FileOutcome]:
     """Ingest every file under the given paths; on_file(path, bytes) and on_stage(path, stage) report progress."""
     if fmt is not None:
         module_for(fmt)  # fail fast on a mistyped --format
@@ -150,7 +153,7 @@ def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Pat
     for path in discover(paths):
         for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
             outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage,
-                                        mappings=mappings, mapping=mapping))
+                                        mappings=mappings, mapping=mapping, timezone=timezone))
         if on_file is not None:
             try:
                 on_file(path, path.stat().st_size)

@@ -22,7 +22,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.reviews import FIELDS, review_frame
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import ROW, header_of, normalise_header, tables
+from pipelines.ingest.tabular import ROW, headers_of, normalise_header, tables, xlsx_headers
 
 FORMAT = "mapped_reviews"
 
@@ -36,21 +36,26 @@ def validate_mapping(name: str, mapping: dict[str, str]) -> None:
         raise ValueError(f"mapping {name!r} must name at least the 'text' or 'rating' column")
 
 
+def _columns(mapping: dict[str, str]) -> set[str]:
+    return {normalise_header(v) for k, v in mapping.items() if k != "platform"}
+
+
 def _matching(data: bytes, hints: Hints | None) -> tuple[str, dict[str, str]] | None:
     if hints is None:
         return None
     if hints.mapping:
         return hints.mapping, hints.mappings[hints.mapping]
-    header = set(header_of(data))
+    headers = [set(h) for h in headers_of(data)]
     for name, mapping in sorted(hints.mappings.items()):
-        cols = {normalise_header(v) for k, v in mapping.items() if k != "platform"}
-        if cols and cols <= header:
+        cols = _columns(mapping)
+        if cols and any(cols <= header for header in headers):
             return name, mapping
     return None
 
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
-    """Only with a tenant mapping whose columns are all in the header (below every built-in format)."""
+    """Only with a tenant mapping whose columns are all in the header of the file or of one of its sheets
+    (below every built-in format)."""
     head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
         return 0.0
@@ -66,7 +71,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     mapping_name, mapping = match
     validate_mapping(mapping_name, mapping)
     export_date = hints.export_date if hints else date.today()
-    read = tables(data)
+    needed = _columns(mapping)
+    read = tables(data, lambda header: needed <= set(header))  # a workbook: only the sheets with the columns
     outs, quarantine = [], list(read.set_aside)
     for _, frame in read.items():
         lookup = {normalise_header(c): c for c in frame.columns if c != ROW}
@@ -79,6 +85,11 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                               export_date=export_date)
         outs.append(out)
         quarantine += q
+    if not outs:
+        sheets = "; ".join(f"{name}: {', '.join(header) or 'empty'}" for name, header in xlsx_headers(data))
+        columns = [v for k, v in mapping.items() if k != "platform"]
+        raise FormatError(f"mapping {mapping_name!r} names column(s) {columns} that no sheet of the workbook has "
+                          f"(its sheets and headers: {sheets or 'none readable'})")
     out = pl.concat(outs)
     return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine),
                        [f"{out.height} reviews through mapping {mapping_name!r}"])

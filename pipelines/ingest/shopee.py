@@ -9,7 +9,7 @@ from datetime import date
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result
-from pipelines.ingest.tabular import header_of, load_json, tables
+from pipelines.ingest.tabular import headers_of, load_json, tables
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -51,7 +51,7 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
         return 0.9 if (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head else 0.0
-    return 0.9 if CSV_REQUIRED <= set(header_of(data)) else 0.0
+    return 0.9 if any(CSV_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
 
 
 def _flatten(r: dict) -> dict:
@@ -83,7 +83,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
                               platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
                               missing="no ratings", header_key=str, extra_quarantine=bad)
-    read = tables(data)
+    read = tables(data, lambda header: CSV_REQUIRED <= set(header))
     return reviews_result([(f, "row") for f in read.values()], required=CSV_REQUIRED, columns=CSV_COLUMNS,
                           platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
                           missing="expected Shopee review columns cmtid, ctime, comment, rating_star",

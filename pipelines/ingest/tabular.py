@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -57,13 +59,30 @@ def is_xlsx(data: bytes) -> bool:
     return "xl/workbook.xml" in names
 
 
-def xlsx_sheets(data: bytes) -> dict[str, pl.DataFrame]:
-    """Every sheet of a workbook as text columns (header from the first row)."""
+def xlsx_sheets(data: bytes, names: list[str] | None = None) -> dict[str, pl.DataFrame]:
+    """The named sheets of a workbook (every sheet when names is None) as text columns, header from the first row."""
+    if names is not None and not names:
+        return {}
     try:
-        sheets = pl.read_excel(data, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+        sheets = pl.read_excel(data, sheet_id=0 if names is None else None, sheet_name=names, infer_schema_length=0,
+                               raise_if_empty=False)
     except Exception as exc:
         raise FormatError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it again as .xlsx or CSV") from None
     return {name: df.select(pl.all().cast(pl.String)) for name, df in sheets.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def xlsx_headers(data: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(sheet name, normalised header) of every sheet of a workbook, in order, without reading the rows;
+    empty when it cannot be read. Cached for the last workbook: every sniffer asks for it."""
+    try:
+        import fastexcel
+
+        reader = fastexcel.read_excel(data)
+        return tuple((name, tuple(normalise_header(c.name) for c in reader.load_sheet(name, n_rows=0).available_columns()))
+                     for name in reader.sheet_names)
+    except Exception:  # a damaged workbook is for the parser to report
+        return ()
 
 
 # Spreadsheet row number (header = row 1) of each row of a frame read row by row because some rows were
@@ -175,29 +194,33 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def tables(data: bytes) -> Tables:
-    """A CSV (one table named '') or every sheet of an XLSX, as text columns; rows set aside in .set_aside."""
+def tables(data: bytes, wanted: Callable[[list[str]], bool] | None = None) -> Tables:
+    """A CSV (one table named '') or the sheets of an XLSX, as text columns; rows set aside in .set_aside.
+
+    wanted, given a sheet's normalised header, says whether to read it: a workbook's cover, notes or
+    pivot sheets are then never read (every sheet is read without it)."""
     if is_xlsx(data):
-        return Tables(xlsx_sheets(data))
+        if wanted is None:
+            return Tables(xlsx_sheets(data))
+        headers = xlsx_headers(data)
+        if not headers:
+            xlsx_sheets(data)  # raises FormatError saying why the workbook cannot be read
+        return Tables(xlsx_sheets(data, [name for name, header in headers if wanted(list(header))]))
     frame, bad = csv_frame(data)
     return Tables({"": frame}, bad)
 
 
-def header_of(data: bytes) -> list[str]:
-    """The normalised header of a CSV, or of the first sheet of an XLSX."""
+def headers_of(data: bytes) -> list[list[str]]:
+    """The normalised header of a CSV, or of every sheet of an XLSX (a workbook may open with a cover sheet)."""
     if is_xlsx(data):
-        try:
-            first = next(iter(xlsx_sheets(data).values()))
-        except (StopIteration, FormatError):
-            return []
-        return [normalise_header(c) for c in first.columns]
+        return [list(header) for _, header in xlsx_headers(data)]
     text = decode_text(data[:65536])
     line = text.split("\n", 1)[0]
     try:
         row = next(csv.reader([line], delimiter=max(",;\t|", key=line.count)))
     except (StopIteration, csv.Error):
         return []
-    return [normalise_header(c) for c in row]
+    return [[normalise_header(c) for c in row]]
 
 
 def count_expr(col: pl.Expr) -> pl.Expr:

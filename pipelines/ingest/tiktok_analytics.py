@@ -18,7 +18,7 @@ from pipelines.ingest.tabular import (
     ROW,
     count_expr,
     day_month_expr,
-    header_of,
+    headers_of,
     infer_years,
     normalise_header,
     rate_expr,
@@ -64,8 +64,8 @@ def tab_of(columns: list[str]) -> str | None:
 
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
-    """Confidence that this is a TikTok analytics tab: its header matches one of the known tabs."""
-    return 0.95 if tab_of(header_of(data)) else 0.0
+    """Confidence that this is a TikTok analytics tab: a header (of any sheet) matches one of the known tabs."""
+    return 0.95 if any(tab_of(h) for h in headers_of(data)) else 0.0
 
 
 def _dated(frame: pl.DataFrame, col: str, export_date: date) -> pl.DataFrame:

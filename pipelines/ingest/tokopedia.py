@@ -8,7 +8,7 @@ from datetime import date
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result
-from pipelines.ingest.tabular import header_of, load_json, tables
+from pipelines.ingest.tabular import headers_of, load_json, tables
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -35,7 +35,7 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head[:1] in (b"{", b"["):
         return 0.9 if b"productrevGetProductReviewList" in head else 0.0
-    return 0.85 if TABLE_REQUIRED <= set(header_of(data)) else 0.0
+    return 0.85 if any(TABLE_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
 
 
 def _flatten(r: dict) -> dict:
@@ -70,7 +70,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
                               export_date=export_date, split_template=False, missing="no reviews", header_key=str,
                               extra_quarantine=bad)
-    read = tables(data)
+    read = tables(data, lambda header: TABLE_REQUIRED <= set(header))
     return reviews_result([(f, "row") for f in read.values()], required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
                           platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
                           missing="expected columns Product Name, Customer Rating, Customer Review",

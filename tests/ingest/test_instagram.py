@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,11 @@ from pipelines.ingest import instagram_graph as graph
 from pipelines.ingest.base import Hints
 from pipelines.ingest.formats import detect
 from pipelines.ingest.schemas import COMMENTS, CONTENT
+from pipelines.run import ingest_stage
+from pipelines.settings import Settings
+from pipelines.tenants import get_tenant
 from tests.conftest import FIXTURES
+from warehouse.connection import connect
 
 HINTS = Hints(date(2026, 5, 1))
 EN = "Post ID,Account ID,Account username,Account name,Description,Duration (sec),Publish time,Permalink,Post type,Data comment,Date,Views,Reach,Likes,Shares,Follows,Comments,Saves"
@@ -166,3 +171,28 @@ def test_graph_api_missing_metric_is_missing_not_zero() -> None:
                     {"name": "reach", "period": "lifetime", "values": [{"value": 10}], "id": "1/insights/reach/lifetime"}]}
     row = graph.parse(json.dumps(doc).encode(), "i.json", HINTS).tables[CONTENT].row(0, named=True)
     assert (row["views"], row["reach"]) == (None, 10)
+
+
+def test_graph_api_media_pages_saved_as_a_list_load_every_page(settings: Settings, tmp_path: Path) -> None:
+    first = json.loads((FIXTURES / "instagram" / "graph_api" / "media_for_general_media.json").read_text())
+    first["paging"]["next"] = "https://graph.facebook.com/v23.0/17841400000000000/media?after=QVFIUn"
+    second = {"data": [
+        {"id": "17900000000000002", "caption": "Kopi aren 🔥", "comments_count": 4, "like_count": 120,
+         "media_type": "VIDEO", "media_product_type": "REELS", "permalink": "https://www.instagram.com/reel/AB2/",
+         "timestamp": "2025-01-03T12:00:00+0000", "username": "kopisenja"},
+        {"id": "17900000000000003", "caption": "", "comments_count": 0, "like_count": 7, "media_type": "CAROUSEL_ALBUM",
+         "permalink": "https://www.instagram.com/p/AB3/", "timestamp": "2025-01-02T01:30:00+0000", "username": "kopisenja"}],
+        "paging": {"cursors": {"before": "QVFIUm", "after": "QVFIUn"}}}
+    last = {"data": [], "paging": {"cursors": {"before": "QVFIUo"}}}
+    path = tmp_path / "ig_media_pages.json"
+    path.write_text(json.dumps([first, second, last], ensure_ascii=False), encoding="utf-8")
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
+                               now=datetime(2025, 1, 5, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
+        ("loaded", "instagram_graph_api", 3, 0)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select locator, native_id, post_type, likes, posted_at_utc from raw.content_snapshots"
+                       " order by locator").fetchall() == [
+        ("/0/data/0", "35076616084176123", "feed", 52, datetime(2019, 5, 2, 11, 42, 1)),
+        ("/1/data/0", "17900000000000002", "reels", 120, datetime(2025, 1, 3, 12, 0)),
+        ("/1/data/1", "17900000000000003", "carousel_album", 7, datetime(2025, 1, 2, 1, 30))]

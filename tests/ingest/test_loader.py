@@ -10,11 +10,12 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.base import export_date_hint
 from pipelines.ingest.io import Unit
 from pipelines.ingest.loader import ingest_unit
 from pipelines.run import ingest_stage
@@ -92,6 +93,20 @@ def test_overlapping_exports_do_not_double_count(settings: Settings, tmp_path: P
     ingest(settings, a, b)
     con = connect(settings.warehouse_path("toko-a"), read_only=True)
     assert con.execute("select count(*) from staging.stg_whatsapp__messages").fetchall() == [(4,)]
+
+
+def test_export_date_is_the_tenants_day_and_a_date_in_the_name_comes_first() -> None:
+    saved = datetime(2025, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=7)))  # 2024-12-31 18:30 UTC
+    assert export_date_hint("land/Content.csv", saved, NOW, "Asia/Jakarta") == date(2025, 1, 1)
+    assert export_date_hint("land/Content.csv", saved, NOW, "Asia/Makassar") == date(2025, 1, 1)
+    assert export_date_hint("land/Content.csv", saved, NOW) == date(2024, 12, 31)  # no timezone: UTC
+    # a zip member's time is the zipping machine's wall clock: taken as it is
+    assert export_date_hint("x.zip!/Content.csv", datetime(2025, 1, 1, 1, 30), NOW, "Asia/Jakarta") == date(2025, 1, 1)
+    assert export_date_hint("land/Content_20241230.csv", saved, NOW, "Asia/Jakarta") == date(2024, 12, 30)
+    # a range in the name: the export is at least as late as its last day
+    assert export_date_hint("land/Overview_2024-12-01_2024-12-31.csv", saved, NOW) == date(2024, 12, 31)
+    assert export_date_hint("2024-11-30/Overview_20241201-20241231.csv", saved, NOW) == date(2024, 12, 31)
+    assert export_date_hint("land/Content.csv", None, datetime(2025, 1, 1, 17, 0, tzinfo=UTC), "Asia/Jakarta") == date(2025, 1, 2)
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:

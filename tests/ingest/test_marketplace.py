@@ -4,14 +4,19 @@ and any other export through a column mapping."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from pipelines.ingest import lazada, mapped_reviews, shopee, tokopedia
 from pipelines.ingest.base import FormatError, Hints
 from pipelines.ingest.schemas import REVIEWS
-from tests.conftest import FIXTURES
+from pipelines.run import ingest_stage
+from pipelines.settings import Settings
+from pipelines.tenants import Tenant, add_tenant, get_tenant
+from tests.conftest import FIXTURES, write_workbook
+from warehouse.connection import connect
 
 HINTS = Hints(date(2026, 5, 1))
 
@@ -164,3 +169,67 @@ def test_lazada_csv_rating_column_is_checked_as_written_and_quarantined_whole() 
     assert r.quarantine["locator"].to_list() == ["row 2", "row 3"]
     assert json.loads(r.quarantine["raw"][0]) == {"reviewContent": "enak", "rating": "lima", "reviewTime": "2024-04-25"}
     assert "'lima' is not a whole number" in r.quarantine["reason"][0]
+
+
+def test_workbooks_opening_with_a_cover_sheet_are_detected_and_load_their_review_sheets(settings: Settings,
+                                                                                         tmp_path: Path) -> None:
+    cover = [["Ulasan toko, diunduh admin"], [], ["Catatan: data di sheet berikutnya"]]
+    lazada_xlsx = write_workbook(tmp_path / "ulasan_lazada.xlsx", {
+        "Catatan": cover,
+        "Ulasan": [["itemId", "reviewId", "rating", "reviewContent", "buyerName", "reviewTime"],
+                   ["1", "501", 5, "mantap, wangi awet", "R***a", "2024-02-01 10:00"],
+                   ["1", "502", 2, "pengiriman lama", "B***i", "2024-02-02 11:00"]],
+        "Ringkasan": [["Bintang", "Jumlah"], ["5", "1"], ["2", "1"]],
+    })
+    add_tenant(settings.tenants_path, Tenant(id="toko-c", name="Toko C", mappings={
+        "tiktok_shop": {"platform": "tiktok_shop", "text": "Ulasan", "rating": "Bintang", "product_name": "Produk"}}))
+    mapped_xlsx = write_workbook(tmp_path / "ulasan_tiktok_shop.xlsx", {
+        "Petunjuk": cover, "Data": [["Produk", "Bintang", "Ulasan"], ["Kopi 1L", 5, "enak bgt"], ["Kopi 1L", 4, "oke"],
+                                    ["Kopi 250ml", 3, "kurang manis"]]})
+    for tenant, path, fmt, n in (("toko-a", lazada_xlsx, "lazada_reviews", 2), ("toko-c", mapped_xlsx, "mapped_reviews", 3)):
+        outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, tenant), [path], fmt=None, settings=settings,
+                                   now=datetime(2026, 5, 1, tzinfo=UTC))
+        assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [("loaded", fmt, n, 0)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select review_id, rating, text from raw.reviews order by review_id").fetchall() == [
+        ("501", 5, "mantap, wangi awet"), ("502", 2, "pengiriman lama")]
+    con = connect(settings.warehouse_path("toko-c"), read_only=True)
+    assert con.execute("select platform, product_name, rating, text from raw.reviews order by rating").fetchall() == [
+        ("tiktok_shop", "Kopi 250ml", 3, "kurang manis"), ("tiktok_shop", "Kopi 1L", 4, "oke"),
+        ("tiktok_shop", "Kopi 1L", 5, "enak bgt")]
+
+
+def test_mapping_that_fits_no_sheet_of_a_workbook_names_the_sheets(tmp_path: Path) -> None:
+    data = write_workbook(tmp_path / "x.xlsx", {"Catatan": [["Judul"]], "Data": [["Nama", "Pesan"], ["A", "halo"]]}).read_bytes()
+    hints = Hints(date(2026, 2, 1), {"m": {"text": "Ulasan"}}, mapping="m")
+    with pytest.raises(FormatError, match="no sheet of the workbook.*Data: nama, pesan"):
+        mapped_reviews.parse(data, "x.xlsx", hints)
+
+
+def test_lazada_review_api_pages_saved_as_a_list_load_every_page(settings: Settings, tmp_path: Path) -> None:
+    def page(number: int, items: list[dict]) -> dict:
+        return {"success": True, "model": {
+            "ratings": {"average": 4.3, "rateCount": 3, "scores": [1, 0, 1, 0, 1]}, "items": items,
+            "paging": {"currentPage": number, "pageSize": 2, "totalItems": 3, "totalPages": 3}}}
+
+    def review(review_id: int, rating: int, text: str, when: str, reply: str | None = None) -> dict:
+        return {"itemId": 2771234567, "reviewId": review_id, "rating": rating, "reviewContent": text,
+                "buyerName": "R***a", "skuInfo": "Varian:Original", "reviewTime": when, "boughtDate": "01 Jan 2024",
+                "likeCount": 1, "sellerReply": reply, "images": ["https://img.lazcdn.com/a.jpg"]}
+
+    pages = [page(1, [review(901, 5, "Wangi banget, pengiriman cepat", "12 Jan 2024", "Terima kasih kak"),
+                      review(902, 1, "Botol bocor", "13 Jan 2024")]),
+             page(2, [review(903, 4, "Oke", "2024-01-20 09:15")]),
+             page(3, [])]
+    path = tmp_path / "lazada_reviews.json"
+    path.write_text(json.dumps(pages), encoding="utf-8")
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
+                               now=datetime(2024, 2, 1, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
+        ("loaded", "lazada_reviews", 3, 0)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select review_id, rating, text, seller_reply, created_at_local from raw.reviews"
+                       " order by review_id").fetchall() == [
+        ("901", 5, "Wangi banget, pengiriman cepat", "Terima kasih kak", datetime(2024, 1, 12)),
+        ("902", 1, "Botol bocor", None, datetime(2024, 1, 13)),
+        ("903", 4, "Oke", None, datetime(2024, 1, 20, 9, 15))]

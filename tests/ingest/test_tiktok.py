@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+import os
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,6 +14,11 @@ import pytest
 from pipelines.ingest import tiktok_analytics, tiktok_dyi
 from pipelines.ingest.base import Hints
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT
+from pipelines.run import ingest_stage
+from pipelines.settings import Settings
+from pipelines.tenants import get_tenant
+from tests.conftest import write_workbook
+from warehouse.connection import connect
 
 
 def quoted(rows: list[list[str]]) -> bytes:
@@ -90,6 +97,54 @@ def test_gender_and_territories() -> None:
     assert g.tables[AUDIENCE]["value"].to_list() == [0.62, 0.38]
     t = parse(quoted([["Top territories", "Distribution"], ["ID", "0.91"]]), date(2026, 4, 13))
     assert t.tables[AUDIENCE].row(0, named=True)["dimension"] == "territory"
+
+
+def test_export_date_is_the_day_in_the_tenants_timezone(settings: Settings, tmp_path: Path) -> None:
+    # Saved at 01:30 on 1 January in Jakarta: still 31 December in UTC, which put every year-less date
+    # of the export a year back.
+    saved = datetime(2025, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=7))).timestamp()
+    content = tmp_path / "Content.csv"
+    content.write_bytes(quoted([
+        ["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares", "Total views"],
+        ["January 1", "Promo tahun baru", "https://www.tiktok.com/@kopisenja/video/7234567890123456789", "December 30",
+         "10", "2", "1", "500"]]))
+    overview = tmp_path / "Overview.csv"
+    overview.write_bytes(quoted([["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"],
+                                 ["December 31", "100", "1", "2", "3", "4"], ["January 1", "200", "1", "2", "3", "4"]]))
+    for f in (content, overview):
+        os.utime(f, (saved, saved))
+    tenant = get_tenant(settings.tenants_path, "toko-a")
+    assert tenant.timezone == "Asia/Jakarta"
+    outcomes, _ = ingest_stage(tenant, [content, overview], fmt=None, settings=settings,
+                               now=datetime(2025, 1, 2, tzinfo=UTC))
+    assert [(o.status, o.source_format) for o in outcomes] == [("loaded", "tiktok_analytics")] * 2
+    assert all("export date 2025-01-01" in o.notes[0] for o in outcomes)
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select native_id, observed_on, posted_at_local from raw.content_snapshots").fetchall() == [
+        ("7234567890123456789", date(2025, 1, 1), datetime(2024, 12, 30))]
+    assert con.execute("select date, views from raw.account_daily order by date").fetchall() == [
+        (date(2024, 12, 31), 100), (date(2025, 1, 1), 200)]
+
+
+def test_workbook_with_a_notes_sheet_first_is_detected_and_its_tab_loads(settings: Settings, tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "Content_2026-03-09.xlsx", {
+        "Catatan": [["Diunduh dari TikTok Studio oleh admin"], ["Periode: 7 hari"]],
+        "Content": [["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares",
+                     "Total views"],
+                    ["March 8", "Kopi 🔥", "https://www.tiktok.com/@kopisenja/video/7234567890123456789", "March 1",
+                     "1,234", "56", "78", "12,400"],
+                    ["March 8", "Es teh", "https://www.tiktok.com/@kopisenja/video/7234567890123456790", "March 5",
+                     "10", "1", "0", "900"]],
+    })
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
+                               now=datetime(2026, 3, 9, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded) for o in outcomes] == [("loaded", "tiktok_analytics", 2)]
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select native_id, views, likes, observed_on from raw.content_snapshots order by views").fetchall() == [
+        ("7234567890123456790", 900, 10, date(2026, 3, 8)), ("7234567890123456789", 12400, 1234, date(2026, 3, 8))]
+    # the notes sheet is not a tab: reported in quarantine, as an unknown sheet always was
+    assert con.execute("select locator, reason from ops.quarantine").fetchall() == [
+        ("sheet Catatan", "sheet is not a known TikTok analytics tab")]
 
 
 def test_not_a_tiktok_tab() -> None:
