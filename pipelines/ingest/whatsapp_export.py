@@ -3,6 +3,8 @@
 Every line is matched at once with polars regexes; lines without a header continue the message above.
 Day/month order is decided per file from all its dates (a field above 12, else the order under which
 the messages run forward in time). Local times are kept as written; staging converts them to UTC.
+A media message's body starts with its attachment line and any caption follows on the lines below, as Android
+writes it; iOS captions, written in front of the file tag, are moved there so staging reads every caption alike.
 """
 
 from __future__ import annotations
@@ -52,12 +54,26 @@ SYSTEM_KINDS: list[tuple[str, str]] = [
 ]
 # Text of a message body that says it was deleted, left out, attached, a call or a location.
 DELETED = r"(?i)^(?:pesan ini (?:telah )?dihapus\.?|anda (?:telah )?menghapus pesan ini\.?|this message was deleted\.?|you deleted this message\.?)$"
-MEDIA_OMITTED = (
-    r"(?i)^(?:<media tidak disertakan>|<media omitted>|(?:gambar|foto|video|audio|stiker|gif|dokumen|kartu kontak|"
-    r"pesan suara|image|sticker|document|contact card|voice message)\s+(?:tidak disertakan|omitted))$"
+# Media left out. Android: "<Media omitted>" and the like in angle brackets; iOS: "image omitted" with U+200E
+# before it, where a document keeps its title in front: "Daftar Harga.pdf • 2 halaman dokumen tidak disertakan".
+_PAGES = r"\d+ (?:pages?|halaman|hlm\.?)"
+_OMITTED_WHAT = (
+    r"(?:(?:view once|sekali lihat) )?(?:gambar|foto|photo|image|video|audio|stiker|sticker|gif|dokumen|document|"
+    r"kartu kontak|contact card|kontak|contact|pesan suara|voice message|pesan video|video message|catatan video|video note)"
 )
-MEDIA_ATTACHED_IOS = r"(?i)^<(?:terlampir|attached):\s*(?P<file>[^>]+)>"
-MEDIA_ATTACHED_ANDROID = r"(?i)^(?P<file>[^\s/\\]+\.[A-Za-z0-9]{2,5}) \((?:file terlampir|file attached)\)"
+OMITTED_PHRASE = rf"(?:<[^<>\n]+ (?:omitted|tidak disertakan)>|{_OMITTED_WHAT}\s+(?:omitted|tidak disertakan))"
+_DOCUMENT_OMITTED = r"(?:dokumen|document)\s+(?:omitted|tidak disertakan)"
+MEDIA_OMITTED = rf"(?i)^(?:{OMITTED_PHRASE}|(?:[^\n]* • {_PAGES}|[^\n]*\.[A-Za-z0-9]{{2,5}}) {_DOCUMENT_OMITTED})$"
+# On the raw line: the U+200E that iOS puts before the phrase, which may follow a caption or a document's title.
+MEDIA_OMITTED_MARKED = rf"(?i)\u200e\s*{OMITTED_PHRASE}\s*$"
+# Media included. iOS writes its file tag after a caption of any length ("ini fotonya kak <attached: 00000012-
+# PHOTO-….jpg>", a caption may span lines) or after a document's title ("Daftar Harga.pdf • 2 halaman <terlampir:
+# 00000023-Daftar Harga.pdf>"); Android ends the first line with the file's name, spaces and all, and
+# " (file attached)", and puts a caption on the lines below.
+MEDIA_ATTACHED_IOS = r"(?i)<(?:terlampir|attached):\s*(?P<file>[^<>\n]*[^<>\s])\s*>"
+MEDIA_ATTACHED_ANDROID = (
+    rf"(?i)^(?:[^\n]*? • {_PAGES} )?(?P<file>[^\s/\\][^\n/\\]*?\.[A-Za-z0-9]{{2,5}}) \((?:file terlampir|file attached)\)\s*$"
+)
 LOCATION = r"(?i)^(?:lokasi|location|live location shared|berbagi lokasi terkini)[:\s]"
 CALL = r"(?i)^(?:panggilan (?:suara|video)(?: grup)?(?: tak terjawab)?|missed (?:group )?(?:voice|video) call|(?:voice|video) call)(?:,.*)?$"
 EDITED = r"\s*<(?:This message was edited|Pesan ini (?:telah )?diedit|Pesan ini diubah)>$"
@@ -68,15 +84,28 @@ _SYSTEM_ACTOR = pl.col("author").str.contains(
 # Phrases in a body that mark an iOS system line (iOS gives system lines the chat's name as author).
 _IOS_SYSTEM_BODY = "|".join(rx.removeprefix("(?i)^").removeprefix("(?i)") for _, rx in SYSTEM_KINDS[:2])
 
+# A left-out medium's kind from its phrase ("gambar tidak disertakan", "<Video note omitted>").
 _MEDIA_KIND_RULES = [
-    ("sticker", r"(?i)(?:stiker|sticker|STK-|\.webp)"),
-    ("gif", r"(?i)(?:\bgif\b|GIF-|\.gif)"),
-    ("image", r"(?i)(?:gambar|foto|image|IMG-|PHOTO|\.jpe?g|\.png|\.heic)"),
-    ("video", r"(?i)(?:video|VID-|\.mp4|\.mov|\.3gp)"),
-    ("voice", r"(?i)(?:pesan suara|voice message|PTT-)"),
-    ("audio", r"(?i)(?:audio|AUD-|\.opus|\.m4a|\.mp3|\.ogg|\.aac)"),
-    ("contact", r"(?i)(?:kartu kontak|contact card|\.vcf)"),
-    ("document", r"(?i)(?:dokumen|document|DOC-|\.pdf|\.docx?|\.xlsx?|\.pptx?|\.txt|\.zip)"),
+    ("sticker", r"(?i)(?:stiker|sticker)"),
+    ("gif", r"(?i)\bgif\b"),
+    ("image", r"(?i)(?:gambar|foto|photo|image)"),
+    ("video", r"(?i)video"),
+    ("voice", r"(?i)(?:pesan suara|voice message)"),
+    ("audio", r"(?i)audio"),
+    ("contact", r"(?i)(?:kontak|contact)"),
+    ("document", r"(?i)(?:dokumen|document)"),
+]
+# An attached file's kind: WhatsApp's own name parts first (an iOS GIF is "00000011-GIF-….mp4"), then the
+# extension; a name a person gave ("Foto Produk.pdf", "Video promo.pdf") is a document.
+_FILE_KIND_RULES = [
+    ("sticker", r"(?:^|-)(?:STK|STICKER)-|(?i:\.webp)$"),
+    ("gif", r"(?:^|-)GIF-|(?i:\.gif)$"),
+    ("image", r"(?:^|-)(?:IMG|PHOTO)-|(?i:\.(?:jpe?g|png|heic|heif))$"),
+    ("video", r"(?:^|-)(?:VID|VIDEO)-|(?i:\.(?:mp4|mov|3gp|mkv|webm))$"),
+    ("voice", r"(?:^|-)PTT-"),
+    ("audio", r"(?:^|-)(?:AUD|AUDIO)-|(?i:\.(?:opus|m4a|mp3|ogg|aac|wav|amr))$"),
+    ("contact", r"(?i:\.vcf)$"),
+    ("document", r"(?:^|-)DOC-|\.[A-Za-z0-9]{2,5}$"),
 ]
 
 _ERA_BASE = {"M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019,
@@ -134,7 +163,8 @@ _DATE_PARTS = rf"^(?:(?P<era>{_ERA})\s?)?(?P<a>\d{{1,4}})[./\-](?P<b>\d{{1,2}})[
 _SPECIAL_BODY = (
     r"(?i)^(?:<|pesan ini|anda |this message|you deleted|panggilan|missed|voice call|video call|lokasi|location|"
     r"live location|berbagi lokasi|gambar|foto|video|audio|stiker|sticker|gif|dokumen|document|kartu kontak|"
-    r"contact card|pesan suara|voice message|image)|\((?:file terlampir|file attached)\)"
+    r"contact card|pesan suara|voice message|image)|\((?:file terlampir|file attached)\)|<(?:attached|terlampir):|"
+    r"(?:omitted|disertakan)>?\s*$"
 )
 _SYSTEM_ACTOR_RX = r"(?i) (?:membuat grup|mengubah|changed|created|menambahkan|added|mengeluarkan|removed|bergabung|joined) "
 
@@ -272,26 +302,94 @@ def _classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool =
     )
 
 
+def _file_kind(file: pl.Expr) -> pl.Expr:
+    """Media kind of an attached file's name."""
+    return _kind_expr(file, _FILE_KIND_RULES).fill_null("unknown")
+
+
+def _omitted_kind(text: pl.Expr) -> pl.Expr:
+    """Media kind of a text that ends with a left-out phrase ("… gambar tidak disertakan")."""
+    return _kind_expr(text.str.extract(rf"(?i)({OMITTED_PHRASE})\s*$", 1), _MEDIA_KIND_RULES).fill_null("unknown")
+
+
 def _classify_bodies(first: pl.DataFrame) -> pl.DataFrame:
     """Kind of message from its first line: deleted, media (with kind and file), call, location or text."""
     special_rows = pl.col("system_kind").is_not_null() | pl.col("body").fill_null("").str.contains(_SPECIAL_BODY)
     special = first.filter(special_rows)
     line = pl.col("body").fill_null("")
     attached = pl.coalesce(line.str.extract(MEDIA_ATTACHED_IOS, 1), line.str.extract(MEDIA_ATTACHED_ANDROID, 1))
-    special = special.with_columns(media_file=attached).with_columns(
+    omitted = line.str.contains(MEDIA_OMITTED)
+    marked = pl.col("raw").str.contains(MEDIA_OMITTED_MARKED)
+    special = special.with_columns(
+        media_file=attached,
+        # A caption in front of an iOS "image omitted" (a document's title there is no caption).
+        omitted_caption=marked & ~omitted & ~line.str.contains(rf"(?i){_DOCUMENT_OMITTED}\s*$"),
+    ).with_columns(
         message_kind=pl.when(pl.col("system_kind").is_not_null()).then(pl.lit("system"))
         .when(line.str.contains(DELETED)).then(pl.lit("deleted"))
-        .when(line.str.contains(MEDIA_OMITTED) | pl.col("media_file").is_not_null()).then(pl.lit("media"))
+        .when(omitted | marked | pl.col("media_file").is_not_null()).then(pl.lit("media"))
         .when(line.str.contains(CALL)).then(pl.lit("call"))
         .when(line.str.contains(LOCATION)).then(pl.lit("location"))
         .otherwise(pl.lit("text")),
     ).with_columns(
-        media_kind=pl.when(pl.col("message_kind") == "media")
-        .then(_kind_expr(pl.coalesce("media_file", line), _MEDIA_KIND_RULES).fill_null("unknown")),
+        media_kind=pl.when(pl.col("message_kind") == "media").then(
+            pl.when(pl.col("media_file").is_not_null()).then(_file_kind(pl.col("media_file")))
+            .otherwise(_omitted_kind(line))),
         system_kind=pl.when(pl.col("message_kind") == "call").then(pl.lit("call")).otherwise(pl.col("system_kind")),
+        omitted_caption=pl.col("omitted_caption") & (pl.col("message_kind") == "media"),
     )
-    cols = ["message_kind", "media_kind", "media_file", "system_kind"]
-    return _merge(first, special, cols).with_columns(pl.col("message_kind").fill_null("text"))
+    cols = ["message_kind", "media_kind", "media_file", "system_kind", "omitted_caption"]
+    return _merge(first, special, cols).with_columns(
+        pl.col("message_kind").fill_null("text"), pl.col("omitted_caption").fill_null(False))
+
+
+# A media message's body, split around its attachment: iOS file tags, and iOS "image omitted" after a caption.
+_AROUND_FILE_TAG = r"(?is)^(?P<before>.*?)[ \t]*(?P<tag><(?:terlampir|attached):[^<>\n]*>)[ \t]*(?P<after>.*)$"
+_AROUND_OMITTED = rf"(?is)^(?P<before>.*?)[ \t]*(?P<tag>{OMITTED_PHRASE})[ \t]*(?P<after>(?:\n.*)?)$"
+_EXTENSION = r"\.([A-Za-z0-9]{2,5})$"
+
+
+def _caption_after_tag(split: pl.DataFrame, around: str) -> pl.DataFrame:
+    """Bodies rewritten as the tag's line, then the caption found before and after it (a title stays in place)."""
+    split = split.with_columns(pl.col("body").str.extract_groups(around).alias("p")).unnest("p")
+    before = pl.col("before").str.strip_chars()
+    # "Daftar Harga.pdf • 2 halaman <terlampir: 00000023-Daftar Harga.pdf>": a document's title, no caption.
+    title = ~pl.col("omitted_caption") & ~before.str.contains("\n") & (
+        before.str.contains(rf"(?i) • {_PAGES}")
+        | (before.str.extract(_EXTENSION, 1).str.to_lowercase()
+           == pl.col("media_file").str.extract(_EXTENSION, 1).str.to_lowercase()).fill_null(False))
+    caption = pl.when(~title & (before != "")).then(before)
+    after = pl.col("after").str.strip_chars()
+    return split.with_columns(
+        body=pl.when(pl.col("tag").is_not_null() & (caption.is_not_null() | pl.col("after").str.contains(r"^[^\n]*\S")))
+        .then(pl.concat_str([pl.col("tag"), caption, pl.when(after != "").then(after)], separator="\n",
+                            ignore_nulls=True))
+        .otherwise(pl.col("body"))
+    ).select("msg_idx", "message_kind", "media_kind", "media_file", "body")
+
+
+def _attachment_first(msgs: pl.DataFrame) -> pl.DataFrame:
+    """Media messages whose body starts with the attachment line and goes on with the caption, as Android writes
+    them and as staging reads them; iOS captions in front of the tag, on its line or on lines above, move after it.
+    """
+    kind = pl.col("message_kind")
+    # A caption of several lines puts the iOS tag (or "image omitted") on a later line, which the first-line
+    # pass did not see.
+    late = msgs.filter((kind == "text") & (pl.col("line_end") > pl.col("line_no")))
+    if late.height:
+        file = pl.col("body").str.extract(MEDIA_ATTACHED_IOS, 1)
+        omitted = file.is_null() & pl.col("raw").str.contains(MEDIA_OMITTED_MARKED)
+        late = late.filter(file.is_not_null() | omitted).with_columns(
+            message_kind=pl.lit("media"), media_file=file, omitted_caption=omitted,
+            media_kind=pl.when(omitted).then(_omitted_kind(pl.col("body"))).otherwise(_file_kind(file)),
+        )
+    media = pl.concat([msgs.filter((kind == "media") & (pl.col("omitted_caption") | pl.col("media_file").is_not_null())),
+                       late])
+    tagged = media.filter(~pl.col("omitted_caption") & pl.col("body").str.contains(r"(?i)<(?:attached|terlampir):"))
+    changed = pl.concat([_caption_after_tag(tagged, _AROUND_FILE_TAG),
+                         _caption_after_tag(media.filter(pl.col("omitted_caption")), _AROUND_OMITTED)])
+    # A value here is the one already there or a new one (a null changes nothing); other rows are left alone.
+    return msgs.update(changed, on="msg_idx") if changed.height else msgs
 
 
 _NEEDS_CLEAN = re.compile(rb"\xe2\x80[\x8e\x8f\xaa-\xaf\x87\x89]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xc2\xa0|\x00")
@@ -368,6 +466,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         msgs = msgs.with_columns(is_edited=pl.col("is_edited") & pl.col("body").str.contains(EDITED)).with_columns(
             body=pl.when(pl.col("is_edited")).then(pl.col("body").str.replace(EDITED, "")).otherwise(pl.col("body"))
         )
+
+    msgs = _attachment_first(msgs)
 
     good = msgs.filter(pl.col("ts").is_not_null())
     bad = msgs.filter(pl.col("ts").is_null())

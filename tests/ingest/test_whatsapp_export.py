@@ -195,6 +195,128 @@ def test_media_placeholders(body: str, media_kind: str, media_file: str | None) 
     assert (row["message_kind"], row["media_kind"], row["media_file"]) == ("media", media_kind, media_file)
 
 
+def customer_text(row: dict) -> str | None:
+    """What staging keeps as the customer's words: a media message's lines after its attachment line."""
+    if row["message_kind"] == "media":
+        return "\n".join(row["body"].split("\n")[1:]).strip() or None
+    return row["body"]
+
+
+IOS_CHAT = "WhatsApp Chat - Budi.zip!/_chat.txt"
+NEXT_IOS = "\r\n[24/04/24 10.16.00] Budi: oke kak makasih\r\n"
+
+
+def assert_next_message_loads(df: pl.DataFrame) -> None:
+    last = df.row(-1, named=True)
+    assert (last["message_kind"], last["body"], last["media_file"]) == ("text", "oke kak makasih", None)
+
+
+@pytest.mark.parametrize(("line", "media_file"), [
+    ("Daftar Harga.pdf (file terlampir)", "Daftar Harga.pdf"),
+    ("Price list 2024.pdf (file attached)", "Price list 2024.pdf"),
+    ("Katalog (1) - Lebaran ✨.xlsx (file terlampir)", "Katalog (1) - Lebaran ✨.xlsx"),
+    ("Foto Produk Baru.pdf (file attached)", "Foto Produk Baru.pdf"),
+])
+def test_android_attachment_names_with_spaces_are_media_and_the_caption_stays_text(line: str, media_file: str) -> None:
+    df = rows(f"24/04/24 10.15 - Budi: {line}\nini daftar harga terbaru kak\n24/04/24 10.16 - Budi: oke kak makasih\n")
+    row = df.row(0, named=True)
+    assert (row["message_kind"], row["media_kind"], row["media_file"]) == ("media", "document", media_file)
+    assert customer_text(row) == "ini daftar harga terbaru kak"
+    assert df["line_end"][0] == 2
+    last = df.row(-1, named=True)
+    assert (last["message_kind"], last["body"]) == ("text", "oke kak makasih")
+
+
+@pytest.mark.parametrize(("body", "media_file"), [
+    ("\u200eDaftar Harga.pdf • \u200e2 halaman \u200e<terlampir: 00000023-Daftar Harga.pdf>", "00000023-Daftar Harga.pdf"),
+    ("\u200ePrice list.pdf • \u200e2 pages \u200e<attached: 00000023-Price list.pdf>", "00000023-Price list.pdf"),
+    ("\u200eHarga Grosir.xlsx \u200e<attached: 00000024-Harga Grosir.xlsx>", "00000024-Harga Grosir.xlsx"),
+])
+def test_ios_document_title_is_not_customer_text(body: str, media_file: str) -> None:
+    df = rows(f"\u200e[24/04/24 10.15.02] Budi: {body}" + NEXT_IOS, IOS_CHAT)
+    row = df.row(0, named=True)
+    assert (row["message_kind"], row["media_kind"], row["media_file"]) == ("media", "document", media_file)
+    assert customer_text(row) is None
+    assert_next_message_loads(df)
+
+
+@pytest.mark.parametrize(("lines", "caption"), [
+    # iOS writes the caption in front of the file tag, on its line or, for several lines, on the lines above it.
+    ("Budi: ini fotonya kak \u200e<attached: 00000012-PHOTO-2024-04-24-10-15-02.jpg>", "ini fotonya kak"),
+    ("Budi: baris satu\r\nbaris dua \u200e<terlampir: 00000012-PHOTO-2024-04-24-10-15-02.jpg>", "baris satu\nbaris dua"),
+    ("Budi: \u200e<attached: 00000012-PHOTO-2024-04-24-10-15-02.jpg> ini fotonya kak", "ini fotonya kak"),
+    ("Budi: \u200e<attached: 00000012-PHOTO-2024-04-24-10-15-02.jpg>\r\nini fotonya kak", "ini fotonya kak"),
+    ("Budi: \u200e<attached: 00000012-PHOTO-2024-04-24-10-15-02.jpg>", None),
+])
+def test_ios_caption_stays_text_and_the_file_tag_never_does(lines: str, caption: str | None) -> None:
+    df = rows(f"\u200e[24/04/24 10.15.02] {lines}" + NEXT_IOS, IOS_CHAT)
+    row = df.row(0, named=True)
+    assert (row["message_kind"], row["media_kind"]) == ("media", "image")
+    assert row["media_file"] == "00000012-PHOTO-2024-04-24-10-15-02.jpg"
+    assert customer_text(row) == caption
+    assert_next_message_loads(df)
+
+
+OMITTED = [
+    ("<Media omitted>", "unknown"), ("<Media tidak disertakan>", "unknown"), ("<Video message omitted>", "video"),
+    ("<Video note omitted>", "video"), ("<View once voice message omitted>", "voice"),
+    ("\u200eimage omitted", "image"), ("\u200evideo omitted", "video"), ("\u200eaudio omitted", "audio"),
+    ("\u200esticker omitted", "sticker"), ("\u200eGIF omitted", "gif"), ("\u200eContact card omitted", "contact"),
+    ("\u200edocument omitted", "document"), ("\u200egambar tidak disertakan", "image"),
+    ("\u200evideo tidak disertakan", "video"), ("\u200eaudio tidak disertakan", "audio"),
+    ("\u200estiker tidak disertakan", "sticker"), ("\u200edokumen tidak disertakan", "document"),
+    ("image omitted", "image"), ("dokumen tidak disertakan", "document"),  # marks stripped by a re-save
+    ("\u200eDaftar Harga.pdf • \u200e2 halaman \u200edokumen tidak disertakan", "document"),
+    ("\u200ePrice list.pdf • \u200e3 pages \u200edocument omitted", "document"),
+    ("\u200eHarga Grosir.xlsx \u200edocument omitted", "document"),
+]
+
+
+@pytest.mark.parametrize(("body", "media_kind"), OMITTED)
+def test_media_left_out_in_both_languages_is_media_not_text(body: str, media_kind: str) -> None:
+    for text, name in ((f"\u200e[24/04/24 10.15.02] Budi: {body}" + NEXT_IOS, IOS_CHAT),
+                       (f"24/04/24 10.15 - Budi: {body}\n24/04/24 10.16 - Budi: oke kak makasih\n", "chat.txt")):
+        df = rows(text, name)
+        row = df.row(0, named=True)
+        assert (row["message_kind"], row["media_kind"], row["media_file"]) == ("media", media_kind, None)
+        assert customer_text(row) is None
+        assert_next_message_loads(df)
+
+
+@pytest.mark.parametrize(("lines", "caption"), [
+    ("ini videonya kak \u200evideo omitted", "ini videonya kak"),
+    ("ini videonya kak\r\nyang warna merah \u200evideo tidak disertakan", "ini videonya kak\nyang warna merah"),
+])
+def test_ios_caption_in_front_of_a_left_out_video_stays_text(lines: str, caption: str) -> None:
+    df = rows(f"\u200e[24/04/24 10.15.02] Budi: {lines}" + NEXT_IOS, IOS_CHAT)
+    row = df.row(0, named=True)
+    assert (row["message_kind"], row["media_kind"], customer_text(row)) == ("media", "video", caption)
+    assert_next_message_loads(df)
+
+
+@pytest.mark.parametrize("body", [
+    "file nya udah kak (file attached)", "harga 25.000 ya kak", "oke.siap", "cek katalog.pdf ya kak",
+    "kok gambar tidak disertakan", "fotonya belum masuk, image omitted katanya", "kirim <attached> nanti ya",
+])
+def test_words_that_look_like_attachments_stay_text(body: str) -> None:
+    row = one(f"[24/04/24 10.15.02] Budi: {body}\r\n", IOS_CHAT)
+    assert (row["message_kind"], row["body"], row["media_file"]) == ("text", body, None)
+    assert one(f"24/04/24 10.15 - Budi: {body}\n")["message_kind"] == "text"
+
+
+@pytest.mark.parametrize(("body", "media_kind"), [
+    ("\u200e<attached: 00000011-GIF-2024-04-24-10-15-02.mp4>", "gif"),
+    ("\u200e<attached: 00000010-AUDIO-2024-04-24-10-15-02.opus>", "audio"),
+    ("\u200e<attached: 00000009-STICKER-2024-04-24-10-15-02.webp>", "sticker"),
+    ("\u200e<attached: 00000008-Budi.vcf>", "contact"),
+    ("PTT-20240424-WA0001.opus (file attached)", "voice"),
+    ("Video promo.pdf (file attached)", "document"),
+])
+def test_attached_file_kind_comes_from_whatsapp_name_parts_then_the_extension(body: str, media_kind: str) -> None:
+    row = one(f"24/04/24 10.15 - Budi: {body}\n")
+    assert (row["message_kind"], row["media_kind"]) == ("media", media_kind)
+
+
 @pytest.mark.parametrize("body", [
     "Pesan ini dihapus", "Pesan ini telah dihapus", "Pesan ini dihapus.", "Anda telah menghapus pesan ini",
     "Anda menghapus pesan ini.", "Anda telah menghapus pesan ini.", "This message was deleted", "You deleted this message",
