@@ -19,11 +19,13 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, conform
 from pipelines.ingest.tabular import (
-    MISSING_PATTERN,
+    DATETIME_EXAMPLES,
     count_expr,
+    datetime_text_expr,
     headers_of,
     normalise_header,
     seconds_expr,
+    slashed_day_first,
     tables,
     with_row_ids,
 )
@@ -55,56 +57,10 @@ _LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
 # Publish-time headers of languages that write the day before the month (used only when no date in the
 # file settles the order); English headers, and any header not listed, mean month first as Meta writes.
 _DAY_FIRST_HEADERS = {"waktu publikasi", "waktu dipublikasikan", "waktu terbit", "publiceringstid", "hora de publicación"}
-# 04/25/2024 14:30, 25/04/2024 14.30, 4/25/24 2:30 PM, 25-04-2024, 25.04.2024 14:30:05 (lower-cased text)
-_SLASHED = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?:(?:\s+|\s*,\s*)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
-            r"(?:[:.](?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?)?$")
-# 2024-04-25T14:30:00+0700, 2024-04-25 14:30:00+07:00, 2024-04-25T14:30Z, 2024/04/25 14:30
-_ISO = (r"^(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:t|\s+)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
-        r"(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$")
-_EXAMPLES = "such as 04/25/2024 14:30, 04/25/2024 2:30 PM, 25/04/2024 14.30 or 2024-04-25T14:30:00+07:00"
-
-
-def _texts(col: pl.Expr) -> pl.Expr:
-    s = col.cast(pl.String).str.strip_chars()
-    return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s.str.to_lowercase())
-
-
 def day_first_order(values: pl.Series, header: str | None) -> bool:
-    """Whether a file's slashed dates put the day first: decided once for the whole column."""
-    parts = pl.DataFrame({"c": values}).select(_texts(pl.col("c")).str.extract_groups(_SLASHED).alias("p")).select(
-        pl.col("p").struct.field("a").cast(pl.Int32, strict=False).alias("a"),
-        pl.col("p").struct.field("b").cast(pl.Int32, strict=False).alias("b"))
-    day_first, month_first = int((parts["a"] > 12).sum()), int((parts["b"] > 12).sum())
-    if day_first != month_first:
-        return day_first > month_first  # a file mixing both: the order most of its dates show; the rest are quarantined
-    return normalise_header(header or "") in _DAY_FIRST_HEADERS
-
-
-def publish_time_expr(col: pl.Expr, day_first: bool) -> pl.Expr:
-    """struct{local, utc, readable}: the written wall-clock time, UTC when an offset is written, and whether
-    a written value was read (null when nothing was written)."""
-    s = _texts(col)
-    sl, iso = s.str.extract_groups(_SLASHED), s.str.extract_groups(_ISO)
-    day, month = (sl.struct.field("a"), sl.struct.field("b")) if day_first else (sl.struct.field("b"), sl.struct.field("a"))
-    short_year = sl.struct.field("y")
-    year = pl.coalesce(pl.when(short_year.str.len_chars() == 2).then(pl.lit("20") + short_year).otherwise(short_year),
-                       iso.struct.field("y"))
-    month, day = pl.coalesce(month, iso.struct.field("mo")), pl.coalesce(day, iso.struct.field("d"))
-    hour = pl.coalesce(sl.struct.field("h"), iso.struct.field("h")).cast(pl.Int32)
-    ampm = sl.struct.field("ap")
-    hour = (pl.when(ampm.is_null()).then(hour)
-            .when((hour < 1) | (hour > 12)).then(99)  # '14:30 PM' is no time
-            .when(ampm == "a").then(hour % 12).otherwise(hour % 12 + 12))
-    minute = pl.coalesce(sl.struct.field("mi"), iso.struct.field("mi"), pl.lit("0"))
-    second = pl.coalesce(sl.struct.field("s"), iso.struct.field("s"), pl.lit("0"))
-    local = pl.format("{}-{}-{} {}:{}:{}", year, month, day, hour.fill_null(0), minute, second).str.to_datetime(
-        "%Y-%m-%d %H:%M:%S", strict=False)
-    tz = iso.struct.field("tz").str.replace(":", "", literal=True)
-    offset = pl.when(tz.is_in(["z", "utc", "gmt"])).then(0).otherwise(
-        (tz.str.slice(1, 2).cast(pl.Int32, strict=False) * 60 + tz.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0))
-        * pl.when(tz.str.starts_with("-")).then(-1).otherwise(1))
-    utc = pl.when(tz.is_not_null()).then(local - pl.duration(minutes=offset))
-    return pl.struct(local.alias("local"), utc.alias("utc"), pl.when(s.is_not_null()).then(local.is_not_null()).alias("readable"))
+    """Whether a file's slashed dates put the day first: decided once for the whole column, the header's
+    language deciding when every date is ambiguous."""
+    return slashed_day_first(values, normalise_header(header or "") in _DAY_FIRST_HEADERS)
 
 
 def canonical_columns(columns: list[str]) -> dict[str, str]:
@@ -144,7 +100,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
             return pl.col(cols[key]) if key in cols else pl.lit(None, dtype=pl.String)
 
-        published = publish_time_expr(get("publish_time"), day_first)
+        published = datetime_text_expr(get("publish_time"), day_first)
         out = frame.with_columns(
             locator=pl.format(("row {}" if not sheet else f"{sheet} row {{}}"), pl.col("_row") + 2),
             source_format=pl.lit(FORMAT), platform=pl.lit("instagram"),
@@ -163,7 +119,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         unreadable = out.filter(~pl.col("_readable").fill_null(True))
         quarantine += [(r["locator"], r["raw_json"],
                         f"'{r[cols['publish_time']]}' in column '{cols['publish_time']}' is not a publish time Gaung can read "
-                        f"(this file's dates are {order}; times are read {_EXAMPLES}); fix that cell and load the file again")
+                        f"(this file's dates are {order}; times are read {DATETIME_EXAMPLES}); fix that cell and load the file again")
                        for r in unreadable.iter_rows(named=True)]
         frames.append(conform(CONTENT, out.filter(pl.col("_readable").fill_null(True))))
     if not frames:

@@ -445,3 +445,56 @@ def template_split(col: pl.Expr) -> pl.Expr:
         pl.when(has).then(pl.when(rest == "").then(None).otherwise(rest)).otherwise(
             pl.when(s == "").then(None).otherwise(s)).alias("text"),
     )
+
+
+# 04/25/2024 14:30, 25/04/2024 14.30, 4/25/24 2:30 PM, 25-04-2024, 25.04.2024 14:30:05 (lower-cased text)
+_SLASHED = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?:(?:\s+|\s*,\s*)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
+            r"(?:[:.](?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?)?$")
+# 2024-04-25T14:30:00+0700, 2024-04-25 14:30:00+07:00, 2024-04-25T14:30Z, 2024/04/25 14:30
+_ISO = (r"^(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:t|\s+)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
+        r"(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$")
+DATETIME_EXAMPLES = "such as 04/25/2024 14:30, 04/25/2024 2:30 PM, 25/04/2024 14.30 or 2024-04-25T14:30:00+07:00"
+
+
+def _texts(col: pl.Expr) -> pl.Expr:
+    s = col.cast(pl.String).str.strip_chars()
+    return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s.str.to_lowercase())
+
+
+def slashed_day_first(values: pl.Series, default: bool) -> bool:
+    """Whether a column's slashed dates put the day first, decided once for the whole column: a first field
+    above 12 means day first, a second above 12 month first; `default` when every date is ambiguous."""
+    parts = pl.DataFrame({"c": values}).select(_texts(pl.col("c")).str.extract_groups(_SLASHED).alias("p")).select(
+        pl.col("p").struct.field("a").cast(pl.Int32, strict=False).alias("a"),
+        pl.col("p").struct.field("b").cast(pl.Int32, strict=False).alias("b"))
+    day_first, month_first = int((parts["a"] > 12).sum()), int((parts["b"] > 12).sum())
+    if day_first != month_first:
+        return day_first > month_first  # a file mixing both: the order most of its dates show; the rest are quarantined
+    return default
+
+
+def datetime_text_expr(col: pl.Expr, day_first: bool) -> pl.Expr:
+    """struct{local, utc, readable}: the written wall-clock time, UTC when an offset is written, and whether
+    a written value was read (null when nothing was written)."""
+    s = _texts(col)
+    sl, iso = s.str.extract_groups(_SLASHED), s.str.extract_groups(_ISO)
+    day, month = (sl.struct.field("a"), sl.struct.field("b")) if day_first else (sl.struct.field("b"), sl.struct.field("a"))
+    short_year = sl.struct.field("y")
+    year = pl.coalesce(pl.when(short_year.str.len_chars() == 2).then(pl.lit("20") + short_year).otherwise(short_year),
+                       iso.struct.field("y"))
+    month, day = pl.coalesce(month, iso.struct.field("mo")), pl.coalesce(day, iso.struct.field("d"))
+    hour = pl.coalesce(sl.struct.field("h"), iso.struct.field("h")).cast(pl.Int32)
+    ampm = sl.struct.field("ap")
+    hour = (pl.when(ampm.is_null()).then(hour)
+            .when((hour < 1) | (hour > 12)).then(99)  # '14:30 PM' is no time
+            .when(ampm == "a").then(hour % 12).otherwise(hour % 12 + 12))
+    minute = pl.coalesce(sl.struct.field("mi"), iso.struct.field("mi"), pl.lit("0"))
+    second = pl.coalesce(sl.struct.field("s"), iso.struct.field("s"), pl.lit("0"))
+    local = pl.format("{}-{}-{} {}:{}:{}", year, month, day, hour.fill_null(0), minute, second).str.to_datetime(
+        "%Y-%m-%d %H:%M:%S", strict=False)
+    tz = iso.struct.field("tz").str.replace(":", "", literal=True)
+    offset = pl.when(tz.is_in(["z", "utc", "gmt"])).then(0).otherwise(
+        (tz.str.slice(1, 2).cast(pl.Int32, strict=False) * 60 + tz.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0))
+        * pl.when(tz.str.starts_with("-")).then(-1).otherwise(1))
+    utc = pl.when(tz.is_not_null()).then(local - pl.duration(minutes=offset))
+    return pl.struct(local.alias("local"), utc.alias("utc"), pl.when(s.is_not_null()).then(local.is_not_null()).alias("readable"))

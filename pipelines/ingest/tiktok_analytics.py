@@ -15,14 +15,18 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, CONTENT, conform
 from pipelines.ingest.tabular import (
+    DATETIME_EXAMPLES,
+    MISSING_PATTERN,
     ROW,
     count_expr,
+    datetime_text_expr,
     day_month_expr,
     headers_of,
     infer_years,
     normalise_header,
     rate_expr,
     seconds_expr,
+    slashed_day_first,
     tables,
     with_row_ids,
 )
@@ -50,8 +54,9 @@ CONTENT_EXTRAS = {
     "new followers": ("new_followers", count_expr),
     "profile views": ("profile_views", count_expr),
 }
-_POST_TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M",
-                      "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p", "%Y-%m-%dT%H:%M:%S"]
+# Post times with a month name and a time; numeric ones (slashed in one day/month order for the whole file,
+# ISO with or without an offset) go through datetime_text_expr, year-less days through day_month_expr.
+_POST_TIME_FORMATS = ["%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%B %d, %Y %H:%M"]
 
 
 def tab_of(columns: list[str]) -> str | None:
@@ -94,8 +99,12 @@ def _parse_tab(tab: str, frame: pl.DataFrame, export_date: date) -> tuple[dict[s
             frame = frame.with_columns(pl.lit(export_date).alias("observed_on"))
         frame = frame.with_columns(pl.col("observed_on").fill_null(export_date))
         link = c("video link").str.strip_chars()
-        posted_exact = pl.coalesce([c("post time").str.strip_chars().str.to_datetime(f, strict=False) for f in _POST_TIME_FORMATS])
-        frame = frame.with_columns(posted_exact.alias("_posted_exact"), day_month_expr(c("post time")).alias("_pdm"))
+        numeric = datetime_text_expr(c("post time"), slashed_day_first(frame[cols["post time"]], default=False))
+        named = pl.coalesce([c("post time").str.strip_chars().str.to_datetime(f, strict=False) for f in _POST_TIME_FORMATS])
+        written = ~c("post time").fill_null("").str.contains(MISSING_PATTERN)
+        frame = frame.with_columns(pl.coalesce(numeric.struct.field("local"), named).alias("_posted_exact"),
+                                   numeric.struct.field("utc").alias("posted_at_utc"),
+                                   day_month_expr(c("post time")).alias("_pdm"), written.alias("_written"))
         # A post day without a year is the latest such day on or before the export day.
         y = pl.col("observed_on").dt.year().cast(pl.Int32)
         md = pl.col("_pdm").struct.field("month") * 100 + pl.col("_pdm").struct.field("day")
@@ -117,7 +126,14 @@ def _parse_tab(tab: str, frame: pl.DataFrame, export_date: date) -> tuple[dict[s
         )
         bad = [(r["locator"], r["raw_json"], "no TikTok video link (…/video/<id>) in 'Video link'; cannot tell which video this is")
                for r in out.filter(pl.col("native_id").is_null()).iter_rows(named=True)]
-        return {CONTENT: conform(CONTENT, out.filter(pl.col("native_id").is_not_null()))}, bad
+        out = out.filter(pl.col("native_id").is_not_null())
+        unreadable = pl.col("_written") & pl.col("posted_at_local").is_null()
+        bad += [(r["locator"], r["raw_json"],
+                 f"'{r[cols['post time']]}' in column '{cols['post time']}' is not a post time Gaung can read (read are "
+                 f"'April 12', '12 Apr 2024', 'Apr 12, 2024 2:30 PM' and numeric times {DATETIME_EXAMPLES}); "
+                 "fix that cell and load the file again")
+                for r in out.filter(unreadable).iter_rows(named=True)]
+        return {CONTENT: conform(CONTENT, out.filter(~unreadable))}, bad
     if tab in ("overview", "viewers", "follower_history"):
         frame = _dated(frame, cols["date"], export_date)
         metrics = {

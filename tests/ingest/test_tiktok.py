@@ -61,6 +61,25 @@ def test_blank_rows_a_spreadsheet_leaves_are_skipped_not_quarantined() -> None:
     assert r.quarantine["locator"].to_list() == ["row 4"]  # the row with 7 fields, numbered as a spreadsheet shows it
 
 
+def test_content_post_times_one_day_order_per_file_and_unreadable_ones_quarantined() -> None:
+    head = ["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares", "Total views"]
+    link = "https://www.tiktok.com/@kopisenja/video/72345678901234567{}"
+    rows = [head, ["March 8", "a", link.format(10), "04/03/2026 19:05", "1", "1", "1", "10"],  # ambiguous alone
+            ["March 8", "b", link.format(11), "25/02/2026 7.30", "1", "1", "1", "10"],  # settles day first
+            ["March 8", "c", link.format(12), "Mar 1, 2026 2:30 PM", "1", "1", "1", "10"],
+            ["March 8", "d", link.format(13), "2026-03-02T10:00:00+07:00", "1", "1", "1", "10"],
+            ["March 8", "e", link.format(14), "March 5", "1", "1", "1", "10"],
+            ["March 8", "f", link.format(15), "", "1", "1", "1", "10"],
+            ["March 8", "g", link.format(16), "kemarin sore", "1", "1", "1", "10"]]
+    r = parse(quoted(rows), date(2026, 3, 9))
+    posted = dict(zip(r.tables[CONTENT]["title"], r.tables[CONTENT]["posted_at_local"], strict=True))
+    assert posted == {"a": datetime(2026, 3, 4, 19, 5), "b": datetime(2026, 2, 25, 7, 30), "c": datetime(2026, 3, 1, 14, 30),
+                      "d": datetime(2026, 3, 2, 10, 0), "e": datetime(2026, 3, 5), "f": None}
+    assert r.tables[CONTENT].filter(pl.col("title") == "d")["posted_at_utc"].to_list() == [datetime(2026, 3, 2, 3, 0)]
+    assert r.quarantine["locator"].to_list() == ["content row 8"]
+    assert "'kemarin sore' in column 'Post time'" in r.quarantine["reason"][0]
+
+
 def test_content_with_export_day_links_and_optional_columns() -> None:
     rows = [["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares",
              "Total views", "Average watch time", "Watched full video", "Add to favorites", "Reach", "New followers"],
