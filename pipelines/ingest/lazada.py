@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result
+from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
 from pipelines.ingest.tabular import headers_of, load_json, normalise_header, tables
 
 FORMAT = "lazada_reviews"
@@ -61,7 +61,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         frames.append((frame, "/reviews/"))
     else:
         read = tables(data, _has_columns)
-        frames += [(f, "row") for f in read.values()]
+        frames += row_prefixes(read)
         set_aside = read.set_aside
     return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,
                           export_date=export_date, split_template=False,

@@ -20,7 +20,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
-from pipelines.ingest.reviews import FIELDS, review_frame
+from pipelines.ingest.reviews import FIELDS, review_frame, row_prefixes
 from pipelines.ingest.schemas import REVIEWS
 from pipelines.ingest.tabular import ROW, headers_of, normalise_header, tables, xlsx_headers
 
@@ -74,7 +74,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     needed = _columns(mapping)
     read = tables(data, lambda header: needed <= set(header))  # a workbook: only the sheets with the columns
     outs, quarantine = [], list(read.set_aside)
-    for _, frame in read.items():
+    for frame, prefix in row_prefixes(read):
         lookup = {normalise_header(c): c for c in frame.columns if c != ROW}
         missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
         if missing:
@@ -82,7 +82,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                               f"(it has: {', '.join(frame.columns)})")
         cols = {k: lookup[normalise_header(v)] for k, v in mapping.items() if k != "platform"}
         out, q = review_frame(frame, cols, platform=mapping.get("platform", mapping_name), source_format=FORMAT,
-                              export_date=export_date)
+                              export_date=export_date, locator_prefix=prefix)
         outs.append(out)
         quarantine += q
     if not outs:

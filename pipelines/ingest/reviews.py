@@ -61,7 +61,9 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     author = _text(get("author"))
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).fill_null(False)
     out = frame.with_columns(
-        locator=pl.concat_str(pl.lit(f"{locator_prefix} "), (pl.col("_row") + (2 if locator_prefix == "row" else 0)).cast(pl.String)),
+        # 'row 12' / 'Sheet2 row 12' (spreadsheet numbering) or a JSON pointer such as '/ratings/10'.
+        locator=pl.concat_str(pl.lit(locator_prefix if locator_prefix.endswith("/") else f"{locator_prefix} "),
+                              (pl.col("_row") + (2 if locator_prefix.endswith("row") else 0)).cast(pl.String)),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
         review_id=_text(get("review_id")), product_id=_text(get("product_id")), product_name=_text(get("product_name")),
         variant=_text(get("variant")), category=_text(get("category")), rating=rating,
@@ -107,6 +109,11 @@ def records_frame(records: list[dict]) -> pl.DataFrame:
              for k, v in r.items()} for r in records]
     keys = list(dict.fromkeys(k for r in rows for k in r))
     return pl.DataFrame([{k: r.get(k) for k in keys} for r in rows], schema={k: pl.String for k in keys}, orient="row")
+
+
+def row_prefixes(read: dict[str, pl.DataFrame]) -> list[tuple[pl.DataFrame, str]]:
+    """(frame, locator prefix) for each table read: 'row', or '<sheet> row' when a workbook has several."""
+    return [(frame, f"{sheet} row" if sheet and len(read) > 1 else "row") for sheet, frame in read.items()]
 
 
 def reviews_result(frames: list[tuple[pl.DataFrame, str]], *, required: set[str], columns: dict[str, str],

@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result
+from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
 from pipelines.ingest.tabular import headers_of, load_json, tables
 
 FORMAT = "shopee_reviews"
@@ -84,7 +84,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                               platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
                               missing="no ratings", header_key=str, extra_quarantine=bad)
     read = tables(data, lambda header: CSV_REQUIRED <= set(header))
-    return reviews_result([(f, "row") for f in read.values()], required=CSV_REQUIRED, columns=CSV_COLUMNS,
+    return reviews_result(row_prefixes(read), required=CSV_REQUIRED, columns=CSV_COLUMNS,
                           platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
                           missing="expected Shopee review columns cmtid, ctime, comment, rating_star",
                           extra_quarantine=read.set_aside)

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result
+from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
 from pipelines.ingest.tabular import headers_of, load_json, tables
 
 FORMAT = "tokopedia_reviews"
@@ -71,7 +71,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                               export_date=export_date, split_template=False, missing="no reviews", header_key=str,
                               extra_quarantine=bad)
     read = tables(data, lambda header: TABLE_REQUIRED <= set(header))
-    return reviews_result([(f, "row") for f in read.values()], required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
+    return reviews_result(row_prefixes(read), required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
                           platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
                           missing="expected columns Product Name, Customer Rating, Customer Review",
                           extra_quarantine=read.set_aside)

@@ -53,7 +53,7 @@ def test_shopee_json_template_answers_replies_and_anonymous() -> None:
     assert (first["product_name"], first["variant"], first["seller_reply"], first["media_count"]) == ("Parfum", "30ml", "Terima kasih kak", 1)
     assert first["created_at_utc"] == datetime(2024, 4, 24, 23, 6, 40)
     assert rows["2"]["is_anonymous"] and rows["2"]["author"] is None
-    assert "outside 1-5" in r.quarantine["reason"][0]
+    assert "outside 1-5" in r.quarantine["reason"][0] and r.quarantine["locator"][0] == "/ratings/2"
 
 
 def test_shopee_csv() -> None:
@@ -233,3 +233,14 @@ def test_lazada_review_api_pages_saved_as_a_list_load_every_page(settings: Setti
         ("901", 5, "Wangi banget, pengiriman cepat", "Terima kasih kak", datetime(2024, 1, 12)),
         ("902", 1, "Botol bocor", None, datetime(2024, 1, 13)),
         ("903", 4, "Oke", None, datetime(2024, 1, 20, 9, 15))]
+
+
+def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path) -> None:
+    head = ["itemId", "reviewId", "rating", "reviewContent", "buyerName"]
+    path = write_workbook(tmp_path / "ulasan.xlsx", {
+        "Januari": [head, ["1", "1", "5", "mantap", "B***i"]],
+        "Februari": [head, ["1", "2", "4", "bagus", "R***a"], ["1", "3", "lima", "oke", "S***i"]]})
+    r = lazada.parse(path.read_bytes(), path.name, HINTS)
+    assert r.tables[REVIEWS]["locator"].to_list() == ["Januari row 2", "Februari row 2"]
+    assert r.quarantine["locator"].to_list() == ["Februari row 3"]
+
