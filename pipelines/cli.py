@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipelines.i18n import t
 from pipelines.settings import get_settings
@@ -22,8 +23,10 @@ app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for
 tenants_app = typer.Typer(help="Manage the businesses (tenants) in tenants.toml.", no_args_is_help=True)
 app.add_typer(tenants_app, name="tenants")
 
-out = Console()
-err = Console(stderr=True)
+# No markup: file names, errors and reasons carry square brackets ("[tenants.<id>]", "Chat [Jan].txt")
+# that rich would eat as style tags or fail on; styles are applied explicitly.
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 TenantOpt = Annotated[str, typer.Option("--tenant", "-t", help="Tenant id from tenants.toml.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of messages: id or en.")]
@@ -34,7 +37,7 @@ def _lang(lang: str | None) -> str:
 
 
 def _fail(message: str, lang: str, code: int = 2) -> None:
-    err.print(f"[bold red]{t('error', lang)}:[/] {message}")
+    err.print(Text.assemble((f"{t('error', lang)}:", "bold red"), " ", message))
     raise typer.Exit(code)
 
 
@@ -126,11 +129,11 @@ def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
         if o.status == "skipped":
             continue
         table.add_row(path, o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
-                      f"[{style[o.status]}]{t('status_' + o.status, lang)}[/]")
+                      Text(t("status_" + o.status, lang), style=style[o.status]))
     out.print(table)
     for o in outcomes:
         if o.error:
-            err.print(f"[red]{o.error}[/]")
+            err.print(o.error, style="red")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected", "skipped")}
     out.print(t("ingest_summary", lang, files=len(outcomes), rows=sum(o.rows_loaded for o in outcomes),
                 quarantined=sum(o.rows_quarantined for o in outcomes), **counts))
@@ -372,8 +375,6 @@ def report(
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: id or en (default: the tenant's).")] = None,
 ) -> None:
     """Write the weekly report (HTML and PDF) for a tenant and print where it is."""
-    from rich.markup import escape
-
     from pipelines.report.build import report_stage
     from pipelines.report.pdf import PdfUnavailable
 
@@ -383,9 +384,9 @@ def report(
     try:
         paths = report_stage(tenant_obj, settings=get_settings(), week=week, lang=lang, formats=formats, out=out_dir)
     except PdfUnavailable as exc:
-        _fail(escape(t("report_no_pdf", msg_lang, reason=exc)), msg_lang)
+        _fail(t("report_no_pdf", msg_lang, reason=exc), msg_lang)
     except (ValueError, FileNotFoundError) as exc:
-        _fail(escape(str(exc)), msg_lang)
+        _fail(str(exc), msg_lang)
     for path in paths:
         out.print(str(path), soft_wrap=True)
 
@@ -399,8 +400,6 @@ def deliver(
     lang: LangOpt = None,
 ) -> None:
     """Send the weekly report (building it first if needed); a week is sent once per channel unless --force."""
-    from rich.markup import escape
-
     from pipelines.connectors.http import ApiError
     from pipelines.report.deliver import DeliveryError, deliver_stage
 
@@ -409,7 +408,7 @@ def deliver(
     try:
         results = deliver_stage(tenant_obj, settings=get_settings(), week=week, channel=channel, force=force)
     except (DeliveryError, ApiError, ValueError) as exc:
-        _fail(escape(str(exc)), lang)
+        _fail(str(exc), lang)
     for r in results:
         if r["status"] == "skipped":
             when = f"{r['delivered_at']:%Y-%m-%d %H:%M}" if r["delivered_at"] else "-"
@@ -435,7 +434,7 @@ def demo(
     settings = get_settings()
     written = write_demo(settings, out_dir=out_dir, seed=seed, scale=scale)
     for tenant_id, files in written.items():
-        out.print(f"[bold]{tenant_id}[/]: " + ", ".join(str(f) for f in files))
+        out.print(Text.assemble((tenant_id, "bold"), ": " + ", ".join(str(f) for f in files)))
     if exports_only:
         return
     tenants = load_tenants(settings.tenants_path)

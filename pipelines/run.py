@@ -46,7 +46,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
                       timezone=tenant.timezone,
                       max_total=settings.max_archive_bytes, max_ratio=settings.max_archive_ratio)
         if progress and files:
-            with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                           console=console, transient=True) as bar:
                 task = bar.add_task(f"{tenant.id}", total=total)
 

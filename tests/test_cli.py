@@ -38,6 +38,16 @@ def test_ingest_json_and_exit_2_on_rejection(home: Path, tmp_path: Path) -> None
     assert "foto.txt" in rejected["error"] and "--format" in rejected["error"]
 
 
+def test_messages_with_square_brackets_print_as_written(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "Ulasan [Januari]"
+    src.mkdir()
+    (src / "catatan [draft].csv").write_text("kolom,lain\n1,2\n")
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
+    assert result.exit_code == 2, result.output
+    assert "[tenants.<id>.mappings.<name>]" in result.output  # rich used to eat it as a style tag
+    assert "catatan [draft].csv" in result.output
+
+
 def test_ingest_defaults_to_the_landing_folder(home: Path) -> None:
     landing = home / "landing" / "toko-a"
     landing.mkdir(parents=True)
