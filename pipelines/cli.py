@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.i18n import t
@@ -34,7 +35,7 @@ def _lang(lang: str | None) -> str:
 
 
 def _fail(message: str, lang: str, code: int = 2) -> None:
-    err.print(f"[bold red]{t('error', lang)}:[/] {message}")
+    err.print(f"[bold red]{t('error', lang)}:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -118,19 +119,19 @@ def _short_paths(paths: list[str]) -> tuple[str | None, list[str]]:
 
 def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
     base, shown = _short_paths([o.path for o in outcomes])
-    table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=base)
+    table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=escape(base) if base else None)
     for key in ("col_file", "col_format", "col_loaded", "col_quarantined", "col_status"):
         table.add_column(t(key, lang), overflow="fold", ratio=3 if key == "col_file" else 1)
     style = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red", "skipped": "dim"}
     for o, path in zip(outcomes, shown, strict=True):
         if o.status == "skipped":
             continue
-        table.add_row(path, o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
+        table.add_row(escape(path), o.source_format or "-", f"{o.rows_loaded:,}", f"{o.rows_quarantined:,}",
                       f"[{style[o.status]}]{t('status_' + o.status, lang)}[/]")
     out.print(table)
     for o in outcomes:
         if o.error:
-            err.print(f"[red]{o.error}[/]")
+            err.print(f"[red]{escape(o.error)}[/]")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected", "skipped")}
     out.print(t("ingest_summary", lang, files=len(outcomes), rows=sum(o.rows_loaded for o in outcomes),
                 quarantined=sum(o.rows_quarantined for o in outcomes), **counts))
@@ -157,10 +158,12 @@ def ingest(
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
     settings = get_settings()
-    paths = paths or [settings.landing_dir(tenant)]
+    if not paths:  # the landing folder: made on first use, so the owner sees where to put exports
+        paths = [settings.landing_dir(tenant)]
+        paths[0].mkdir(parents=True, exist_ok=True)
     missing = [p for p in paths if not p.exists()]
     if missing:
-        _fail(", ".join(str(p) for p in missing) + (": tidak ada" if lang == "id" else ": not found"), lang)
+        _fail(t("path_missing", lang, paths=", ".join(str(p) for p in missing)), lang)
     extra = None
     if maps:
         from pipelines.ingest.mapped_reviews import validate_mapping
@@ -372,8 +375,6 @@ def report(
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: id or en (default: the tenant's).")] = None,
 ) -> None:
     """Write the weekly report (HTML and PDF) for a tenant and print where it is."""
-    from rich.markup import escape
-
     from pipelines.report.build import report_stage
     from pipelines.report.pdf import PdfUnavailable
 
@@ -383,9 +384,9 @@ def report(
     try:
         paths = report_stage(tenant_obj, settings=get_settings(), week=week, lang=lang, formats=formats, out=out_dir)
     except PdfUnavailable as exc:
-        _fail(escape(t("report_no_pdf", msg_lang, reason=exc)), msg_lang)
+        _fail(t("report_no_pdf", msg_lang, reason=exc), msg_lang)
     except (ValueError, FileNotFoundError) as exc:
-        _fail(escape(str(exc)), msg_lang)
+        _fail(str(exc), msg_lang)
     for path in paths:
         out.print(str(path), soft_wrap=True)
 
@@ -399,8 +400,6 @@ def deliver(
     lang: LangOpt = None,
 ) -> None:
     """Send the weekly report (building it first if needed); a week is sent once per channel unless --force."""
-    from rich.markup import escape
-
     from pipelines.connectors.http import ApiError
     from pipelines.report.deliver import DeliveryError, deliver_stage
 
@@ -409,7 +408,7 @@ def deliver(
     try:
         results = deliver_stage(tenant_obj, settings=get_settings(), week=week, channel=channel, force=force)
     except (DeliveryError, ApiError, ValueError) as exc:
-        _fail(escape(str(exc)), lang)
+        _fail(str(exc), lang)
     for r in results:
         if r["status"] == "skipped":
             when = f"{r['delivered_at']:%Y-%m-%d %H:%M}" if r["delivered_at"] else "-"
