@@ -121,7 +121,7 @@ def _short_paths(paths: list[str]) -> tuple[str | None, list[str]]:
 
 def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
     base, shown = _short_paths([o.path for o in outcomes])
-    table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=base)
+    table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=base or None)
     for key in ("col_file", "col_format", "col_loaded", "col_quarantined", "col_status"):
         table.add_column(t(key, lang), overflow="fold", ratio=3 if key == "col_file" else 1)
     style = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red", "skipped": "dim"}
@@ -160,10 +160,12 @@ def ingest(
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
     settings = get_settings()
-    paths = paths or [settings.landing_dir(tenant)]
+    if not paths:  # the landing folder: made on first use, so the owner sees where to put exports
+        paths = [settings.landing_dir(tenant)]
+        paths[0].mkdir(parents=True, exist_ok=True)
     missing = [p for p in paths if not p.exists()]
     if missing:
-        _fail(", ".join(str(p) for p in missing) + (": tidak ada" if lang == "id" else ": not found"), lang)
+        _fail(t("path_missing", lang, paths=", ".join(str(p) for p in missing)), lang)
     extra = None
     if maps:
         from pipelines.ingest.mapped_reviews import validate_mapping

@@ -41,8 +41,16 @@ MESSAGES: dict[str, dict[str, str]] = {
               "{rows} rows in, {quarantined} rows quarantined.",
     },
     "ingest_none": {
-        "id": "Tidak ada berkas di {path}. Taruh ekspor WhatsApp (.txt/.zip) di sana, lalu jalankan lagi.",
-        "en": "No files in {path}. Put WhatsApp exports (.txt/.zip) there and run again.",
+        "id": "Tidak ada berkas di {path}. Taruh ekspor di sana (chat WhatsApp .txt/.zip, unduhan TikTok, "
+              "Instagram, ulasan Shopee/Tokopedia/Lazada; lihat: gaung formats), lalu jalankan lagi.",
+        "en": "No files in {path}. Put exports there (WhatsApp chats .txt/.zip, TikTok and Instagram downloads, "
+              "Shopee/Tokopedia/Lazada reviews; see: gaung formats) and run again.",
+    },
+    "path_missing": {
+        "id": "tidak ditemukan: {paths}. Periksa nama dan foldernya; nama yang berisi spasi harus diberi tanda kutip "
+              "(\"Ulasan Januari.csv\"). Tidak ada berkas yang diimpor.",
+        "en": "not found: {paths}. Check the name and folder; quote names with spaces (\"Ulasan Januari.csv\"). "
+              "Nothing was ingested.",
     },
     "ingest_progress": {"id": "Mengimpor", "en": "Ingesting"},
     "rejected_hint": {

@@ -38,16 +38,6 @@ def test_ingest_json_and_exit_2_on_rejection(home: Path, tmp_path: Path) -> None
     assert "foto.txt" in rejected["error"] and "--format" in rejected["error"]
 
 
-def test_messages_with_square_brackets_print_as_written(home: Path, tmp_path: Path) -> None:
-    src = tmp_path / "Ulasan [Januari]"
-    src.mkdir()
-    (src / "catatan [draft].csv").write_text("kolom,lain\n1,2\n")
-    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
-    assert result.exit_code == 2, result.output
-    assert "[tenants.<id>.mappings.<name>]" in result.output  # rich used to eat it as a style tag
-    assert "catatan [draft].csv" in result.output
-
-
 def test_ingest_defaults_to_the_landing_folder(home: Path) -> None:
     landing = home / "landing" / "toko-a"
     landing.mkdir(parents=True)
@@ -71,3 +61,31 @@ def test_run_builds_the_models(home: Path) -> None:
     result = runner.invoke(app, ["run", "--tenant", "toko-b", "--landing"])
     assert result.exit_code == 0, result.output
     assert "marts.fct_customer_voice" in result.output
+
+
+def test_ingest_makes_the_landing_folder_and_says_where_exports_go(home: Path) -> None:
+    result = runner.invoke(app, ["ingest", "--tenant", "toko-a"])
+    assert result.exit_code == 0, result.output
+    landing = home / "landing" / "toko-a"
+    assert landing.is_dir()
+    assert "Tidak ada berkas di" in result.output and "gaung formats" in result.output
+    english = runner.invoke(app, ["ingest", "--tenant", "toko-a", "--lang", "en"])
+    assert english.exit_code == 0 and "No files in" in english.output
+
+
+def test_a_missing_path_is_named_and_nothing_is_ingested(home: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "Ulasan"), str(tmp_path / "Januari.csv"), "--tenant", "toko-a"])
+    assert result.exit_code == 2
+    assert "tidak ditemukan" in result.output and "Januari.csv" in result.output and "tanda kutip" in result.output
+    result = runner.invoke(app, ["ingest", str(tmp_path / "Ulasan"), "--tenant", "toko-a", "--lang", "en"])
+    assert result.exit_code == 2 and "not found" in result.output and "quote" in result.output
+
+
+def test_errors_and_file_names_are_printed_as_written(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "notes [bold].csv").write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
+    assert result.exit_code == 2
+    assert "notes [bold].csv" in result.output  # not eaten as console markup
+    assert "([tenants.<id>.mappings.<name>])" in result.output

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from pipelines.ingest.tabular import is_xlsx
@@ -21,6 +22,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 # The chat text inside a WhatsApp export zip: iOS '_chat.txt', Android 'WhatsApp Chat with X.txt' or
 # 'Chat WhatsApp dengan X.txt' (the zip itself is named after it).
 WHATSAPP_CHAT_MEMBER = re.compile(r"(?i)(?:^|/)(?:_chat\.txt|whatsapp chat (?:with|-) .+\.txt|chat whatsapp dengan .+\.txt)$")
+# What operating systems and office programs leave beside people's files: never anyone's export.
+SYSTEM_FILES = {"desktop.ini", "thumbs.db", "ehthumbs.db", "icon\r"}
+SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 
 
 @dataclass
@@ -36,16 +41,32 @@ class Unit:
     modified: datetime | None = None
 
 
+def _system_file(name: str) -> bool:
+    """Hidden files, Office lock files (~$Book.xlsx) and desktop.ini-style files the system writes."""
+    return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
+
+
 def discover(paths: list[Path]) -> list[Path]:
-    """Every regular file under the given files and folders, sorted; hidden files and folders left out."""
+    """Every regular file under the given files and folders, sorted, each once (a file named and also inside a
+    named folder, or reached through a link, is one file); hidden and system files and folders left out."""
     found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS)
+                for f in sorted(files):
+                    if not _system_file(f):
+                        add(Path(root) / f)
         else:
-            found.append(path)
+            add(path)
     return found
 
 
@@ -116,12 +137,24 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
         if size > max_file:
             yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)")
             return
+        suffix = path.suffix.lower()
+        if suffix in MEDIA_EXTENSIONS:  # photos, voice notes, documents beside an unpacked chat export
+            yield Unit(shown, skipped=True)
+            return
+        if size == 0:
+            yield Unit(shown, error="the file is empty (0 bytes): the download or copy did not finish; export it again")
+            return
         data = path.read_bytes()
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
         yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable")
         return
-    if (data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".zip") and not is_xlsx(data):
+    if suffix in XLSX_EXTENSIONS and data.startswith(ZIP_MAGIC) and not zipfile.is_zipfile(BytesIO(data)):
+        yield Unit(shown, data=data, error=(
+            "the Excel workbook is damaged or incomplete (cut off while downloading or copying); open it in Excel "
+            "and save it again as .xlsx, or download it again"))
+        return
+    if (data.startswith(ZIP_MAGIC) or suffix == ".zip") and not is_xlsx(data):
         yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)
     else:
         yield Unit(shown, data=data, modified=modified)

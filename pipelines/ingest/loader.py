@@ -65,10 +65,37 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister("_gaung_rows")
 
 
+def _why_unrecognised(data: bytes) -> str | None:
+    """A reason a file is no export at all that a person can act on: a saved web page, broken JSON."""
+    import json
+
+    whole = data[:1_000_000].decode("utf-8-sig", errors="replace")
+    text = whole.lstrip()
+    head = text[:1000].lower()
+    if head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<head" in head):
+        return ("this is a web page (HTML), not an export: a login or error page was saved instead of the file; "
+                "sign in, download the export again and check that it opens as a table")
+    if text[:1] in "{[" and text and len(data) <= 1_000_000:
+        try:
+            json.loads(whole)
+        except json.JSONDecodeError as exc:
+            lines = [ln for ln in whole.splitlines() if ln.strip()]
+            try:  # NDJSON: one document a line, every one of them valid
+                for ln in lines:
+                    json.loads(ln)
+            except json.JSONDecodeError:
+                return (f"the JSON is broken at line {exc.lineno}, column {exc.colno} ({exc.msg}); it was probably "
+                        "edited by hand or cut off: download it again and ingest it unedited")
+    return None
+
+
 def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
     assert unit.data is not None
     chosen = fmt or detect(unit.data, unit.path, hints)
     if chosen is None:
+        why = _why_unrecognised(unit.data)
+        if why:
+            raise FormatError(why)
         raise FormatError(
             f"not a recognised export. Supported formats: {supported_formats()}. "
             "If you know what it is, pass --format NAME; for any other CSV/XLSX declare a column mapping "

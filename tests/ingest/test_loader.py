@@ -21,7 +21,7 @@ from pipelines.ingest.loader import ingest_unit
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant
-from tests.conftest import EXPORTS, webhook_payloads, write_ndjson
+from tests.conftest import EXPORTS, webhook_payloads, write_ndjson, write_workbook
 from warehouse.connection import connect
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -187,3 +187,45 @@ def test_killed_mid_file_leaves_nothing_partial_and_a_rerun_completes(settings: 
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from raw.whatsapp_export_messages").fetchall() == [(400_000,)]
     assert con.execute("select count(*) from ops.ingested_files").fetchall() == [(1,)]
+
+
+def test_a_messy_folder_loads_its_exports_and_names_each_bad_file(settings: Settings, tmp_path: Path) -> None:
+    """What people's folders hold: media beside an unpacked chat, system and lock files, empty and cut-off
+    downloads, a saved login page, hand-edited JSON, one file named twice. Every export loads once; every bad
+    file is rejected with a reason a person can act on; system files are not reported at all."""
+    folder = tmp_path / "Unduhan"
+    (folder / "__MACOSX").mkdir(parents=True)
+    chat = folder / "WhatsApp Chat with Bu Ani 🌸.txt"
+    shutil.copy(EXPORTS / "test_ddmmyy_24hrs.txt", chat)
+    (folder / "link.txt").symlink_to(chat)
+    for name in ("IMG-20250830-WA0001.jpg", "PTT-20250830-WA0002.opus", "katalog.pdf", "surat.docx"):
+        (folder / name).write_bytes(b"PK\x03\x04 not an export")
+    for name in ("desktop.ini", "Thumbs.db", "~$Ulasan.xlsx", "__MACOSX/._Ulasan.csv"):
+        (folder / name).write_bytes(b"\x00system")
+    for name in ("kosong.csv", "kosong.JSON", "kosong.xlsx", "kosong.zip"):
+        (folder / name).write_bytes(b"")
+    good_book = write_workbook(tmp_path / "book.xlsx", {"Sheet1": [["a", "b"], ["1", "2"]]}).read_bytes()
+    (folder / "Ulasan Shopee.XLSX").write_bytes(good_book[: len(good_book) // 2])
+    (folder / "ulasan.csv").write_text("<!DOCTYPE html>\n<html><head><title>Masuk</title></head><body></body></html>\n")
+    (folder / "hooks.json").write_text('{\n  "data": [\n    {"rating": 5, "comment": "enak"},\n  ],\n}\n')
+
+    outcomes, _ = ingest(settings, folder, chat)
+    by_name = {Path(o.path).name: o for o in outcomes}
+    assert set(by_name) == {chat.name, "IMG-20250830-WA0001.jpg", "PTT-20250830-WA0002.opus", "katalog.pdf",
+                            "surat.docx", "kosong.csv", "kosong.JSON", "kosong.xlsx", "kosong.zip",
+                            "Ulasan Shopee.XLSX", "ulasan.csv", "hooks.json"}
+    assert len(outcomes) == len(by_name)  # the chat named twice and its link are one file
+    assert by_name[chat.name].status == "loaded"
+    assert {by_name[n].status for n in ("IMG-20250830-WA0001.jpg", "PTT-20250830-WA0002.opus", "katalog.pdf",
+                                        "surat.docx")} == {"skipped"}
+    for name in ("kosong.csv", "kosong.JSON", "kosong.xlsx", "kosong.zip"):
+        assert by_name[name].status == "rejected" and "empty (0 bytes)" in by_name[name].error
+    assert "Excel workbook is damaged" in by_name["Ulasan Shopee.XLSX"].error
+    assert "web page (HTML)" in by_name["ulasan.csv"].error
+    assert "JSON is broken at line 4, column 3" in by_name["hooks.json"].error
+    assert all(o.error.startswith(o.path + ":") for o in outcomes if o.status == "rejected")
+
+    before = snapshot(settings.warehouse_path("toko-a"))
+    again, _ = ingest(settings, folder, chat)
+    assert [o.status for o in again] == [o.status if o.status != "loaded" else "duplicate" for o in outcomes]
+    assert snapshot(settings.warehouse_path("toko-a")) == before
