@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,18 @@ def settings(home: Path) -> Settings:
 def webhook_payloads(name: str) -> dict[str, dict]:
     """The named payloads of one pywa fixture file (each value is one real webhook payload)."""
     return json.loads((WEBHOOKS / name).read_text())
+
+
+def ingest_one(settings: Settings, path: Path, now: datetime, tenant: str = "toko-a"):
+    """Ingest one file for a tenant as `gaung ingest` does: [(status, format, rows loaded, rows quarantined)] of
+    its outcomes, and a read-only connection to the tenant's warehouse."""
+    from pipelines.run import ingest_stage
+    from pipelines.tenants import get_tenant
+    from warehouse.connection import connect
+
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, tenant), [path], fmt=None, settings=settings, now=now)
+    return ([(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes],
+            connect(settings.warehouse_path(tenant), read_only=True))
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:

@@ -14,11 +14,8 @@ from pipelines.ingest import instagram_graph as graph
 from pipelines.ingest.base import Hints
 from pipelines.ingest.formats import detect
 from pipelines.ingest.schemas import COMMENTS, CONTENT
-from pipelines.run import ingest_stage
 from pipelines.settings import Settings
-from pipelines.tenants import get_tenant
-from tests.conftest import FIXTURES
-from warehouse.connection import connect
+from tests.conftest import FIXTURES, ingest_one
 
 HINTS = Hints(date(2026, 5, 1))
 EN = "Post ID,Account ID,Account username,Account name,Description,Duration (sec),Publish time,Permalink,Post type,Data comment,Date,Views,Reach,Likes,Shares,Follows,Comments,Saves"
@@ -186,11 +183,8 @@ def test_graph_api_media_pages_saved_as_a_list_load_every_page(settings: Setting
     last = {"data": [], "paging": {"cursors": {"before": "QVFIUo"}}}
     path = tmp_path / "ig_media_pages.json"
     path.write_text(json.dumps([first, second, last], ensure_ascii=False), encoding="utf-8")
-    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
-                               now=datetime(2025, 1, 5, tzinfo=UTC))
-    assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
-        ("loaded", "instagram_graph_api", 3, 0)]
-    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    outcomes, con = ingest_one(settings, path, datetime(2025, 1, 5, tzinfo=UTC))
+    assert outcomes == [("loaded", "instagram_graph_api", 3, 0)]
     assert con.execute("select locator, native_id, post_type, likes, posted_at_utc from raw.content_snapshots"
                        " order by locator").fetchall() == [
         ("/0/data/0", "35076616084176123", "feed", 52, datetime(2019, 5, 2, 11, 42, 1)),

@@ -12,10 +12,9 @@ import pytest
 from pipelines.ingest import lazada, mapped_reviews, shopee, tokopedia
 from pipelines.ingest.base import FormatError, Hints
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.run import ingest_stage
 from pipelines.settings import Settings
-from pipelines.tenants import Tenant, add_tenant, get_tenant
-from tests.conftest import FIXTURES, write_workbook
+from pipelines.tenants import Tenant, add_tenant
+from tests.conftest import FIXTURES, ingest_one, write_workbook
 from warehouse.connection import connect
 
 HINTS = Hints(date(2026, 5, 1))
@@ -187,9 +186,9 @@ def test_workbooks_opening_with_a_cover_sheet_are_detected_and_load_their_review
         "Petunjuk": cover, "Data": [["Produk", "Bintang", "Ulasan"], ["Kopi 1L", 5, "enak bgt"], ["Kopi 1L", 4, "oke"],
                                     ["Kopi 250ml", 3, "kurang manis"]]})
     for tenant, path, fmt, n in (("toko-a", lazada_xlsx, "lazada_reviews", 2), ("toko-c", mapped_xlsx, "mapped_reviews", 3)):
-        outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, tenant), [path], fmt=None, settings=settings,
-                                   now=datetime(2026, 5, 1, tzinfo=UTC))
-        assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [("loaded", fmt, n, 0)]
+        outcomes, con = ingest_one(settings, path, datetime(2026, 5, 1, tzinfo=UTC), tenant)
+        assert outcomes == [("loaded", fmt, n, 0)]
+        con.close()
     con = connect(settings.warehouse_path("toko-a"), read_only=True)
     assert con.execute("select review_id, rating, text from raw.reviews order by review_id").fetchall() == [
         ("501", 5, "mantap, wangi awet"), ("502", 2, "pengiriman lama")]
@@ -223,11 +222,8 @@ def test_lazada_review_api_pages_saved_as_a_list_load_every_page(settings: Setti
              page(3, [])]
     path = tmp_path / "lazada_reviews.json"
     path.write_text(json.dumps(pages), encoding="utf-8")
-    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
-                               now=datetime(2024, 2, 1, tzinfo=UTC))
-    assert [(o.status, o.source_format, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
-        ("loaded", "lazada_reviews", 3, 0)]
-    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    outcomes, con = ingest_one(settings, path, datetime(2024, 2, 1, tzinfo=UTC))
+    assert outcomes == [("loaded", "lazada_reviews", 3, 0)]
     assert con.execute("select review_id, rating, text, seller_reply, created_at_local from raw.reviews"
                        " order by review_id").fetchall() == [
         ("901", 5, "Wangi banget, pengiriman cepat", "Terima kasih kak", datetime(2024, 1, 12)),
@@ -243,4 +239,5 @@ def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path) -
     r = lazada.parse(path.read_bytes(), path.name, HINTS)
     assert r.tables[REVIEWS]["locator"].to_list() == ["Januari row 2", "Februari row 2"]
     assert r.quarantine["locator"].to_list() == ["Februari row 3"]
+
 

@@ -17,7 +17,7 @@ from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant
-from tests.conftest import write_workbook
+from tests.conftest import ingest_one, write_workbook
 from warehouse.connection import connect
 
 
@@ -155,10 +155,8 @@ def test_workbook_with_a_notes_sheet_first_is_detected_and_its_tab_loads(setting
                     ["March 8", "Es teh", "https://www.tiktok.com/@kopisenja/video/7234567890123456790", "March 5",
                      "10", "1", "0", "900"]],
     })
-    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "toko-a"), [path], fmt=None, settings=settings,
-                               now=datetime(2026, 3, 9, tzinfo=UTC))
-    assert [(o.status, o.source_format, o.rows_loaded) for o in outcomes] == [("loaded", "tiktok_analytics", 2)]
-    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    outcomes, con = ingest_one(settings, path, datetime(2026, 3, 9, tzinfo=UTC))
+    assert outcomes == [("loaded", "tiktok_analytics", 2, 1)]
     assert con.execute("select native_id, views, likes, observed_on from raw.content_snapshots order by views").fetchall() == [
         ("7234567890123456790", 900, 10, date(2026, 3, 8)), ("7234567890123456789", 12400, 1234, date(2026, 3, 8))]
     # the notes sheet is not a tab: reported in quarantine, as an unknown sheet always was
