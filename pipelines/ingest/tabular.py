@@ -64,11 +64,12 @@ def xlsx_sheets(data: bytes, names: list[str] | None = None) -> dict[str, pl.Dat
     if names is not None and not names:
         return {}
     try:
+        # Empty rows are kept by the reader and dropped here, so the rest keep the row numbers Excel shows.
         sheets = pl.read_excel(data, sheet_id=0 if names is None else None, sheet_name=names, infer_schema_length=0,
-                               raise_if_empty=False)
+                               raise_if_empty=False, drop_empty_rows=False, drop_empty_cols=False)
     except Exception as exc:
         raise FormatError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it again as .xlsx or CSV") from None
-    return {name: df.select(pl.all().cast(pl.String)) for name, df in sheets.items()}
+    return {name: _without_blank_rows(df.select(pl.all().cast(pl.String))) for name, df in sheets.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,6 +163,7 @@ def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     end); the rest keep their spreadsheet numbers in ROW when any were dropped."""
     if not frame.width or not frame.height:
         return frame
+
     def empty(c: str) -> pl.Expr:
         return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
 

@@ -241,3 +241,11 @@ def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path) -
     assert r.quarantine["locator"].to_list() == ["Februari row 3"]
 
 
+def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) -> None:
+    head = ["itemId", "reviewId", "rating", "reviewContent"]
+    path = write_workbook(tmp_path / "ulasan.xlsx", {"Data": [head, ["1", "1", "5", "a"], [], ["1", "2", "lima", "b"],
+                                                              ["1", "3", "4", "c"], [], []]})
+    r = lazada.parse(path.read_bytes(), path.name, HINTS)
+    assert r.tables[REVIEWS]["locator"].to_list() == ["row 2", "row 5"]
+    assert r.quarantine["locator"].to_list() == ["row 4"]  # 'lima', on Excel's row 4 (row 3 is empty)
+
