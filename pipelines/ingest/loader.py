@@ -8,6 +8,7 @@ still load. Nothing a parser raises escapes: it becomes a rejection with its rea
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -67,8 +68,6 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 def _why_unrecognised(data: bytes) -> str | None:
     """A reason a file is no export at all that a person can act on: a saved web page, broken JSON."""
-    import json
-
     whole = data[:1_000_000].decode("utf-8-sig", errors="replace")
     text = whole.lstrip()
     head = text[:1000].lower()
