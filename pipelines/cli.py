@@ -119,6 +119,11 @@ def _short_paths(paths: list[str]) -> tuple[str | None, list[str]]:
                   for p in paths]
 
 
+def _tables_text(counts: dict[str, int | None], lang: str) -> str:
+    """'marts.dim_content (12), marts.fct_customer_voice (view)': row counts, views named as such."""
+    return ", ".join(f"{k} ({t('view', lang) if v is None else f'{v:,}'})" for k, v in counts.items())
+
+
 def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
     base, shown = _short_paths([o.path for o in outcomes])
     table = Table(title=t("ingest_title", lang, tenant=tenant_id), caption=base or None)
@@ -192,7 +197,7 @@ def ingest(
     else:
         _print_outcomes(outcomes, tenant, lang)
         if counts:
-            out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+            out.print(t("models_built", lang, tables=_tables_text(counts, lang)))
     raise typer.Exit(2 if any(o.status == "rejected" for o in outcomes) else 0)
 
 
@@ -212,7 +217,7 @@ def run(
                         progress=err.is_terminal, console=err)
     if result.outcomes:
         _print_outcomes(result.outcomes, tenant, lang)
-    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
+    out.print(t("models_built", lang, tables=_tables_text(result.tables, lang)))
     out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant)))
     raise typer.Exit(2 if any(o.status == "rejected" for o in result.outcomes) else 0)
 
@@ -225,7 +230,7 @@ def score(tenant: TenantOpt, lang: LangOpt = None) -> None:
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
     counts = score_stage(tenant_obj, settings=get_settings())
-    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+    out.print(t("models_built", lang, tables=_tables_text(counts, lang)))
 
 
 @app.command()
@@ -251,7 +256,7 @@ def themes(
         out.print(t("themes_unchanged", lang, tenant=tenant))
         return
     embedded = counts.pop("embedded", 0)
-    out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in counts.items())))
+    out.print(t("models_built", lang, tables=_tables_text(counts, lang)))
     out.print(t("themes_embedded", lang, n=embedded))
     _print_theme_table(_read_themes(settings.warehouse_path(tenant)), lang)
 
@@ -444,7 +449,7 @@ def demo(
         result = run_tenant(tenants[tenant_id], settings=settings, now=datetime.now(UTC), landing=True,
                             progress=err.is_terminal, console=err, paths=[(out_dir / tenant_id)] if out_dir else None)
         _print_outcomes(result.outcomes, tenant_id, lang)
-        out.print(t("models_built", lang, tables=", ".join(f"{k} ({v:,})" for k, v in result.tables.items())))
+        out.print(t("models_built", lang, tables=_tables_text(result.tables, lang)))
         out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant_id)))
     _demo_reports(settings, tenants, list(written), lang)
 

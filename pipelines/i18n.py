@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Quarantined rows are in ops.quarantine with their reasons.",
     },
     "models_built": {"id": "Tabel diperbarui: {tables}", "en": "Tables rebuilt: {tables}"},
+    "view": {"id": "tampilan", "en": "view"},
     "tenant_added": {"id": "Usaha {tenant} ditambahkan ke {path}.", "en": "Tenant {tenant} added to {path}."},
     "no_tenants": {
         "id": "Belum ada usaha di {path}. Tambahkan dengan: gaung tenants add ID --name \"Nama Usaha\"",

@@ -22,7 +22,7 @@ class RunResult:
     """What a run did: files ingested and tables rebuilt with their row counts."""
 
     outcomes: list[FileOutcome] = field(default_factory=list)
-    tables: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int | None] = field(default_factory=dict)  # None: a view
 
 
 def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings: Settings, now: datetime,
@@ -57,7 +57,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
                                         on_stage=on_stage, **kwargs)
         else:
             outcomes = ingest_paths(con, tenant.id, paths, **kwargs)
-        counts: dict[str, int] = {}
+        counts: dict[str, int | None] = {}
         if any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
             counts = build_models(con, tenant, settings.master_key)
         return outcomes, counts

@@ -50,7 +50,7 @@ def _dag_test(dag_id: str, env: dict[str, str], log: Path, logical_date: datetim
 
 
 def _snapshot(home: Path) -> dict:
-    """Row counts of every table in every tenant warehouse, the ingested files, the reports and deliveries."""
+    """Row counts of every table and view in every tenant warehouse, the ingested files, the reports and deliveries."""
     import duckdb
 
     state: dict = {}
@@ -58,7 +58,7 @@ def _snapshot(home: Path) -> dict:
         con = duckdb.connect(str(db), read_only=True)
         try:
             tables = con.execute("select table_schema, table_name from information_schema.tables "
-                                 "where table_type = 'BASE TABLE' order by 1, 2").fetchall()
+                                 "where table_type in ('BASE TABLE', 'VIEW') order by 1, 2").fetchall()
             for schema, table in tables:
                 state[f"{db.stem}:{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
             state[f"{db.stem}:files"] = con.execute(

@@ -260,6 +260,29 @@ def test_staging_views_open_for_an_analyst_without_gaung(demo_home: Path, tenant
     raw = {a for (a,) in con.execute("select distinct author from raw.reviews where author is not null").fetchall()}
     cells = {v for (v,) in con.execute("select distinct author_label from staging.stg_marketplace__reviews").fetchall()}
     assert raw and not (cells & raw)
+    # the voice mart is a view too, languages included, over texts stored once
+    assert value(con, "select table_type from information_schema.tables where table_name = 'fct_customer_voice'") == "VIEW"
+    langs = dict(con.execute("select lang, count(*) from marts.fct_customer_voice group by all").fetchall())
+    assert langs.get("id", 0) > sum(langs.values()) / 2 and None not in langs
+
+
+def test_a_rebuild_detects_no_language_twice(settings: Settings, tmp_path: Path) -> None:
+    from pipelines.models import sync_languages
+
+    (tmp_path / "shopee.csv").write_text(
+        "cmtid,ctime,author_username,comment,rating_star\n"
+        "1,1700000000,Budi,enak banget kak barangnya,5\n2,1700000100,Siti,the bottle was leaking,1\n"
+        "3,1700000200,Ani,enak banget kak barangnya,5\n")
+    tenant = get_tenant(settings.tenants_path, "toko-a")
+    ingest_stage(tenant, [tmp_path], fmt=None, settings=settings, now=NOW)
+    con = duckdb.connect(str(settings.warehouse_path("toko-a")))
+    try:
+        rows = con.execute("select text, lang from marts.fct_customer_voice order by source_locator").fetchall()
+        assert [lang for _, lang in rows] == ["id", "en", "id"]
+        assert value(con, "select count(*) from ops.voice_languages") == 2  # one per distinct text
+        assert sync_languages(con) == 0
+    finally:
+        con.close()
 
 
 def test_a_new_secret_key_rehashes_everyone_and_a_rebuild_hashes_no_one_twice(

@@ -1,5 +1,6 @@
 -- grain: one row per thing a customer (or the business, flagged) said in words, on any channel:
 -- WhatsApp messages, marketplace reviews, and comments from data downloads.
+-- A view (see pipelines/models.py): the texts stay in raw, read through the staging views.
 with
 
 messages as (
@@ -96,8 +97,9 @@ unioned as (
 ),
 
 final as (
-    select *, gaung_lang(text) as lang
+    select unioned.*, languages.lang
     from unioned
+    left join ops.voice_languages as languages on languages.text_md5 = md5_number(unioned.text)
 )
 
 select * from final
