@@ -57,7 +57,9 @@ def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha:
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, file_id: str, tenant_id: str) -> None:
     if frame.is_empty():
         return
-    frame = frame.with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id"))
+    # Columns with no value at all are left to the table's default (null): not passed is cheaper to store.
+    empty = [c for c in frame.columns if frame[c].null_count() == frame.height]
+    frame = frame.drop(empty).with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id"))
     # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
     register_frame(con, "_gaung_rows", frame)
     try:

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
-from pipelines.ingest.schemas import REVIEWS, conform
+from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform
 from pipelines.ingest.tabular import (
     MISSING_PATTERN,
     ROW,
@@ -49,7 +49,9 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
                              else pl.Series([None] * frame.height, dtype=pl.String), export_date)
     reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
                               else pl.Series([None] * frame.height, dtype=pl.String), export_date)
-    frame = frame.with_columns(
+    # One lazy plan from here, collected once: polars fuses the cleaning and only the columns raw.reviews
+    # takes (and the source ones, for rows set aside) are materialised.
+    frame = frame.lazy().with_columns(
         text_parts["attributes_json"].alias("_attrs"), text_parts["text"].alias("_text"),
         when_parts["utc"].alias("_utc"), when_parts["local"].alias("_local"), when_parts["estimated"].alias("_est"),
         pl.coalesce(reply_parts["utc"], reply_parts["local"]).alias("_reply_at"),
@@ -71,7 +73,9 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         author=pl.when(anonymous).then(None).otherwise(author),
         is_anonymous=anonymous | author.is_null(),
         created_at_utc=pl.col("_utc"), created_at_local=pl.col("_local"),
-        created_at_text=_text(get("created_at")), seller_reply=_text(get("seller_reply")),
+        # The time as written, unless it is a whole Unix time: created_at_utc then holds it exactly.
+        created_at_text=pl.when(get("created_at").str.contains(r"^\d{9,13}$")).then(None).otherwise(_text(get("created_at"))),
+        seller_reply=_text(get("seller_reply")),
         seller_reply_at_utc=pl.col("_reply_at"),
         like_count=count_expr(get("like_count")), media_count=count_expr(get("media_count")).cast(pl.Int32),
         label_sentiment=_text(get("label_sentiment")), label_emotion=_text(get("label_emotion")),
@@ -95,12 +99,17 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
                         get("created_at").cast(pl.String)))
     )
-    bad = problems.filter(pl.col("reason").is_not_null())
+    keep = [*SCHEMAS[REVIEWS], "reason", *source.values()]
+    problems = problems.select([c for c in keep if c in problems.collect_schema().names()]).collect()
+    bad_rows = problems["reason"].is_not_null()
+    if not bad_rows.any():  # the usual case: no filtered copy of a million rows
+        return conform(REVIEWS, problems), []
+    bad = problems.filter(bad_rows)
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
     whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
                        .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
     quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
-    return conform(REVIEWS, problems.filter(pl.col("reason").is_null())), quarantine
+    return conform(REVIEWS, problems.filter(~bad_rows)), quarantine
 
 
 def records_frame(records: list[dict]) -> pl.DataFrame:

@@ -418,13 +418,11 @@ def template_series(values: pl.Series) -> pl.DataFrame:
     else:
         attributes = pl.col("prefix").replace_strict(parsed["prefix"], parsed["attributes_json"], default=None,
                                                      return_dtype=pl.String)
-    rest = c.str.slice(pl.col("prefix").str.len_chars()).str.strip_chars()
-    whole = c.str.strip_chars()
+    # The free text: what follows the answers when there are any, else the whole text; empty -> null.
+    text = (pl.when(pl.col("attributes_json").is_not_null()).then(c.str.slice(pl.col("prefix").str.len_chars()))
+            .otherwise(c).str.strip_chars())
     return frame.with_columns(attributes.alias("attributes_json")).select(
-        "attributes_json",
-        pl.when(pl.col("attributes_json").is_not_null()).then(pl.when(rest == "").then(None).otherwise(rest))
-        .otherwise(pl.when(whole == "").then(None).otherwise(whole)).alias("text"),
-    )
+        "attributes_json", pl.when(text == "").then(None).otherwise(text).alias("text"))
 
 
 def template_split(col: pl.Expr) -> pl.Expr:

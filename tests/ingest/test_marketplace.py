@@ -62,6 +62,14 @@ def test_shopee_csv() -> None:
     assert (row["text"], json.loads(row["attributes_json"])) == ("Mantap", {"kemasan": "rapi", "wangi": "segar"})
 
 
+def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() -> None:
+    data = (b'cmtid,ctime,comment,rating_star\n1,1714000000,a,5\n2,1714000000.5,b,5\n3,2024-04-25 10:00,c,5\n'
+            b'4,3 hari yang lalu,d,5\n')
+    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
+    assert [text for text, _ in rows] == [None, "1714000000.5", "2024-04-25 10:00", "3 hari yang lalu"]
+    assert rows[0][1] == datetime(2024, 4, 24, 23, 6, 40)
+
+
 def test_shopee_csv_template_after_leading_blanks_keeps_the_whole_free_text() -> None:
     data = b'cmtid,ctime,comment,rating_star\n1,1714000000,"  Kemasan:rapi. Rasa:enak. Gula arennya kerasa",5\n'
     row = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
