@@ -249,7 +249,7 @@ def _masking_words(con: duckdb.DuckDBPyConnection, tenant: Tenant, tables: set[s
             keep |= set(re.findall(r"[^\W\d_]+", ident))
     own = {i.casefold() for ids in tenant.accounts.values() for i in ids} | {tenant.name.casefold()}
     if "marts.fct_customer_voice" in tables:
-        for (product,) in _rows(con, "select distinct product_name from marts.fct_customer_voice"
+        for (product,) in _rows(con, f"select distinct product_name from {VOICE}"
                                      " where tenant_id = ? and product_name is not null", [tenant.id]):
             keep |= set(re.findall(r"[^\W\d_]+", product))
     return name_words([n for n in names if n.casefold() not in own], keep=keep)
@@ -270,10 +270,10 @@ def _series(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Wee
                                               " where tenant_id = ? and date <= ? order by 1", [tenant.id, week.end])]
     voice: dict[date, tuple[int, int]] = {}
     if "marts.fct_customer_voice" in tables:
-        for start, m, r in _rows(con, """
+        for start, m, r in _rows(con, f"""
                 select date_trunc('week', local_date)::date, count(*) filter (where channel <> 'review'),
                        count(*) filter (where channel = 'review')
-                from marts.fct_customer_voice
+                from {VOICE}
                 where tenant_id = ? and not is_from_business and local_date between ? and ? group by 1""",
                                  [tenant.id, first.start, week.end]):
             voice[start] = (int(m), int(r))
@@ -327,7 +327,7 @@ def _campaigns(con, tenant: Tenant, week: Week, tables: set[str]) -> list[Campai
         if terms and "marts.fct_customer_voice" in tables:
             cond = " or ".join(["contains(lower(text), ?)"] * len(terms))
             week_mentions = _rows(con, f"""
-                select count(*) from marts.fct_customer_voice
+                select count(*) from {VOICE}
                 where tenant_id = ? and not is_from_business and local_date between ? and ? and ({cond})""",
                                   [tenant.id, week.start, week.end, *terms])[0][0]
         out.append(CampaignItem(
@@ -425,14 +425,14 @@ def _ideas(con, tenant: Tenant, week: Week, words: list[str], themes: list[Theme
 def _voice_total(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[Metric, int]:
     if "marts.fct_customer_voice" not in tables:
         return Metric("kpi_messages", None, None), 0
-    rows = _rows(con, """
+    rows = _rows(con, f"""
         select date_trunc('week', local_date)::date, count(*), count(distinct author_key)
-        from marts.fct_customer_voice
+        from {VOICE}
         where tenant_id = ? and not is_from_business and local_date between ? and ? group by 1""",
                  [tenant.id, week.shift(-BASELINE_WEEKS).start, week.end])
     by = {r[0]: (int(r[1]), int(r[2])) for r in rows}
     before = [by.get(week.shift(-i).start, (0, 0))[0] for i in range(1, BASELINE_WEEKS + 1)]
-    has_before = _rows(con, "select count(*) from marts.fct_customer_voice where tenant_id = ? and local_date < ?",
+    has_before = _rows(con, f"select count(*) from {VOICE} where tenant_id = ? and local_date < ?",
                        [tenant.id, week.start])[0][0] > 0
     texts, customers = by.get(week.start, (0, 0))
     return Metric("kpi_messages", texts, sum(before) / len(before) if has_before else None), customers
@@ -466,8 +466,8 @@ def _kpis(con, tenant: Tenant, week: Week, series: list[WeekPoint], tables: set[
         out.append(voice)
         out.append(Metric("kpi_customers", customers, None))
     if "marts.fct_customer_voice" in tables:
-        reviews = {r[0]: (r[1], r[2]) for r in _rows(con, """
-            select date_trunc('week', local_date)::date, count(*), avg(rating) from marts.fct_customer_voice
+        reviews = {r[0]: (r[1], r[2]) for r in _rows(con, f"""
+            select date_trunc('week', local_date)::date, count(*), avg(rating) from {VOICE}
             where tenant_id = ? and channel = 'review' and local_date between ? and ? group by 1""",
                                                       [tenant.id, week.shift(-BASELINE_WEEKS).start, week.end])}
         if reviews:
@@ -487,7 +487,8 @@ def _notes(con, tenant: Tenant, week: Week, tables: set[str], platforms: list[st
     for table, key, group, column, extra in queries:
         if table not in tables:
             continue
-        for r in _rows(con, f"select {group}, min({column}), max({column}) from {table} where tenant_id = ?{extra}"
+        source = VOICE if table == "marts.fct_customer_voice" else table
+        for r in _rows(con, f"select {group}, min({column}), max({column}) from {source} where tenant_id = ?{extra}"
                             f" and {column} <= ? group by all order by all", [tenant.id, week.end]):
             k = key + r[1] if key == "src_voice_" else key
             notes.sources.append(SourceCoverage(k, r[0], r[-2], r[-1], r[-1] is not None and r[-1] >= week.end
@@ -587,9 +588,31 @@ def _actions(d: ReportData) -> list[Phrase]:
     return out[:5]
 
 
+# The customer-voice mart is a view over every review and message: the columns the report reads are read
+# from it once into this temp table (texts only for the report's week), not once per section.
+VOICE = "_gaung_report_voice"
+
+
+def _read_voice_once(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tables: set[str]) -> None:
+    if "marts.fct_customer_voice" in tables:
+        con.execute(f"""
+            create or replace temp table {VOICE} as
+            select tenant_id, platform, channel, product_name, local_date, is_from_business, author_key, rating,
+                   case when local_date between ? and ? then text end as text
+            from marts.fct_customer_voice where tenant_id = ?""", [week.start, week.end, tenant.id])
+
+
 def build_report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week) -> ReportData:
     """Read one tenant's marts (a read-only connection to its own warehouse) into the report for `week`."""
     tables = _tables(con)
+    _read_voice_once(con, tenant, week, tables)
+    try:
+        return _report_data(con, tenant, week, tables)
+    finally:
+        con.execute(f"drop table if exists {VOICE}")
+
+
+def _report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tables: set[str]) -> ReportData:
     words = _masking_words(con, tenant, tables)
     series, platforms = _series(con, tenant, week, tables)
     voice, customers = _voice_total(con, tenant, week, tables)
