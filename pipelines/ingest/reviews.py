@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
-from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform
+from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform_exprs
 from pipelines.ingest.tabular import (
     MISSING_PATTERN,
     ROW,
@@ -99,17 +99,17 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
                         get("created_at").cast(pl.String)))
     )
-    keep = [*SCHEMAS[REVIEWS], "reason", *source.values()]
-    problems = problems.select([c for c in keep if c in problems.collect_schema().names()]).collect()
+    names = problems.collect_schema().names()
+    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", *source.values()).collect()
     bad_rows = problems["reason"].is_not_null()
     if not bad_rows.any():  # the usual case: no filtered copy of a million rows
-        return conform(REVIEWS, problems), []
+        return problems.select(list(SCHEMAS[REVIEWS])), []
     bad = problems.filter(bad_rows)
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
     whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
                        .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
     quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
-    return conform(REVIEWS, problems.filter(~bad_rows)), quarantine
+    return problems.filter(~bad_rows).select(list(SCHEMAS[REVIEWS])), quarantine
 
 
 def records_frame(records: list[dict]) -> pl.DataFrame:

@@ -50,13 +50,15 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 }
 
 
+def conform_exprs(table: str, columns: list[str]) -> list[pl.Expr]:
+    """Expressions giving the table's columns, in order, cast to their types, from a frame with `columns`."""
+    return [(pl.col(c).cast(t, strict=False) if c in columns else pl.lit(None, dtype=t)).alias(c)
+            for c, t in SCHEMAS[table].items()]
+
+
 def conform(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with exactly the table's columns, in order, cast to their types (missing ones null)."""
-    schema = SCHEMAS[table]
-    return frame.select([
-        (pl.col(c).cast(t, strict=False) if c in frame.columns else pl.lit(None, dtype=t)).alias(c)
-        for c, t in schema.items()
-    ])
+    return frame.select(conform_exprs(table, frame.columns))
 
 
 def from_rows(table: str, rows: list[dict]) -> pl.DataFrame:
