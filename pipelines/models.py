@@ -28,6 +28,7 @@ MODELS = [
     ("staging", "stg_account__daily"),
     ("staging", "stg_marketplace__reviews"),
     ("staging", "stg_social__comments"),
+    ("staging", "stg_social__messages"),
     ("marts", "dim_content"),
     ("marts", "fct_content_metrics"),
     ("marts", "fct_account_daily"),
@@ -51,6 +52,8 @@ PEOPLE_SOURCES = """
     union select from_wa_id from raw.whatsapp_cloud_messages
     union select author from raw.reviews
     union select author from raw.comments
+    union select sender from raw.direct_messages
+    union select thread from raw.direct_messages
 """
 # Every text the voice mart can carry, as staging writes it (phones masked). Reviews and comments are
 # read from raw, not from their staging views, so the views are not evaluated twice.
@@ -58,6 +61,7 @@ VOICE_TEXTS = """
     select text from staging.stg_whatsapp__messages
     union select gaung_mask_phones(text) from raw.reviews
     union select gaung_mask_phones(text) from raw.comments
+    union select gaung_mask_phones(text) from raw.direct_messages
 """
 # Models that are views: no second or third copy of a million reviews is written. The rest are tables,
 # because several marts read them or they are costly to compute.
@@ -158,6 +162,10 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     key = privacy.tenant_key(master_key, tenant.id)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     _register(con, "_gaung_business_keys", pl.DataFrame({"author_key": business}, schema={"author_key": pl.String}))
+    # Names the business writes direct messages under: its own name and its Instagram/Facebook accounts.
+    names = sorted({n.strip().lstrip("@").lower() for n in [tenant.name, *tenant.business_identifiers("instagram"),
+                                                            *tenant.business_identifiers("facebook")] if n and n.strip()})
+    _register(con, "_gaung_business_names", pl.DataFrame({"name": names}, schema={"name": pl.String}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
     _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
                                                          schema={"platform": pl.String, "account": pl.String}))
@@ -192,6 +200,6 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
         con.execute("rollback")
         raise
     finally:
-        for name in ("_gaung_business_keys", "_gaung_default_accounts", "_gaung_campaigns"):
+        for name in ("_gaung_business_keys", "_gaung_business_names", "_gaung_default_accounts", "_gaung_campaigns"):
             _unregister(con, name)
     return counts

@@ -1,5 +1,6 @@
 -- grain: one row per thing a customer (or the business, flagged) said in words, on any channel:
--- WhatsApp messages, marketplace reviews, and comments from data downloads.
+-- WhatsApp messages, Instagram and Messenger direct messages, marketplace reviews, and comments from
+-- data downloads.
 -- A view (see pipelines/models.py): the texts stay in raw, read through the staging views.
 with
 
@@ -13,6 +14,10 @@ reviews as (
 
 comments as (
     select * from staging.stg_social__comments
+),
+
+direct_messages as (
+    select * from staging.stg_social__messages
 ),
 
 whatsapp_voice as (
@@ -88,8 +93,35 @@ comment_voice as (
     where created_at is not null
 ),
 
+direct_voice as (
+    select
+        md5('dm|' || message_id) as voice_id,
+        tenant_id,
+        platform,
+        'message' as channel,
+        source_file_id,
+        source_locator,
+        author_key,
+        author_label,
+        is_from_business,
+        created_at,
+        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        text,
+        null::integer as rating,
+        null::varchar as product_name,
+        null::varchar as variant,
+        null::varchar as content_id,
+        null::varchar as reply_text
+    from direct_messages
+    where text is not null
+      and trim(text) <> ''
+      and kind in ('text', 'share', 'media')
+),
+
 unioned as (
     select * from whatsapp_voice
+    union all
+    select * from direct_voice
     union all
     select * from review_voice
     union all
