@@ -35,9 +35,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_skipped": {"id": "dilewati", "en": "skipped"},
     "ingest_title": {"id": "Impor untuk {tenant}", "en": "Ingest for {tenant}"},
     "ingest_summary": {
-        "id": "{files} berkas: {loaded} dimuat, {duplicate} duplikat, {rejected} ditolak, {skipped} media dilewati; "
+        "id": "{files} berkas: {loaded} dimuat, {duplicate} duplikat, {rejected} ditolak, {skipped} dilewati (media, bagian arsip yang tidak dibaca); "
               "{rows} baris masuk, {quarantined} baris dikarantina.",
-        "en": "{files} files: {loaded} loaded, {duplicate} duplicate, {rejected} rejected, {skipped} media skipped; "
+        "en": "{files} files: {loaded} loaded, {duplicate} duplicate, {rejected} rejected, {skipped} skipped (media, archive parts not read); "
               "{rows} rows in, {quarantined} rows quarantined.",
     },
     "ingest_none": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -90,11 +91,38 @@ def _why_unrecognised(data: bytes) -> str | None:
     return None
 
 
+class NotRead(FormatError):
+    """A file that is part of an export archive but holds nothing Gaung reads (skipped, not rejected)."""
+
+
+# Folders of Meta's "Download your information" archives (Instagram, Facebook). Their posts, comments,
+# insights and messages are read; the rest (profile, followers, ads, settings, logins...) is no export
+# of customers' words or content, and is skipped rather than rejected.
+META_ARCHIVE_FOLDERS = frozenset("""
+your_instagram_activity your_facebook_activity personal_information connections logged_information
+ads_information ads_and_businesses security_and_login_information preferences information_about_you
+apps_and_websites_off_of_instagram apps_and_websites_off_of_facebook your_topics meta_spark
+activity_messages logged_in_activity your_activity_across_facebook
+""".split())
+
+
+def meta_archive_part(path: str) -> bool:
+    """Whether a file (or zip member) lies in a folder of a Meta "Download your information" archive."""
+    folders = [p.casefold() for p in re.split(r"!/|[\\/]", path)[:-1]]
+    return any(f in META_ARCHIVE_FOLDERS for f in folders)
+
+
 def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
     assert unit.data is not None
     chosen = fmt or detect(unit.data, unit.path, hints)
     if chosen is None:
         why = _why_unrecognised(unit.data)
+        if meta_archive_part(unit.path):
+            if why and why.startswith("this is a web page"):
+                raise FormatError("this is Meta's 'Download your information' in HTML, which Gaung cannot read: "
+                                  "request the download again with Format: JSON")
+            raise NotRead("part of a 'Download your information' archive that holds no posts, comments, insights "
+                          "or messages (profile, followers, ads, settings...)")
         if why:
             raise FormatError(why)
         raise FormatError(
@@ -133,6 +161,8 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
         try:
             hints = Hints(export_date_hint(unit.path, unit.modified, ingested_at, timezone), mappings or {}, mapping)
             result = _parse(unit, fmt, hints)
+        except NotRead as exc:
+            return FileOutcome(unit.path, "skipped", notes=[str(exc)])
         except FormatError as exc:
             outcome.error = f"{unit.path}: {exc}"
         except Exception as exc:  # nothing a parser raises may escape the loader

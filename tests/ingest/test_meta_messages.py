@@ -171,3 +171,23 @@ def test_one_conversation_alone_knows_the_business_by_its_name(settings: Setting
     finally:
         con.close()
 
+
+def test_a_whole_instagram_download_loads_what_it_can_and_skips_the_rest(settings: Settings, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "instagram-kopisenja-2026-11-24.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("your_instagram_activity/messages/inbox/johndoe_1/message_1.json", REAL.read_bytes())
+        zf.writestr("your_instagram_activity/messages/inbox/johndoe_1/photos/1.jpg", b"\xff\xd8\xff")
+        zf.writestr("personal_information/personal_information/personal_information.json",
+                    json.dumps({"profile_user": [{"string_map_data": {"Name": {"value": "Kopi"}}}]}))
+        zf.writestr("connections/followers_and_following/followers_1.json",
+                    json.dumps([{"string_list_data": [{"value": "budi", "timestamp": 1700000000}]}]))
+        zf.writestr("security_and_login_information/login_activity.html", "<html><head></head><body>x</body></html>")
+    outcomes, _ = ingest_stage(get_tenant(settings.tenants_path, "kopi"), [archive], fmt=None, settings=settings, now=NOW)
+    by_name = {o.path.rsplit("/", 1)[-1]: o for o in outcomes}
+    assert by_name["message_1.json"].status == "loaded" and by_name["message_1.json"].rows_loaded == 2
+    assert {by_name[n].status for n in ("1.jpg", "personal_information.json", "followers_1.json")} == {"skipped"}
+    assert "Download your information" in by_name["followers_1.json"].notes[0]
+    html = by_name["login_activity.html"]  # the HTML flavour of the download: ask for JSON instead
+    assert html.status == "rejected" and "Format: JSON" in html.error
