@@ -162,9 +162,10 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     key = privacy.tenant_key(master_key, tenant.id)
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
     _register(con, "_gaung_business_keys", pl.DataFrame({"author_key": business}, schema={"author_key": pl.String}))
-    # Names the business writes direct messages under: its own name and its Instagram/Facebook accounts.
+    # Names the business writes direct messages under: its own name and its Instagram/Facebook/TikTok accounts.
     names = sorted({n.strip().lstrip("@").lower() for n in [tenant.name, *tenant.business_identifiers("instagram"),
-                                                            *tenant.business_identifiers("facebook")] if n and n.strip()})
+                                                            *tenant.business_identifiers("facebook"),
+                                                            *tenant.business_identifiers("tiktok")] if n and n.strip()})
     _register(con, "_gaung_business_names", pl.DataFrame({"name": names}, schema={"name": pl.String}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
     _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},

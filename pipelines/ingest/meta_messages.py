@@ -15,18 +15,11 @@ import json
 import re
 from datetime import UTC, datetime
 
-import polars as pl
-
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.schemas import DIRECT_MESSAGES, from_rows
 from pipelines.ingest.tabular import fix_meta_text, load_json
 
 FORMAT = "meta_messages"
-TABLE = "raw.direct_messages"
-SCHEMA = {
-    "locator": pl.String, "source_format": pl.String, "platform": pl.String, "thread": pl.String,
-    "participants": pl.String, "sender": pl.String, "sent_at_utc": pl.Datetime("us"), "kind": pl.String, "text": pl.String,
-    "share_link": pl.String, "raw_json": pl.String,
-}
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs", "sticker")
 # Lines Meta writes in place of what happened, in English and Indonesian: not the customer's words.
 SYSTEM = re.compile(
@@ -99,7 +92,7 @@ def _row(message: dict, thread: str | None, participants: str | None, platform: 
     else:
         raise ValueError("message has neither content nor an attachment")
     return {"locator": locator, "source_format": FORMAT, "platform": platform, "thread": thread,
-            "participants": participants, "sender": sender.strip(), "sent_at_utc": sent_at, "kind": kind, "text": text,
+            "participants": participants, "sender": sender.strip(), "from_owner": None, "sent_at_utc": sent_at, "kind": kind, "text": text,
             "share_link": share.get("link") or None, "raw_json": json.dumps(message, ensure_ascii=False)}
 
 
@@ -124,7 +117,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             rows.append(_row(message, thread, participants, platform, locator))
         except ValueError as exc:
             quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
-    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else pl.DataFrame(schema=SCHEMA)
+    frame = from_rows(DIRECT_MESSAGES, rows)
     kinds = frame["kind"].value_counts(sort=True).rows() if rows else []
-    return ParseResult(FORMAT, {TABLE: frame}, quarantine_frame(quarantine),
+    return ParseResult(FORMAT, {DIRECT_MESSAGES: frame}, quarantine_frame(quarantine),
                        [f"{len(rows)} {platform} messages" + (f" ({', '.join(f'{n} {k}' for k, n in kinds)})" if kinds else "")])

@@ -9,6 +9,7 @@ ACCOUNT_DAILY = "raw.account_daily"
 AUDIENCE = "raw.audience"
 REVIEWS = "raw.reviews"
 COMMENTS = "raw.comments"
+DIRECT_MESSAGES = "raw.direct_messages"
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     CONTENT: {
@@ -46,6 +47,11 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "locator": pl.String, "source_format": pl.String, "platform": pl.String, "comment_id": pl.String,
         "content_url": pl.String, "content_owner": pl.String, "author": pl.String, "is_own": pl.Boolean,
         "text": pl.String, "created_at_utc": pl.Datetime("us"), "raw_json": pl.String,
+    },
+    DIRECT_MESSAGES: {
+        "locator": pl.String, "source_format": pl.String, "platform": pl.String, "thread": pl.String,
+        "participants": pl.String, "sender": pl.String, "from_owner": pl.Boolean, "sent_at_utc": pl.Datetime("us"),
+        "kind": pl.String, "text": pl.String, "share_link": pl.String, "raw_json": pl.String,
     },
 }
 

@@ -1,4 +1,6 @@
-"""TikTok "Download your data" JSON (user_data_tiktok.json, older user_data.json): own posts and comments.
+"""TikTok "Download your data" JSON (user_data_tiktok.json, older user_data.json): own posts, own comments
+and direct messages (Direct Message › Direct Messages › ChatHistory › "Chat History with <user>:" lists of
+{Date, From, Content}).
 
 The layout moved in 2024, 2025 and 2026 (posts under Post.Posts.VideoList, Video.Videos.VideoList or
 Activity...), key case is mixed and empty sections are null, [] or "N/A": lists are found by key,
@@ -12,11 +14,13 @@ import re
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
-from pipelines.ingest.schemas import COMMENTS, CONTENT, from_rows
+from pipelines.ingest.schemas import COMMENTS, CONTENT, DIRECT_MESSAGES, from_rows
 from pipelines.ingest.tabular import load_json
 
 FORMAT = "tiktok_data_download"
-_SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist)"\s*:')
+_SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist|[Cc]hat[Hh]istory)"\s*:')
+_CHAT_WITH = re.compile(r"^chat history with (.+?):?$")
+_URL = re.compile(r"^https?://\S+$")
 _EMPTY = (None, "", "N/A", "n/a", [], {})
 
 
@@ -141,5 +145,58 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 })
             except (ValueError, TypeError) as exc:
                 quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable comment: {exc}"))
+    messages = _messages(doc, account, quarantine)
     tables = {CONTENT: from_rows(CONTENT, posts), COMMENTS: from_rows(COMMENTS, comments)}
-    return ParseResult(FORMAT, tables, quarantine_frame(quarantine), [f"{len(posts)} posts, {len(comments)} comments"])
+    if messages:
+        tables[DIRECT_MESSAGES] = from_rows(DIRECT_MESSAGES, messages)
+    return ParseResult(FORMAT, tables, quarantine_frame(quarantine),
+                       [f"{len(posts)} posts, {len(comments)} comments, {len(messages)} direct messages"])
+
+
+def _chats(obj, path: str = "") -> list[tuple[str, dict]]:
+    """Every ChatHistory object (keys lower-cased) with its JSON pointer."""
+    found = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "chathistory" and isinstance(v, dict):
+                found.append((f"{path}/{k}", v))
+            elif isinstance(v, dict):
+                found.extend(_chats(v, f"{path}/{k}"))
+    return found
+
+
+def _messages(doc: dict, account: str | None, quarantine: list) -> list[dict]:
+    """Direct messages: each chat is with one person, so a message not from them is the owner's."""
+    rows = []
+    for pointer, chats in _chats(doc):
+        for key, items in chats.items():
+            if not isinstance(items, list):
+                continue
+            match = _CHAT_WITH.match(key.strip())
+            other = match.group(1).strip().lstrip("@") if match else None
+            for i, item in enumerate(items):
+                loc = f"{pointer}/{key}/{i}"
+                try:
+                    if not isinstance(item, dict):
+                        raise ValueError("a message must be an object")
+                    sender = _text(item.get("from"))
+                    if sender is None:
+                        raise ValueError("the message has no sender (From)")
+                    sent_at = _when(item.get("date"))
+                    if sent_at is None:
+                        raise ValueError("the message has no date")
+                    content = (_text(item.get("content")) or "").strip()
+                    share = content if _URL.match(content) else None
+                    name = sender.strip().lstrip("@").lower()
+                    owner = (name == account.lower()) if account else (name != other if other else None)
+                    rows.append({
+                        "locator": loc, "source_format": FORMAT, "platform": "tiktok", "thread": f"tiktok:{other or key}",
+                        "participants": json.dumps([p for p in (other, account) if p], ensure_ascii=False),
+                        "sender": sender.strip(), "from_owner": owner, "sent_at_utc": sent_at,
+                        "kind": "share" if share else ("text" if content else "media"),
+                        "text": None if share or not content else content, "share_link": share,
+                        "raw_json": json.dumps(item, ensure_ascii=False),
+                    })
+                except (ValueError, TypeError) as exc:
+                    quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
+    return rows

@@ -12,6 +12,7 @@ import pytest
 from pipelines.ingest import meta_messages
 from pipelines.ingest.base import FormatError, Hints
 from pipelines.ingest.formats import detect
+from pipelines.ingest.schemas import DIRECT_MESSAGES
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant, add_tenant, get_tenant
@@ -64,7 +65,7 @@ def test_real_instagram_export_is_detected_and_read() -> None:
     assert meta_messages.sniff(data, REAL.name) >= 0.5
     assert detect(data, str(REAL), HINTS) == meta_messages.FORMAT
     result = meta_messages.parse(data, str(REAL), HINTS)
-    rows = result.tables[meta_messages.TABLE].select("locator", "platform", "sender", "sent_at_utc", "kind", "text").rows()
+    rows = result.tables[DIRECT_MESSAGES].select("locator", "platform", "sender", "sent_at_utc", "kind", "text").rows()
     assert rows == [
         ("/messages/0", "instagram", "John Doe", datetime(2020, 1, 17, 20, 49), "text", "Hello Jane!"),
         ("/messages/1", "instagram", "Jane Doe", datetime(2019, 12, 24, 11, 23), "text", "Hello John!"),
@@ -74,7 +75,7 @@ def test_real_instagram_export_is_detected_and_read() -> None:
 
 def test_every_kind_of_message_and_meta_encoding() -> None:
     result = meta_messages.parse(meta_json(INDONESIAN), "messages/inbox/pelanggan_123/message_1.json", HINTS)
-    frame = result.tables[meta_messages.TABLE]
+    frame = result.tables[DIRECT_MESSAGES]
     assert frame["kind"].to_list() == ["text", "text", "media", "share", "system", "unsent", "call"]
     assert frame["text"][0] == "Bisa kak, varian less sugar ready 🙏"  # the \u00XX bytes repaired
     assert frame["text"][3] == "yang ini kak" and frame["share_link"][3] == "https://www.instagram.com/p/abc/"
@@ -90,7 +91,7 @@ def test_every_kind_of_message_and_meta_encoding() -> None:
 def test_facebook_messenger_by_its_folder_and_not_a_conversation_is_a_clear_error() -> None:
     data = meta_json(thread("Budi", "Toko", [{"sender_name": "Budi", "timestamp_ms": ms(1, 1), "content": "halo"}]))
     frame = meta_messages.parse(data, "your_facebook_activity/messages/inbox/budi_1/message_1.json", HINTS)
-    assert frame.tables[meta_messages.TABLE]["platform"].to_list() == ["facebook"]
+    assert frame.tables[DIRECT_MESSAGES]["platform"].to_list() == ["facebook"]
     assert meta_messages.sniff(b'{"messages": [{"from": "x"}], "sender_name": 1}', "x.json") == 0.0
     with pytest.raises(FormatError, match="message_1.json"):
         meta_messages.parse(b'{"messages": [{"from": "x"}]}', "x.json", HINTS)

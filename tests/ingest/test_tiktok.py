@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.ingest import tiktok_analytics, tiktok_dyi
 from pipelines.ingest.base import Hints
-from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT
+from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT, DIRECT_MESSAGES
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant
@@ -206,6 +206,44 @@ def test_data_download_watch_and_browsing_history_are_not_own_posts() -> None:
     r = tiktok_dyi.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     assert r.tables[CONTENT]["native_id"].to_list() == ["7234567890123456789"]
     assert r.quarantine.height == 0
+
+
+CHATS = {"Profile": {"Profile Information": {"ProfileMap": {"userName": "kopisenja"}}},
+         "Direct Message": {"Direct Messages": {"ChatHistory": {
+             "Chat History with budi_santoso:": [
+                 {"Date": "2025-08-07 10:05:00", "From": "kopisenja", "Content": "Bisa kak, ready"},
+                 {"Date": "2025-08-07 10:00:00", "From": "budi_santoso", "Content": "kak ada ukuran jumbo? wa 081234567890"},
+                 {"Date": "2025-08-07 09:59:00", "From": "budi_santoso",
+                  "Content": "https://www.tiktokv.com/share/video/7234567890123456789/"},
+                 {"Date": "kemarin", "From": "budi_santoso", "Content": "halo"}],
+             "Chat History with ani:": None}}}}
+
+
+def test_data_download_direct_messages() -> None:
+    data = json.dumps(CHATS).encode()
+    assert tiktok_dyi.sniff(data, "user_data_tiktok.json") > 0.5  # chats alone, no posts: still a data download
+    r = tiktok_dyi.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    rows = r.tables[DIRECT_MESSAGES].select("sender", "from_owner", "sent_at_utc", "kind", "text", "share_link").rows()
+    assert rows == [
+        ("kopisenja", True, datetime(2025, 8, 7, 10, 5), "text", "Bisa kak, ready", None),
+        ("budi_santoso", False, datetime(2025, 8, 7, 10, 0), "text", "kak ada ukuran jumbo? wa 081234567890", None),
+        ("budi_santoso", False, datetime(2025, 8, 7, 9, 59), "share", None,
+         "https://www.tiktokv.com/share/video/7234567890123456789/"),
+    ]
+    assert r.quarantine.rows() == [("/direct message/direct messages/chathistory/chat history with budi_santoso:/3",
+                                    '{"date": "kemarin", "from": "budi_santoso", "content": "halo"}',
+                                    "unreadable message: date 'kemarin' is not like '2025-08-06 19:08:26'")]
+
+
+def test_data_download_direct_messages_reach_the_voice_mart(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "user_data_tiktok.json"
+    path.write_text(json.dumps(CHATS))
+    outcomes, con = ingest_one(settings, path, datetime(2026, 2, 1, tzinfo=UTC))
+    assert outcomes == [("loaded", "tiktok_data_download", 3, 1)]
+    rows = con.execute("select platform, channel, author_label, is_from_business, text from marts.fct_customer_voice"
+                       " order by created_at").fetchall()
+    assert rows == [("tiktok", "message", "b***", False, "kak ada ukuran jumbo? wa +62 812-****-90"),
+                    ("tiktok", "message", "k***", True, "Bisa kak, ready")]
 
 
 def test_overview_row_with_an_extra_field_is_quarantined_and_later_rows_keep_their_numbers() -> None:

@@ -1,4 +1,4 @@
--- grain: one row per direct message (Instagram, Facebook Messenger), deduplicated across overlapping
+-- grain: one row per direct message (Instagram, Facebook Messenger, TikTok), deduplicated across overlapping
 -- exports of the same conversation (same thread, sender, moment, kind, text and occurrence).
 with
 
@@ -20,8 +20,9 @@ latest as (
     qualify row_number() over (partition by platform, message_key order by file_id, locator) = 1
 ),
 
--- The business: a sender named as the tenant or one of its Instagram/Facebook accounts, or, when the
--- export holds several conversations, the one person taking part in all of them (the export's owner).
+-- The business: the export's owner where the export says who that is (TikTok); else a sender named as
+-- the tenant or one of its accounts, or, when the export holds several conversations, the one person
+-- taking part in all of them (the owner of a Meta download).
 participation as (
     select distinct platform, thread, unnest(from_json(participants, '["VARCHAR"]')) as name
     from latest
@@ -51,7 +52,8 @@ final as (
         gaung_author_key(l.thread) as thread_key,
         gaung_author_key(l.sender) as author_key,
         coalesce(gaung_mask_label(l.sender), 'Anonim') as author_label,
-        (lower(trim(l.sender)) in (select name from _gaung_business_names) or o.sender is not null) as is_from_business,
+        coalesce(l.from_owner, lower(trim(l.sender)) in (select name from _gaung_business_names)
+                 or o.sender is not null) as is_from_business,
         l.kind,
         gaung_mask_phones(l.text) as text,
         l.share_link,
