@@ -99,17 +99,20 @@ class NotRead(FormatError):
 # insights and messages are read; the rest (profile, followers, ads, settings, logins...) is no export
 # of customers' words or content, and is skipped rather than rejected.
 META_ARCHIVE_FOLDERS = frozenset("""
-your_instagram_activity your_facebook_activity personal_information connections logged_information
-ads_information ads_and_businesses security_and_login_information preferences information_about_you
+your_instagram_activity your_facebook_activity personal_information logged_information
+ads_information ads_and_businesses security_and_login_information information_about_you
 apps_and_websites_off_of_instagram apps_and_websites_off_of_facebook your_topics meta_spark
 activity_messages logged_in_activity your_activity_across_facebook
 """.split())
+# Folder names too common to mean a Meta archive on their own: they count only inside a zip.
+META_ARCHIVE_FOLDERS_IN_ZIP = frozenset({"connections", "preferences"})
 
 
 def meta_archive_part(path: str) -> bool:
     """Whether a file (or zip member) lies in a folder of a Meta "Download your information" archive."""
     folders = [p.casefold() for p in re.split(r"!/|[\\/]", path)[:-1]]
-    return any(f in META_ARCHIVE_FOLDERS for f in folders)
+    inside = [p.casefold() for p in re.split(r"[\\/]", path.split("!/", 1)[1])[:-1]] if "!/" in path else []
+    return any(f in META_ARCHIVE_FOLDERS for f in folders) or any(f in META_ARCHIVE_FOLDERS_IN_ZIP for f in inside)
 
 
 def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:

@@ -192,3 +192,12 @@ def test_a_whole_instagram_download_loads_what_it_can_and_skips_the_rest(setting
     assert "Download your information" in by_name["followers_1.json"].notes[0]
     html = by_name["login_activity.html"]  # the HTML flavour of the download: ask for JSON instead
     assert html.status == "rejected" and "Format: JSON" in html.error
+
+
+def test_only_meta_archive_folders_make_an_unknown_file_skipped() -> None:
+    from pipelines.ingest.loader import meta_archive_part
+
+    assert meta_archive_part("landing/instagram.zip!/connections/followers_and_following/followers_1.json")
+    assert meta_archive_part("landing/your_instagram_activity/saved/saved_posts.json")
+    assert not meta_archive_part("landing/connections/pelanggan.csv")  # a folder of one's own: still rejected
+    assert not meta_archive_part("landing/notes.json")
