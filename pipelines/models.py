@@ -61,7 +61,7 @@ VOICE_TEXTS = """
     select text from staging.stg_whatsapp__messages
     union select gaung_mask_phones(text) from raw.reviews
     union select gaung_mask_phones(text) from raw.comments
-    union select gaung_mask_phones(text) from raw.direct_messages
+    union select gaung_mask_phones(text) from raw.direct_messages where kind in ('text', 'share', 'media')
 """
 # Models that are views: no second or third copy of a million reviews is written. The rest are tables,
 # because several marts read them or they are costly to compute.

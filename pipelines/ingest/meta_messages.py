@@ -78,10 +78,10 @@ def _row(message: dict, thread: str | None, participants: str | None, platform: 
     share = message.get("share") if isinstance(message.get("share"), dict) else {}
     if message.get("is_unsent"):
         kind, text = "unsent", None
-    elif message.get("call_duration") is not None:
+    elif message.get("call_duration") is not None or message.get("type") == "Call":
         kind = "call"
-    elif text is not None and SYSTEM.match(text):
-        kind = "system"
+    elif (text is not None and SYSTEM.match(text)) or message.get("type") in ("Subscribe", "Unsubscribe"):
+        kind = "system"  # "X added Y to the group", "Liked a message"
     elif share:
         kind = "share"
         text = text or (share.get("share_text") or "").strip() or None
@@ -89,8 +89,8 @@ def _row(message: dict, thread: str | None, participants: str | None, platform: 
         kind = "media"
     elif text is not None:
         kind = "text"
-    else:
-        raise ValueError("message has neither content nor an attachment")
+    else:  # nothing left to show (an expired story reply, a removed attachment): kept, but no words
+        kind = "system"
     return {"locator": locator, "source_format": FORMAT, "platform": platform, "thread": thread,
             "participants": participants, "sender": sender.strip(), "from_owner": None, "sent_at_utc": sent_at, "kind": kind, "text": text,
             "share_link": share.get("link") or None, "raw_json": json.dumps(message, ensure_ascii=False)}

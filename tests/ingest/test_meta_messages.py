@@ -55,6 +55,9 @@ INDONESIAN = thread("Siti Aminah", "Kopi Senja", [
     {"sender_name": "Siti Aminah", "timestamp_ms": ms(20, 5), "content": "Liked a message"},
     {"sender_name": "Siti Aminah", "timestamp_ms": ms(20, 4), "is_unsent": True},
     {"sender_name": "Kopi Senja", "timestamp_ms": ms(20, 3), "call_duration": 0},
+    {"sender_name": "Siti Aminah", "timestamp_ms": ms(20, 2), "is_geoblocked_for_viewer": False},
+    {"sender_name": "Kopi Senja", "timestamp_ms": ms(20, 1), "content": "Kopi Senja added Budi to the group.",
+     "type": "Subscribe"},
     {"sender_name": "Siti Aminah", "timestamp_ms": "kemarin", "content": "halo"},
     "not a message",
 ])
@@ -76,15 +79,15 @@ def test_real_instagram_export_is_detected_and_read() -> None:
 def test_every_kind_of_message_and_meta_encoding() -> None:
     result = meta_messages.parse(meta_json(INDONESIAN), "messages/inbox/pelanggan_123/message_1.json", HINTS)
     frame = result.tables[DIRECT_MESSAGES]
-    assert frame["kind"].to_list() == ["text", "text", "media", "share", "system", "unsent", "call"]
+    assert frame["kind"].to_list() == ["text", "text", "media", "share", "system", "unsent", "call", "system", "system"]
     assert frame["text"][0] == "Bisa kak, varian less sugar ready 🙏"  # the \u00XX bytes repaired
     assert frame["text"][3] == "yang ini kak" and frame["share_link"][3] == "https://www.instagram.com/p/abc/"
     assert frame["thread"].unique().to_list() == ["inbox/pelanggan_123"]
     assert json.loads(frame["raw_json"][0])["reactions"] == [{"reaction": "❤", "actor": "Siti Aminah"}]
     reasons = dict(zip(result.quarantine["locator"], result.quarantine["reason"], strict=True))
     assert reasons == {
-        "/messages/7": "unreadable message: timestamp_ms 'kemarin' is not a time in milliseconds since 1970",
-        "/messages/8": "unreadable message: a message must be an object",
+        "/messages/9": "unreadable message: timestamp_ms 'kemarin' is not a time in milliseconds since 1970",
+        "/messages/10": "unreadable message: a message must be an object",
     }
 
 
@@ -122,7 +125,7 @@ def test_conversations_reach_the_voice_mart_with_the_business_flagged_and_people
     tenant = get_tenant(settings.tenants_path, "kopi")
     outcomes, _ = ingest_stage(tenant, [tmp_path / "export"], fmt=None, settings=settings, now=NOW)
     assert sorted((o.status, o.rows_loaded, o.rows_quarantined) for o in outcomes) == [
-        ("loaded", 1, 0), ("loaded", 2, 0), ("loaded", 7, 2)]
+        ("loaded", 1, 0), ("loaded", 2, 0), ("loaded", 9, 2)]
     con = duckdb.connect(str(settings.warehouse_path("kopi")), read_only=True)
     try:
         voice = con.execute("select author_label, is_from_business, text, local_date from marts.fct_customer_voice"

@@ -55,7 +55,8 @@ final as (
         coalesce(l.from_owner, lower(trim(l.sender)) in (select name from _gaung_business_names)
                  or o.sender is not null) as is_from_business,
         l.kind,
-        gaung_mask_phones(l.text) as text,
+        -- words only where the person wrote them: Meta's own lines ("X added Y to the group") name people
+        case when l.kind in ('text', 'share', 'media') then gaung_mask_phones(l.text) end as text,
         l.share_link,
         timezone('UTC', l.sent_at_utc) as created_at
     from latest as l
