@@ -84,16 +84,19 @@ def _row(message: dict, thread: str | None, participants: str | None, platform: 
         kind = "system"  # "X added Y to the group", "Liked a message"
     elif share:
         kind = "share"
-        text = text or (share.get("share_text") or "").strip() or None
+        shared = share.get("share_text")
+        text = text or (shared.strip() if isinstance(shared, str) else "") or None
     elif any(message.get(k) for k in MEDIA_KEYS):
         kind = "media"
     elif text is not None:
         kind = "text"
     else:  # nothing left to show (an expired story reply, a removed attachment): kept, but no words
         kind = "system"
+    link = share.get("link")
     return {"locator": locator, "source_format": FORMAT, "platform": platform, "thread": thread,
-            "participants": participants, "sender": sender.strip(), "from_owner": None, "sent_at_utc": sent_at, "kind": kind, "text": text,
-            "share_link": share.get("link") or None, "raw_json": json.dumps(message, ensure_ascii=False)}
+            "participants": participants, "sender": sender.strip(), "from_owner": None, "sent_at_utc": sent_at,
+            "kind": kind, "text": text, "share_link": link if isinstance(link, str) and link else None,
+            "raw_json": json.dumps(message, ensure_ascii=False)}
 
 
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
@@ -115,7 +118,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             if not isinstance(message, dict):
                 raise ValueError("a message must be an object")
             rows.append(_row(message, thread, participants, platform, locator))
-        except ValueError as exc:
+        except (ValueError, TypeError, AttributeError) as exc:  # one odd message never costs the others
             quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
     frame = from_rows(DIRECT_MESSAGES, rows)
     kinds = frame["kind"].value_counts(sort=True).rows() if rows else []

@@ -91,6 +91,19 @@ def test_every_kind_of_message_and_meta_encoding() -> None:
     }
 
 
+def test_odd_field_types_cost_only_their_own_message() -> None:
+    data = meta_json(thread("Budi", "Toko", [
+        {"sender_name": "Budi", "timestamp_ms": ms(2, 1), "share": {"link": {"url": "x"}, "share_text": {"a": 1}}},
+        {"sender_name": ["Budi"], "timestamp_ms": ms(2, 2), "content": "halo"},
+        {"sender_name": "Budi", "timestamp_ms": ms(2, 3), "content": "masih ada stok?"},
+    ]))
+    result = meta_messages.parse(data, "message_1.json", HINTS)
+    rows = result.tables[DIRECT_MESSAGES].select("locator", "kind", "text", "share_link").rows()
+    assert rows == [("/messages/0", "share", None, None), ("/messages/2", "text", "masih ada stok?", None)]
+    assert result.quarantine.rows() == [("/messages/1", '{"sender_name": ["Budi"], "timestamp_ms": ' + str(ms(2, 2))
+                                         + ', "content": "halo"}', "unreadable message: message has no sender_name")]
+
+
 def test_facebook_messenger_by_its_folder_and_not_a_conversation_is_a_clear_error() -> None:
     data = meta_json(thread("Budi", "Toko", [{"sender_name": "Budi", "timestamp_ms": ms(1, 1), "content": "halo"}]))
     frame = meta_messages.parse(data, "your_facebook_activity/messages/inbox/budi_1/message_1.json", HINTS)
