@@ -23,6 +23,10 @@ FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_na
           "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
 
 
+def _nulls(n: int) -> pl.Series:
+    return pl.repeat(None, n, dtype=pl.String, eager=True)
+
+
 def _text(e: pl.Expr) -> pl.Expr:
     s = e.cast(pl.String).str.strip_chars()
     return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s)
@@ -42,13 +46,13 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     if split_template and "text" in columns:
         text_parts = template_series(frame[columns["text"]])
     else:
-        text_parts = pl.DataFrame({"attributes_json": pl.Series([None] * frame.height, dtype=pl.String),
+        text_parts = pl.DataFrame({"attributes_json": _nulls(frame.height),
                                    "text": frame[columns["text"]].str.strip_chars() if "text" in columns
-                                   else pl.Series([None] * frame.height, dtype=pl.String)})
+                                   else _nulls(frame.height)})
     when_parts = when_series(frame[columns["created_at"]] if "created_at" in columns
-                             else pl.Series([None] * frame.height, dtype=pl.String), export_date)
+                             else _nulls(frame.height), export_date)
     reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
-                              else pl.Series([None] * frame.height, dtype=pl.String), export_date)
+                              else _nulls(frame.height), export_date)
     # One lazy plan from here, collected once: polars fuses the cleaning and only the columns raw.reviews
     # takes (and the source ones, for rows set aside) are materialised.
     frame = frame.lazy().with_columns(
@@ -100,7 +104,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
                         get("created_at").cast(pl.String)))
     )
     names = problems.collect_schema().names()
-    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", *source.values()).collect()
+    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", *source.values()).collect(engine="in-memory")
     bad_rows = problems["reason"].is_not_null()
     if not bad_rows.any():  # the usual case: no filtered copy of a million rows
         return problems.select(list(SCHEMAS[REVIEWS])), []

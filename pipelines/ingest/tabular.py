@@ -329,7 +329,7 @@ def row_json(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Series
     """Each row (or the given columns of it) as a JSON object string; null when there are no columns."""
     columns = frame.columns if columns is None else columns
     if not columns:
-        return pl.Series("raw_json", [None] * frame.height, dtype=pl.String)
+        return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias("raw_json")
     return frame.select(pl.struct(columns).struct.json_encode().alias("raw_json")).to_series()
 
 
