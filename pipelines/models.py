@@ -57,11 +57,13 @@ PEOPLE_SOURCES = """
 """
 # Every text the voice mart can carry, as staging writes it (phones masked). Reviews and comments are
 # read from raw, not from their staging views, so the views are not evaluated twice.
+# Texts repeat ("mantap", "barang sesuai"): each distinct one is masked once, not each row.
 VOICE_TEXTS = """
     select text from staging.stg_whatsapp__messages
-    union select gaung_mask_phones(text) from raw.reviews
-    union select gaung_mask_phones(text) from raw.comments
-    union select gaung_mask_phones(text) from raw.direct_messages where kind in ('text', 'share', 'media')
+    union select gaung_mask_phones(text) from (select distinct text from raw.reviews)
+    union select gaung_mask_phones(text) from (select distinct text from raw.comments)
+    union select gaung_mask_phones(text) from (select distinct text from raw.direct_messages
+                                                where kind in ('text', 'share', 'media'))
 """
 # Models that are views: no second or third copy of a million reviews is written. The rest are tables,
 # because several marts read them or they are costly to compute.
