@@ -6,7 +6,9 @@ The pipeline, fit/predict-shaped and deterministic for the same input:
    weighs as many times as it was said;
 2. features: lexical TF-IDF (words and character n-grams, reduced with SVD) joined with the sentence
    embeddings, both L2-normalised (the bundled English MiniLM alone is weak on Indonesian slang, and
-   the words alone miss paraphrases; together they measure best on bench/themes_quality.py);
+   the words alone miss paraphrases; together they measure best on bench/themes_quality.py), and a small
+   block of review-aspect cues (delivery, packaging, price, seller service, ...; data/aspects_id.json) so
+   texts group by what they are about rather than by product type (shoes vs phone cases, car models);
 3. per intent, k-means for each k in a small range, the number of themes chosen by the silhouette on
    the distinct texts; a group splits only when the split is clearly better than one theme;
 4. clusters smaller than `min_size` texts are left unassigned (so are texts with no words);
@@ -21,7 +23,11 @@ embedding centre is closest (cosine >= MATCH_COSINE), else a new id.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import polars as pl
@@ -35,7 +41,8 @@ DISTINCT_PER_THEME = 3    # distinct texts per theme on average at most k allows
 SPLIT_SILHOUETTE = 0.04    # a small group splits into k > 1 themes only when the best silhouette reaches this
 ALWAYS_SPLIT = 40          # a group of this many distinct texts or more always splits (best k >= 2)
 LEXICAL_DIM = 96
-EMBEDDING_WEIGHT = 0.45    # share of the joined feature vector given to the sentence embedding
+EMBEDDING_WEIGHT = 0.45    # share of the embedding and lexical parts given to the sentence embedding
+ASPECT_WEIGHT = 0.4        # share of the joined feature vector given to the review-aspect cues
 SAMPLE = 2500              # distinct texts used to choose k on large groups
 FIT_SAMPLE = 15000         # distinct texts the word features are learnt from on large groups
 MATCH_COSINE = 0.85
@@ -106,14 +113,60 @@ def _lexical(docs: list[str], weights: np.ndarray) -> np.ndarray:
     return normalize(svd.transform(full)).astype(np.float32)
 
 
-def theme_features(docs: list[str], embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Joined, L2-normalised features of distinct texts: sqrt-weighted embedding and lexical parts."""
+# Indonesian prefixes a stem may carry in aspect matching: kirim -> dikirim, terkirim, pengiriman (via stem pengirim)
+ASPECT_PREFIXES = "di|ke|ter|ber|se|me|mem|men|meng|pe|pem|pen|peng|per"
+
+
+@cache
+def aspect_patterns() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+    """From data/aspects_id.json (read once): phrase rewrites, aspect names, and one regex per aspect that
+    matches its stems (with an optional prefix and any ending) and its whole words (optionally with -nya)."""
+    data = json.loads(resources.files("pipelines.feedback").joinpath("data", "aspects_id.json")
+                      .read_text(encoding="utf-8"))
+    phrases = tuple((r"\b" + re.escape(k) + r"\b", v)
+                    for k, v in sorted(data["phrases"].items(), key=lambda kv: (-len(kv[0]), kv[0])))
+    names, patterns = [], []
+    for name, cues in data["aspects"].items():
+        alternatives = []
+        if cues.get("stems"):
+            stems = "|".join(re.escape(w) for w in sorted(cues["stems"], key=lambda w: (-len(w), w)))
+            alternatives.append(f"(?:{ASPECT_PREFIXES})?(?:{stems})[a-z]*")
+        if cues.get("words"):
+            words = "|".join(re.escape(w) for w in sorted(cues["words"], key=lambda w: (-len(w), w)))
+            alternatives.append(f"(?:{words})(?:nya)?")
+        names.append(name)
+        patterns.append(r"\b(?:" + "|".join(alternatives) + r")\b")
+    return phrases, tuple(names), tuple(patterns)
+
+
+def aspect_hits(normalised: list[str]) -> np.ndarray:
+    """Per normalised text, its review-aspect cue counts (log1p, L2-normalised; all zero for a text with no
+    cue). Vectorised: a few phrase rewrites, then one regex count per aspect over the whole Series."""
+    from sklearn.preprocessing import normalize
+
+    phrases, names, patterns = aspect_patterns()
+    if not normalised:
+        return np.zeros((0, len(names)), dtype=np.float32)
+    text = pl.Series(normalised, dtype=pl.String).fill_null("")
+    for pattern, replacement in phrases:
+        text = text.str.replace_all(pattern, replacement)
+    counts = pl.DataFrame({"t": text}).select(
+        [pl.col("t").str.count_matches(p).alias(n) for n, p in zip(names, patterns, strict=True)]).to_numpy()
+    return normalize(np.log1p(counts.astype(np.float32))).astype(np.float32)
+
+
+def theme_features(docs: list[str], embeddings: np.ndarray, weights: np.ndarray,
+                   aspects: np.ndarray | None = None) -> np.ndarray:
+    """Joined, L2-normalised features of distinct texts: sqrt-weighted embedding, lexical and aspect parts."""
     from sklearn.preprocessing import normalize
 
     lexical = _lexical(docs, weights)
-    parts = [np.sqrt(1 - EMBEDDING_WEIGHT) * lexical]
+    rest = 1.0 if aspects is None else 1 - ASPECT_WEIGHT
+    parts = [np.sqrt(rest * (1 - EMBEDDING_WEIGHT)) * lexical]
     if embeddings.size:
-        parts.insert(0, np.sqrt(EMBEDDING_WEIGHT) * normalize(embeddings.astype(np.float32)))
+        parts.insert(0, np.sqrt(rest * EMBEDDING_WEIGHT) * normalize(embeddings.astype(np.float32)))
+    if aspects is not None:
+        parts.append(np.sqrt(ASPECT_WEIGHT) * aspects.astype(np.float32))
     return normalize(np.hstack(parts)).astype(np.float32)
 
 
@@ -240,11 +293,12 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     frame = frame.with_columns(key=pl.concat_str("intent", pl.lit("\x1f"), "norm").hash(seed=0))
     distinct = (frame.group_by("key", maintain_order=False)
                 .agg(pl.col("i").min().alias("first"), pl.len().alias("weight"), pl.col("doc").first(),
-                     pl.col("intent").first())
+                     pl.col("intent").first(), pl.col("norm").first())
                 .sort("key"))
     first = distinct["first"].to_numpy()
     weight = distinct["weight"].to_numpy().astype(np.float64)
     docs = distinct["doc"].to_list()
+    aspects = aspect_hits(distinct["norm"].to_list())
     group = distinct["intent"].to_list()
     unique_index = dict(zip(distinct["key"].to_list(), range(len(distinct)), strict=True))
     of_text = np.asarray([unique_index[k] for k in frame["key"].to_list()], dtype=np.int64)
@@ -261,7 +315,7 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
         if len(idx) == 1:
             local = np.zeros(1, dtype=np.int64)
         else:
-            feats = theme_features([docs[i] for i in idx], emb[idx] if emb.shape[1] else emb[idx], weight[idx])
+            feats = theme_features([docs[i] for i in idx], emb[idx] if emb.shape[1] else emb[idx], weight[idx], aspects[idx])
             local = choose_clusters(feats, weight[idx], min_size)
         for c in sorted(set(local.tolist())):
             members = idx[local == c]
