@@ -41,6 +41,7 @@ DISTINCT_PER_THEME = 3    # distinct texts per theme on average at most k allows
 SPLIT_SILHOUETTE = 0.04    # a small group splits into k > 1 themes only when the best silhouette reaches this
 ALWAYS_SPLIT = 40          # a group of this many distinct texts or more always splits (best k >= 2)
 LEXICAL_DIM = 96
+KMEANS_RESTARTS = 8        # k-means starts per k, the best kept: themes depend less on the luck of one start
 EMBEDDING_WEIGHT = 0.45    # share of the embedding and lexical parts given to the sentence embedding
 ASPECT_WEIGHT = 0.4        # share of the joined feature vector given to the review-aspect cues
 SAMPLE = 2500              # distinct texts used to choose k on large groups
@@ -176,7 +177,7 @@ def _kmeans(features: np.ndarray, weights: np.ndarray, k: int, init=None):
     if init is not None and len(features) > FIT_SAMPLE:
         model = MiniBatchKMeans(k, init=init, n_init=1, random_state=0, batch_size=4096, max_iter=50)
     else:
-        model = KMeans(k, n_init=1 if init is not None else 2, init=init if init is not None else "k-means++",
+        model = KMeans(k, n_init=1 if init is not None else KMEANS_RESTARTS, init=init if init is not None else "k-means++",
                        random_state=0, max_iter=100)
     return model.fit(features, sample_weight=weights)
 

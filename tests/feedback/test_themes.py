@@ -259,3 +259,19 @@ def test_a_tenant_with_no_customer_texts_gets_empty_theme_marts(settings, embedd
     counts = themes_stage(tenant, settings=settings, now=NOW, embedder=embedder)
     assert counts["embedded"] == 0 and counts["marts.dim_theme"] == 0 and counts["marts.fct_product_ideas"] == 0
     assert themes_stage(tenant, settings=settings, now=NOW, embedder=embedder) == {}
+
+
+def test_aspect_cues_say_what_a_review_is_about() -> None:
+    from pipelines.feedback.normalise import normalise
+    from pipelines.feedback.themes import aspect_hits, aspect_patterns
+
+    texts = ["pengirimannya lama bgt, 5 hari baru nyampe", "packingnya rapi, pake bubble wrap", "harganya murah bgt",
+             "seller fast respon dan ramah", "warnanya gak sesuai gambar", "bensinnya irit, bahan bakar hemat",
+             "mantap pokoknya 👍"]
+    hits = aspect_hits(normalise(pl.Series(texts)).fill_null("").to_list())
+    names = aspect_patterns()[1]
+    assert [names[i] for i in hits[:6].argmax(axis=1)] == [
+        "delivery", "packaging", "price", "seller_service", "accuracy", "fuel"]
+    assert np.allclose(np.linalg.norm(hits[:6], axis=1), 1.0)
+    assert not hits[6].any()  # no cue: no pull towards any aspect
+    assert aspect_hits([]).shape == (0, len(names))
