@@ -52,8 +52,9 @@ def dim_theme(voice_theme: pl.DataFrame, themes: pl.DataFrame, as_of: date) -> p
         last_seen_date=pl.col("local_date").max(),
         sentiment_mean=pl.col("sentiment_score").mean(),
         negative_share=(pl.col("sentiment") == "negative").mean(),
-        recent=(pl.col("local_date") >= recent_from).sum(),
-        previous=((pl.col("local_date") >= previous_from) & (pl.col("local_date") < recent_from)).sum(),
+        # signed: a count of booleans is unsigned in polars, and recent - previous would wrap when a theme shrinks
+        recent=(pl.col("local_date") >= recent_from).sum().cast(pl.Int32),
+        previous=((pl.col("local_date") >= previous_from) & (pl.col("local_date") < recent_from)).sum().cast(pl.Int32),
     )
     out = themes.join(stats, on="theme_id", how="inner")
     status = [theme_status(f, r, p, as_of) for f, r, p in

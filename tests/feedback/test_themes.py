@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -17,7 +17,7 @@ from pipelines.cli import app
 from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import mask_quote, theme_status
+from pipelines.feedback.marts import dim_theme, mask_quote, theme_status
 from pipelines.feedback.themes import KnownTheme, ThemeFit, find_themes, match_themes
 from pipelines.run import run_tenant, themes_stage
 from pipelines.settings import Settings
@@ -97,6 +97,16 @@ def test_status_and_masking() -> None:
     assert theme_status(date(2026, 9, 1), 9, 3, as_of) == "growing"
     assert theme_status(date(2026, 9, 1), 1, 8, as_of) == "fading"
     assert theme_status(date(2026, 9, 1), 5, 5, as_of) == "stable"
+    # a theme said 8 times in the four weeks before and once in the last four: fading, growth -87.5%
+    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(8)] + [date(2026, 11, 20)]
+    voice = pl.DataFrame({"voice_id": [str(i) for i in range(9)], "tenant_id": "t", "theme_id": "keluhan-001",
+                          "intent": "complaint", "local_date": days, "author_key": [f"a{i}" for i in range(9)],
+                          "sentiment": "negative", "sentiment_score": -0.8})
+    themes = pl.DataFrame({"theme_id": ["keluhan-001"], "intent": ["complaint"], "label": ["kurir lama"],
+                           "keywords": [["kurir"]], "quotes": [["lama"]], "first_seen_date": [date(2026, 9, 1)]})
+    row = dim_theme(voice, themes, as_of).row(0, named=True)
+    assert (row["n_texts_recent"], row["n_texts_previous"], row["status"]) == (1, 8, "fading")
+    assert row["growth"] == pytest.approx(-0.875)
     quote = mask_quote("wa aku 0812-3456-7890 ya kak, atau dm @budi.santoso")
     assert "3456" not in quote and "@budi" not in quote and "@b***" in quote
 
