@@ -138,7 +138,7 @@ def _print_outcomes(outcomes: list, tenant_id: str, lang: str) -> None:
     out.print(table)
     for o in outcomes:
         if o.error:
-            err.print(o.error, style="red")
+            err.print(o.error_id if lang == "id" and o.error_id else o.error, style="red")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected", "skipped")}
     out.print(t("ingest_summary", lang, files=len(outcomes), rows=sum(o.rows_loaded for o in outcomes),
                 quarantined=sum(o.rows_quarantined for o in outcomes), **counts))

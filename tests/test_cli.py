@@ -88,4 +88,24 @@ def test_errors_and_file_names_are_printed_as_written(home: Path, tmp_path: Path
     result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
     assert result.exit_code == 2
     assert "notes [bold].csv" in result.output  # not eaten as console markup
-    assert "([tenants.<id>.mappings.<name>])" in result.output
+    # why the file was rejected, in Bahasa Indonesia by default
+    assert "bukan ekspor yang dikenali" in result.output and "([tenants.<id>.mappings.<nama>])" in result.output
+
+
+def test_rejection_reasons_follow_the_language(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "laporan.csv").write_text("<!DOCTYPE html><html><head><title>Masuk</title></head></html>")
+    (src / "kosong.csv").write_bytes(b"")
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
+    assert "ini halaman web (HTML), bukan ekspor" in result.output
+    assert "berkas kosong (0 byte)" in result.output
+    assert "this is a web page" not in result.output
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--lang", "en"], terminal_width=400)
+    assert "this is a web page (HTML), not an export" in result.output and "the file is empty" in result.output
+    # lineage and --json keep the English reason, with the Indonesian one beside it
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--json"])
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    html = next(r for r in rows if r["path"].endswith("laporan.csv"))
+    assert html["error"].endswith("sign in, download the export again and check that it opens as a table")
+    assert "masuk (login), unduh ekspornya lagi" in html["error_id"]

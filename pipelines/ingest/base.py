@@ -14,7 +14,14 @@ QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String
 
 
 class FormatError(ValueError):
-    """The whole file cannot be read as the format; the message says what was expected."""
+    """The whole file cannot be read as the format; the message says what was expected.
+
+    `indonesian` is the same message in Bahasa Indonesia, which the command line shows by default; str()
+    is the English message, the one lineage (ops.ingested_files) and logs keep."""
+
+    def __init__(self, message: str, indonesian: str | None = None) -> None:
+        super().__init__(message)
+        self.indonesian = indonesian
 
 
 @dataclass

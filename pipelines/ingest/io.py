@@ -35,6 +35,7 @@ class Unit:
     path: str
     data: bytes | None = None
     error: str | None = None
+    error_id: str | None = None  # the error in Bahasa Indonesia
     skipped: bool = False
     # When the file was last written: aware for files on disk; naive for zip members, whose times are the
     # wall clock of the machine that made the zip (a zip stores no zone).
@@ -70,6 +71,10 @@ def discover(paths: list[Path]) -> list[Path]:
     return found
 
 
+NESTED = "archives inside archives are not opened; unpack the inner archive and ingest it"
+NESTED_ID = "arsip di dalam arsip tidak dibuka; ekstrak arsip yang di dalam lalu masukkan isinya"
+
+
 def _unsafe(name: str) -> bool:
     p = PurePosixPath(name.replace("\\", "/"))
     return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
@@ -83,13 +88,16 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Unit(path, data=data, error=f"the zip archive is damaged or not a zip ({exc}); export it again")
+        yield Unit(path, data=data, error=f"the zip archive is damaged or not a zip ({exc}); export it again",
+                   error_id=f"arsip zip rusak atau bukan zip ({exc}); ekspor ulang berkasnya")
         return
     total = sum(i.file_size for i in infos)
     if total > max_total:
         yield Unit(path, data=data, error=(
             f"the zip would unpack to {total:,} bytes, over the limit of {max_total:,} "
-            "(GAUNG_MAX_ARCHIVE_BYTES); unpack it yourself and ingest the chat .txt"))
+            "(GAUNG_MAX_ARCHIVE_BYTES); unpack it yourself and ingest the chat .txt"), error_id=(
+            f"isi zip ini {total:,} byte setelah diekstrak, melebihi batas {max_total:,} "
+            "(GAUNG_MAX_ARCHIVE_BYTES); ekstrak sendiri lalu masukkan berkas chat .txt-nya"))
         return
     # A WhatsApp "Export chat" zip: the chat's .txt next to its attachments, which can be any file a
     # customer sent (price lists as .xlsx or .csv, notes as .txt, even a .zip); none of them is an export.
@@ -100,31 +108,36 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         if info.is_dir() or name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith("."):
             continue
         if _unsafe(name):
-            yield Unit(shown, error=f"zip member {name!r} points outside the archive (path traversal); refused")
+            yield Unit(shown, error=f"zip member {name!r} points outside the archive (path traversal); refused",
+                       error_id=f"isi zip {name!r} menunjuk ke luar arsip (path traversal); ditolak")
             continue
         suffix = PurePosixPath(name).suffix.lower()
         if suffix in MEDIA_EXTENSIONS or (chat_export and not WHATSAPP_CHAT_MEMBER.search(name)):
             yield Unit(shown, skipped=True)
             continue
         if suffix in ARCHIVE_EXTENSIONS and suffix != ".xlsx":
-            yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
+            yield Unit(shown, error=NESTED, error_id=NESTED_ID)
             continue
         if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
             yield Unit(shown, error=(
                 f"zip member compresses {info.file_size / info.compress_size:.0f}:1, over the limit of {max_ratio}:1 "
-                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb"))
+                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb"), error_id=(
+                f"isi zip terkompresi {info.file_size / info.compress_size:.0f}:1, melebihi batas {max_ratio}:1 "
+                "(GAUNG_MAX_ARCHIVE_RATIO); kemungkinan zip bomb"))
             continue
         try:
             with zf.open(info) as fh:
                 member = fh.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
-            yield Unit(shown, error=f"zip member cannot be read ({exc}); export the chat again")
+            yield Unit(shown, error=f"zip member cannot be read ({exc}); export the chat again",
+                       error_id=f"isi zip tidak bisa dibaca ({exc}); ekspor ulang chatnya")
             continue
         if len(member) > info.file_size:
-            yield Unit(shown, error="zip member is larger than its header says; refused")
+            yield Unit(shown, error="zip member is larger than its header says; refused",
+                       error_id="isi zip lebih besar dari yang tertulis di header-nya; ditolak")
             continue
         if member.startswith(ZIP_MAGIC) and not is_xlsx(member):
-            yield Unit(shown, error="archives inside archives are not opened; unpack the inner archive and ingest it")
+            yield Unit(shown, error=NESTED, error_id=NESTED_ID)
             continue
         yield Unit(shown, data=member, modified=datetime(*info.date_time) if info.date_time[0] > 1980 else None)
 
@@ -135,24 +148,29 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
     try:
         size = path.stat().st_size
         if size > max_file:
-            yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)")
+            yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)",
+                       error_id=f"ukuran berkas {size:,} byte, melebihi batas {max_file:,} (GAUNG_MAX_FILE_BYTES)")
             return
         suffix = path.suffix.lower()
         if suffix in MEDIA_EXTENSIONS:  # photos, voice notes, documents beside an unpacked chat export
             yield Unit(shown, skipped=True)
             return
         if size == 0:
-            yield Unit(shown, error="the file is empty (0 bytes): the download or copy did not finish; export it again")
+            yield Unit(shown, error="the file is empty (0 bytes): the download or copy did not finish; export it again",
+                       error_id="berkas kosong (0 byte): unduhan atau salinannya belum selesai; ekspor ulang")
             return
         data = path.read_bytes()
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
-        yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable")
+        yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable",
+                   error_id=f"berkas tidak bisa dibaca ({exc.strerror or exc}); pastikan berkasnya ada dan boleh dibaca")
         return
     if suffix in XLSX_EXTENSIONS and data.startswith(ZIP_MAGIC) and not zipfile.is_zipfile(BytesIO(data)):
         yield Unit(shown, data=data, error=(
             "the Excel workbook is damaged or incomplete (cut off while downloading or copying); open it in Excel "
-            "and save it again as .xlsx, or download it again"))
+            "and save it again as .xlsx, or download it again"), error_id=(
+            "workbook Excel rusak atau tidak lengkap (terpotong saat diunduh atau disalin); buka di Excel lalu "
+            "simpan ulang sebagai .xlsx, atau unduh lagi"))
         return
     if (data.startswith(ZIP_MAGIC) or suffix == ".zip") and not is_xlsx(data):
         yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)

@@ -56,7 +56,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     if head[:1] in (b"{", b"["):
         records = _records(load_json(data))
         if records is None:
-            raise FormatError("expected Lazada review records with reviewContent and rating")
+            raise FormatError("expected Lazada review records with reviewContent and rating",
+                              "seharusnya data ulasan Lazada dengan reviewContent dan rating")
         frame = records_frame([r for r in records if isinstance(r, dict)])
         frames.append((frame, "/reviews/"))
     else:
@@ -65,6 +66,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         set_aside = read.set_aside
     return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,
                           export_date=export_date, split_template=False,
-                          missing="expected Lazada review columns reviewContent and rating",
+                          missing=FormatError("expected Lazada review columns reviewContent and rating",
+                                              "seharusnya ada kolom ulasan Lazada reviewContent dan rating"),
                           header_key=lambda c: normalise_header(c).replace(" ", "").replace("_", ""),
                           extra_quarantine=set_aside)

@@ -35,6 +35,7 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     error: str | None = None
+    error_id: str | None = None  # the error in Bahasa Indonesia, where there is a translation
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -69,14 +70,17 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister("_gaung_rows")
 
 
-def _why_unrecognised(data: bytes) -> str | None:
+def _why_unrecognised(data: bytes) -> FormatError | None:
     """A reason a file is no export at all that a person can act on: a saved web page, broken JSON."""
     whole = data[:1_000_000].decode("utf-8-sig", errors="replace")
     text = whole.lstrip()
     head = text[:1000].lower()
     if head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<head" in head):
-        return ("this is a web page (HTML), not an export: a login or error page was saved instead of the file; "
-                "sign in, download the export again and check that it opens as a table")
+        return FormatError("this is a web page (HTML), not an export: a login or error page was saved instead of the "
+                           "file; sign in, download the export again and check that it opens as a table",
+                           "ini halaman web (HTML), bukan ekspor: yang tersimpan halaman login atau halaman error, "
+                           "bukan berkasnya; masuk (login), unduh ekspornya lagi, lalu cek bahwa berkasnya terbuka "
+                           "sebagai tabel")
     if text[:1] in "{[" and text and len(data) <= 1_000_000:
         try:
             json.loads(whole)
@@ -86,8 +90,10 @@ def _why_unrecognised(data: bytes) -> str | None:
                 for ln in lines:
                     json.loads(ln)
             except json.JSONDecodeError:
-                return (f"the JSON is broken at line {exc.lineno}, column {exc.colno} ({exc.msg}); it was probably "
-                        "edited by hand or cut off: download it again and ingest it unedited")
+                return FormatError(f"the JSON is broken at line {exc.lineno}, column {exc.colno} ({exc.msg}); it was "
+                                   "probably edited by hand or cut off: download it again and ingest it unedited",
+                                   f"JSON-nya rusak di baris {exc.lineno}, kolom {exc.colno} ({exc.msg}); mungkin "
+                                   "pernah diedit manual atau terpotong: unduh lagi dan masukkan tanpa diedit")
     return None
 
 
@@ -121,17 +127,22 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
     if chosen is None:
         why = _why_unrecognised(unit.data)
         if meta_archive_part(unit.path):
-            if why and why.startswith("this is a web page"):
+            if why and str(why).startswith("this is a web page"):
                 raise FormatError("this is Meta's 'Download your information' in HTML, which Gaung cannot read: "
-                                  "request the download again with Format: JSON")
+                                  "request the download again with Format: JSON",
+                                  "ini arsip 'Download your information' Meta dalam format HTML, yang tidak bisa "
+                                  "dibaca Gaung: minta unduhan lagi dengan Format: JSON")
             raise NotRead("part of a 'Download your information' archive that holds no posts, comments, insights "
                           "or messages (profile, followers, ads, settings...)")
         if why:
-            raise FormatError(why)
+            raise why
         raise FormatError(
             f"not a recognised export. Supported formats: {supported_formats()}. "
             "If you know what it is, pass --format NAME; for any other CSV/XLSX declare a column mapping "
-            "in tenants.toml ([tenants.<id>.mappings.<name>]) or pass --map"
+            "in tenants.toml ([tenants.<id>.mappings.<name>]) or pass --map",
+            f"bukan ekspor yang dikenali. Format yang didukung: {supported_formats()}. "
+            "Kalau Anda tahu jenisnya, tambahkan --format NAMA; untuk CSV/XLSX lain, tulis pemetaan kolom "
+            "di tenants.toml ([tenants.<id>.mappings.<nama>]) atau pakai --map",
         )
     return module_for(chosen).parse(unit.data, unit.path, hints)
 
@@ -159,6 +170,7 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     result: ParseResult | None = None
     if unit.error:
         outcome.error = f"{unit.path}: {unit.error}"
+        outcome.error_id = f"{unit.path}: {unit.error_id}" if unit.error_id else None
     else:
         stage(unit.path, "parse")
         try:
@@ -168,8 +180,11 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
             return FileOutcome(unit.path, "skipped", notes=[str(exc)])
         except FormatError as exc:
             outcome.error = f"{unit.path}: {exc}"
+            outcome.error_id = f"{unit.path}: {exc.indonesian}" if exc.indonesian else None
         except Exception as exc:  # nothing a parser raises may escape the loader
             outcome.error = f"{unit.path}: could not be parsed ({type(exc).__name__}: {exc}); the file is kept as is"
+            outcome.error_id = (f"{unit.path}: tidak bisa dibaca ({type(exc).__name__}: {exc}); berkasnya dibiarkan "
+                                "apa adanya")
     if result is None:
         if prior and prior[0] == "rejected" and prior[4] == outcome.error:
             return outcome  # rejected before for the same reason: record nothing new
@@ -193,7 +208,8 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     except Exception as exc:
         con.execute("rollback")
         outcome = FileOutcome(unit.path, "rejected", file_id, result.source_format,
-                              error=f"{unit.path}: could not be stored ({type(exc).__name__}: {exc})")
+                              error=f"{unit.path}: could not be stored ({type(exc).__name__}: {exc})",
+                              error_id=f"{unit.path}: tidak bisa disimpan ({type(exc).__name__}: {exc})")
         con.execute("begin transaction")
         con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
         _record(con, tenant_id, outcome, sha, len(data), ingested_at)

@@ -67,7 +67,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     match = _matching(data, hints)
     if match is None:
         raise FormatError("no column mapping fits this file: declare one in tenants.toml "
-                          "([tenants.<id>.mappings.<name>] with text = \"<column>\", rating = ...) or pass --map")
+                          "([tenants.<id>.mappings.<name>] with text = \"<column>\", rating = ...) or pass --map",
+                          "tidak ada pemetaan kolom yang cocok dengan berkas ini: tulis satu di tenants.toml "
+                          "([tenants.<id>.mappings.<nama>] dengan text = \"<kolom>\", rating = ...) atau pakai --map")
     mapping_name, mapping = match
     validate_mapping(mapping_name, mapping)
     export_date = hints.export_date if hints else date.today()
@@ -79,7 +81,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
         if missing:
             raise FormatError(f"mapping {mapping_name!r} names column(s) {missing} that the file does not have "
-                              f"(it has: {', '.join(frame.columns)})")
+                              f"(it has: {', '.join(frame.columns)})",
+                              f"pemetaan {mapping_name!r} menyebut kolom {missing} yang tidak ada di berkas "
+                              f"(kolom yang ada: {', '.join(frame.columns)})")
         cols = {k: lookup[normalise_header(v)] for k, v in mapping.items() if k != "platform"}
         out, q = review_frame(frame, cols, platform=mapping.get("platform", mapping_name), source_format=FORMAT,
                               export_date=export_date, locator_prefix=prefix)
@@ -89,7 +93,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         sheets = "; ".join(f"{name}: {', '.join(header) or 'empty'}" for name, header in xlsx_headers(data))
         columns = [v for k, v in mapping.items() if k != "platform"]
         raise FormatError(f"mapping {mapping_name!r} names column(s) {columns} that no sheet of the workbook has "
-                          f"(its sheets and headers: {sheets or 'none readable'})")
+                          f"(its sheets and headers: {sheets or 'none readable'})",
+                          f"pemetaan {mapping_name!r} menyebut kolom {columns} yang tidak ada di sheet mana pun "
+                          f"(sheet dan header-nya: {sheets or 'tidak ada yang terbaca'})")
     out = pl.concat(outs)
     return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine),
                        [f"{out.height} reviews through mapping {mapping_name!r}"])

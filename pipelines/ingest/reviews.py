@@ -130,7 +130,8 @@ def row_prefixes(read: dict[str, pl.DataFrame]) -> list[tuple[pl.DataFrame, str]
 
 
 def reviews_result(frames: list[tuple[pl.DataFrame, str]], *, required: set[str], columns: dict[str, str],
-                   platform: str, source_format: str, export_date: date, split_template: bool, missing: str,
+                   platform: str, source_format: str, export_date: date, split_template: bool,
+                   missing: str | FormatError,
                    header_key=None, extra_quarantine: list | None = None) -> ParseResult:
     """The ParseResult for review tables: each (frame, locator prefix) holding the required headers is
     shaped with review_frame; FormatError(missing) when none does. header_key normalises header names."""
@@ -146,6 +147,6 @@ def reviews_result(frames: list[tuple[pl.DataFrame, str]], *, required: set[str]
         outs.append(out)
         quarantine += q
     if not outs:
-        raise FormatError(missing)
+        raise missing if isinstance(missing, FormatError) else FormatError(missing)
     out = pl.concat(outs)
     return ParseResult(source_format, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])

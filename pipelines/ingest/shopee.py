@@ -76,15 +76,18 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     if head[:1] in (b"{", b"["):
         ratings = _ratings(load_json(data))
         if ratings is None:
-            raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}')
+            raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
+                              'seharusnya respons get_ratings: {"data": {"ratings": [...]}}')
         bad = [(f"/ratings/{i}", json.dumps(r)[:10000], "a rating must be an object") for i, r in enumerate(ratings) if not isinstance(r, dict)]
         frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
         cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
         return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
                               platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                              missing="no ratings", header_key=str, extra_quarantine=bad)
+                              missing=FormatError("no ratings", "tidak ada ulasan"), header_key=str,
+                              extra_quarantine=bad)
     read = tables(data, lambda header: CSV_REQUIRED <= set(header))
     return reviews_result(row_prefixes(read), required=CSV_REQUIRED, columns=CSV_COLUMNS,
                           platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                          missing="expected Shopee review columns cmtid, ctime, comment, rating_star",
+                          missing=FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star",
+                                              "seharusnya ada kolom ulasan Shopee cmtid, ctime, comment, rating_star"),
                           extra_quarantine=read.set_aside)

@@ -183,6 +183,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             found.setdefault(table, []).append(df)
     if not tabs_seen:
         raise FormatError("no TikTok analytics tab found: expected a header such as "
+                          "'Date, Video Views, Profile Views, Likes, Comments, Shares'",
+                          "tab analitik TikTok tidak ditemukan: seharusnya ada header seperti "
                           "'Date, Video Views, Profile Views, Likes, Comments, Shares'")
     result = {t: pl.concat(dfs) for t, dfs in found.items()}
     notes = [f"TikTok tabs {', '.join(tabs_seen)}, export date {export_date}"]

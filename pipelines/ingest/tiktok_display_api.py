@@ -27,7 +27,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = load_json(data)
     videos = ((doc.get("data") or {}).get("videos") if isinstance(doc, dict) else None)
     if not isinstance(videos, list):
-        raise FormatError('expected a /v2/video/list/ response: {"data": {"videos": [...]}}')
+        raise FormatError('expected a /v2/video/list/ response: {"data": {"videos": [...]}}',
+                          'seharusnya respons /v2/video/list/: {"data": {"videos": [...]}}')
     rows, quarantine = [], []
     for i, v in enumerate(videos):
         loc = f"/data/videos/{i}"

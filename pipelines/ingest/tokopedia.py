@@ -61,17 +61,19 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     if head[:1] in (b"{", b"["):
         reviews = _reviews(load_json(data))
         if reviews is None:
-            raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews")
+            raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
+                              "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan")
         bad = [(f"/list/{i}", json.dumps(r)[:10000], "a review must be an object") for i, r in enumerate(reviews) if not isinstance(r, dict)]
         frame = records_frame([_flatten(r) for r in reviews if isinstance(r, dict)])
         cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
                 "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
                 "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"}
         return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
-                              export_date=export_date, split_template=False, missing="no reviews", header_key=str,
+                              export_date=export_date, split_template=False, missing=FormatError("no reviews", "tidak ada ulasan"), header_key=str,
                               extra_quarantine=bad)
     read = tables(data, lambda header: TABLE_REQUIRED <= set(header))
     return reviews_result(row_prefixes(read), required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
                           platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
-                          missing="expected columns Product Name, Customer Rating, Customer Review",
+                          missing=FormatError("expected columns Product Name, Customer Rating, Customer Review",
+                                              "seharusnya ada kolom Product Name, Customer Rating, Customer Review"),
                           extra_quarantine=read.set_aside)

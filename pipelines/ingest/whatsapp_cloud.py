@@ -161,6 +161,8 @@ def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, st
             bad.append((f"line {no}", line[:10000], f"not valid JSON ({exc.msg} at column {exc.colno})"))
     if not payloads:
         raise FormatError("not valid JSON or NDJSON: expected webhook payloads such as "
+                          '{"object": "whatsapp_business_account", "entry": [...]}',
+                          "bukan JSON atau NDJSON yang valid: seharusnya payload webhook seperti "
                           '{"object": "whatsapp_business_account", "entry": [...]}')
     return payloads, bad
 
@@ -215,6 +217,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                         quarantine.append((loc, (_dump(item) or "")[:10000], f"unreadable {key[:-1]}: {exc}"))
     if not messages and not statuses and not quarantine and not skipped:
         raise FormatError("no WhatsApp webhook payload found: expected "
+                          '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}',
+                          "payload webhook WhatsApp tidak ditemukan: seharusnya "
                           '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}')
     tables = {
         MESSAGES: pl.DataFrame(messages, schema=MESSAGE_SCHEMA, orient="row"),

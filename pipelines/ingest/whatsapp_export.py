@@ -414,7 +414,8 @@ def _lines(data: bytes) -> pl.Series:
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
     if data[:4096].count(b"\x00") > 16 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)")
+        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)",
+                          "berkas berisi data biner, bukan ekspor chat WhatsApp (.txt)")
     lines = pl.DataFrame(_lines(data)).with_row_index("line_no", offset=1)
     needs_clean = _NEEDS_CLEAN.search(data) is not None or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     has_lrm = b"\xe2\x80\x8e" in data or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -431,7 +432,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     if not lines["is_header"].any():
         raise FormatError(
             "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
-            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)"
+            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)",
+            "header pesan WhatsApp tidak ditemukan: seharusnya ada baris seperti '30/08/25 18.00 - Nama: pesan' "
+            "(Android) atau '[26/01/21 21.05.53] Nama: pesan' (iOS)",
         )
     lines = lines.with_columns(msg_idx=pl.col("is_header").cum_sum())
     orphans = lines.filter((pl.col("msg_idx") == 0) & (pl.col("clean").str.strip_chars() != "")).select("line_no", "raw")
