@@ -50,9 +50,9 @@ def file_id_for(sha256: str) -> str:
 def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha: str, size: int, at: datetime) -> None:
     con.execute(
         "insert into ops.ingested_files (file_id, tenant_id, path, sha256, bytes, source_format, rows_loaded,"
-        " rows_quarantined, status, error, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " rows_quarantined, status, error, error_id, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [o.file_id, tenant_id, o.path, sha, size, o.source_format, o.rows_loaded, o.rows_quarantined,
-         o.status, o.error, at],
+         o.status, o.error, o.error_id, at],
     )
 
 

@@ -184,7 +184,7 @@ class SourceCoverage:
 class DataNotes:
     sources: list[SourceCoverage] = field(default_factory=list)
     files_loaded: int = 0
-    files_rejected: list[tuple[str, str]] = field(default_factory=list)
+    files_rejected: list[tuple[str, str, str]] = field(default_factory=list)  # name, reason in English, in Indonesian
     quarantined: int = 0
     quarantine_reasons: list[tuple[str, int]] = field(default_factory=list)
     account_daily_platforms: list[str] = field(default_factory=list)
@@ -496,8 +496,9 @@ def _notes(con, tenant: Tenant, week: Week, tables: set[str], platforms: list[st
     if "ops.ingested_files" in tables:
         notes.files_loaded = _rows(con, "select count(*) from ops.ingested_files where tenant_id = ? and status = 'loaded'",
                                    [tenant.id])[0][0]
-        notes.files_rejected = [(p.rsplit("/", 1)[-1], _short(e, 140)) for p, e in _rows(
-            con, "select path, coalesce(error, '') from ops.ingested_files where tenant_id = ? and status = 'rejected'"
+        notes.files_rejected = [(p.rsplit("/", 1)[-1], _short(e, 140), _short(i, 140)) for p, e, i in _rows(
+            con, "select path, coalesce(error, ''), coalesce(error_id, error, '') from ops.ingested_files"
+                 " where tenant_id = ? and status = 'rejected'"
                  " order by ingested_at desc, path limit 5", [tenant.id])]
         notes.quarantined = int(_rows(con, "select count(*) from ops.quarantine where tenant_id = ?", [tenant.id])[0][0])
         notes.quarantine_reasons = [(_short(r, 120), int(n)) for r, n in _rows(

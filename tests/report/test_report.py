@@ -167,3 +167,22 @@ def test_a_week_without_data_says_so(demo, tenants) -> None:
                                 now=NOW)[0].read_text())
     assert "Belum ada data untuk minggu ini" in seen
     assert "Rekomendasi" in seen and "Catatan data" in seen
+
+
+def test_rejected_files_are_explained_in_the_report_language(demo, tenants, tmp_path) -> None:
+    import shutil
+
+    from pipelines.run import ingest_stage
+    from pipelines.settings import Settings
+
+    home = tmp_path / "home"
+    shutil.copytree(demo.home, home)
+    settings = Settings(home=home, secret_key="test-secret")
+    page = tmp_path / "ulasan-shopee.csv"  # a login page saved instead of the export
+    page.write_text("<!DOCTYPE html><html><head><title>Masuk</title></head><body>Login</body></html>")
+    tenant = tenants["kopi-senja-jambi"]
+    ingest_stage(tenant, [page], fmt=None, settings=settings, now=NOW)
+    seen_id = text_of(html_of(settings, tenant))
+    assert "Ditolak: ulasan-shopee.csv" in seen_id and "ini halaman web (HTML), bukan ekspor" in seen_id
+    seen_en = text_of(html_of(settings, tenant, lang="en"))
+    assert "Rejected: ulasan-shopee.csv" in seen_en and "this is a web page (HTML), not an export" in seen_en
