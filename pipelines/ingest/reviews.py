@@ -32,6 +32,19 @@ def _text(e: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(MISSING_PATTERN)).then(None).otherwise(s)
 
 
+# A value _text would change: blank around it, or a missing marker ('', 'undefined', 'N/A'...).
+_NEEDS_CLEANING = r"(?i)^\s|\s$|" + MISSING_PATTERN.removeprefix("(?i)")
+
+
+def _clean_columns(frame: pl.DataFrame, names: list[str]) -> set[str]:
+    """Of the text columns `names`, those holding no value _text would change. Most columns of an export
+    are clean: they pass through as they are instead of being stripped, matched and copied row by row."""
+    if not names:
+        return set()
+    dirty = frame.select(pl.col(c).cast(pl.String).str.contains(_NEEDS_CLEANING).any() for c in names).row(0)
+    return {c for c, d in zip(names, dirty, strict=True) if not d}
+
+
 def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,
                  export_date: date, locator_prefix: str = "row", split_template: bool = True) -> tuple[pl.DataFrame, list]:
     """Conformed raw.reviews rows from a text frame and a canonical-field -> column map; bad rows quarantined."""
@@ -43,6 +56,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     source = {c: f"src\x1f{c}" for c in original}
     frame = frame.rename(source)
     columns = {k: source[v] for k, v in columns.items()}
+    clean = _clean_columns(frame, sorted(set(columns.values())))
     if split_template and "text" in columns:
         text_parts = template_series(frame[columns["text"]])
     else:
@@ -61,28 +75,34 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         pl.coalesce(reply_parts["utc"], reply_parts["local"]).alias("_reply_at"),
     )
     get = lambda k: pl.col(columns[k]) if k in columns else pl.lit(None, dtype=pl.String)  # noqa: E731
+
+    def text_of(k: str) -> pl.Expr:  # the column as text, stripped, missing markers as null
+        return pl.col(columns[k]).cast(pl.String) if columns.get(k) in clean else _text(get(k))
+
+    free_text = pl.col("_text") if not text_parts["text"].str.contains(_NEEDS_CLEANING).any() else _text(pl.col("_text"))
+
     # '5', '5.0', '4,00' -> the digit; the whole match and its first character (no capture group: fast path)
     rating = (get("rating").cast(pl.String).str.strip_chars().str.extract(r"^\d(?:[.,]0+)?$", 0).str.slice(0, 1)
               .cast(pl.Int32, strict=False))
-    author = _text(get("author"))
+    author = text_of("author")
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).fill_null(False)
     out = frame.with_columns(
         # 'row 12' / 'Sheet2 row 12' (spreadsheet numbering) or a JSON pointer such as '/ratings/10'.
         locator=pl.concat_str(pl.lit(locator_prefix if locator_prefix.endswith("/") else f"{locator_prefix} "),
                               (pl.col("_row") + (2 if locator_prefix.endswith("row") else 0)).cast(pl.String)),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
-        review_id=_text(get("review_id")), product_id=_text(get("product_id")), product_name=_text(get("product_name")),
-        variant=_text(get("variant")), category=_text(get("category")), rating=rating,
-        attributes_json=pl.col("_attrs"), text=_text(pl.col("_text")),
+        review_id=text_of("review_id"), product_id=text_of("product_id"), product_name=text_of("product_name"),
+        variant=text_of("variant"), category=text_of("category"), rating=rating,
+        attributes_json=pl.col("_attrs"), text=free_text,
         author=pl.when(anonymous).then(None).otherwise(author),
         is_anonymous=anonymous | author.is_null(),
         created_at_utc=pl.col("_utc"), created_at_local=pl.col("_local"),
         # The time as written, unless it is a whole Unix time: created_at_utc then holds it exactly.
-        created_at_text=pl.when(get("created_at").str.contains(r"^\d{9,13}$")).then(None).otherwise(_text(get("created_at"))),
-        seller_reply=_text(get("seller_reply")),
+        created_at_text=pl.when(get("created_at").str.contains(r"^\d{9,13}$")).then(None).otherwise(text_of("created_at")),
+        seller_reply=text_of("seller_reply"),
         seller_reply_at_utc=pl.col("_reply_at"),
         like_count=count_expr(get("like_count")), media_count=count_expr(get("media_count")).cast(pl.Int32),
-        label_sentiment=_text(get("label_sentiment")), label_emotion=_text(get("label_emotion")),
+        label_sentiment=text_of("label_sentiment"), label_emotion=text_of("label_emotion"),
     ).with_columns(
         created_at_is_estimated=pl.col("_est").fill_null(False)
         | (pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null()),
@@ -91,14 +111,14 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         created_at_local=pl.when(pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null())
         .then(pl.lit(export_date).cast(pl.Datetime("us"))).otherwise(pl.col("created_at_local")),
     )
-    bad_rating = get("rating").is_not_null() & pl.col("rating").is_null() & _text(get("rating")).is_not_null()
+    bad_rating = get("rating").is_not_null() & pl.col("rating").is_null() & text_of("rating").is_not_null()
     problems = out.with_columns(
         reason=pl.when(pl.col("text").is_null() & pl.col("rating").is_null())
         .then(pl.lit("review has neither text nor a rating"))
         .when(bad_rating).then(pl.format("rating '{}' is not a whole number of stars from 1 to 5", get("rating").cast(pl.String)))
         .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
         .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
-        .when(_text(get("created_at")).is_not_null() & pl.col("created_at_utc").is_null()
+        .when(text_of("created_at").is_not_null() & pl.col("created_at_utc").is_null()
               & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
         .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
                         get("created_at").cast(pl.String)))

@@ -257,3 +257,22 @@ def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) 
     assert r.tables[REVIEWS]["locator"].to_list() == ["row 2", "row 5"]
     assert r.quarantine["locator"].to_list() == ["row 4"]  # 'lima', on Excel's row 4 (row 3 is empty)
 
+
+
+def test_text_columns_are_cleaned_only_where_a_value_needs_it_and_the_same_either_way(monkeypatch) -> None:
+    from pipelines.ingest import reviews
+
+    data = (b"cmtid,ctime,comment,rating_star,author_username,product_name,model_name\n"
+            b"1,1714000000,enak,5,a*****1,Kopi, 1L\n"          # a blank before the variant
+            b"2,1714000001,  mantap  ,4,undefined,Kopi,500ml\n"  # padded text, author 'undefined'
+            b"3,1714000002,N/A,5,c*****3,Kopi,-\n")     # missing markers in text and variant
+    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
+        "review_id", "text", "author", "is_anonymous", "product_name", "variant").rows()
+    assert rows == [("1", "enak", "a*****1", False, "Kopi", "1L"), ("2", "mantap", None, True, "Kopi", "500ml"),
+                    ("3", None, "c*****3", False, "Kopi", None)]
+    # the pre-scan tells clean columns from the rest; cleaning every column gives the same rows
+    frame = shopee.tables(data)[""]
+    assert reviews._clean_columns(frame, frame.columns) == {"cmtid", "ctime", "rating_star", "product_name"}
+    monkeypatch.setattr(reviews, "_clean_columns", lambda frame, names: set())
+    assert shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
+        "review_id", "text", "author", "is_anonymous", "product_name", "variant").rows() == rows
