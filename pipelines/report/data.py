@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipelines.ingest.reasons import reason_text
 from pipelines.privacy import mask_quote, name_words
 from pipelines.report.texts import Change, Pct, Phrase, Quote, Times, platform_name
 from pipelines.tenants import Tenant
@@ -186,7 +187,7 @@ class DataNotes:
     files_loaded: int = 0
     files_rejected: list[tuple[str, str, str]] = field(default_factory=list)  # name, reason in English, in Indonesian
     quarantined: int = 0
-    quarantine_reasons: list[tuple[str, int]] = field(default_factory=list)
+    quarantine_reasons: list[tuple[str, str, int]] = field(default_factory=list)  # (English, Indonesian, rows)
     account_daily_platforms: list[str] = field(default_factory=list)
     feedback_ready: bool = False
     feedback_last: date | None = None
@@ -501,7 +502,7 @@ def _notes(con, tenant: Tenant, week: Week, tables: set[str], platforms: list[st
                  " where tenant_id = ? and status = 'rejected'"
                  " order by ingested_at desc, path limit 5", [tenant.id])]
         notes.quarantined = int(_rows(con, "select count(*) from ops.quarantine where tenant_id = ?", [tenant.id])[0][0])
-        notes.quarantine_reasons = [(_short(r, 120), int(n)) for r, n in _rows(
+        notes.quarantine_reasons = [(_short(r, 120), _short(reason_text(r, "id"), 120), int(n)) for r, n in _rows(
             con, "select reason, count(*) from ops.quarantine where tenant_id = ? group by 1 order by 2 desc, 1 limit 3",
             [tenant.id])]
     return notes

@@ -355,7 +355,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "notes_files": {"id": "{loaded} berkas dimuat, {rejected} ditolak, {quarantined} baris dikarantina.",
                     "en": "{loaded} files loaded, {rejected} rejected, {quarantined} rows quarantined."},
     "notes_rejected": {"id": "Ditolak: {name}: {error}", "en": "Rejected: {name}: {error}"},
-    "notes_quarantine": {"id": "Dikarantina: {n} baris, {reason}", "en": "Quarantined: {n} rows, {reason}"},
+    "notes_quarantine": {"id": "{n} baris dikarantina: {reason}", "en": "{n} row(s) quarantined: {reason}"},
     "notes_no_account_daily": {"id": "Grafik tayangan memakai data harian akun; belum ada ekspor Overview.",
                                "en": "The views chart uses daily account data; there is no Overview export yet."},
     "notes_feedback_ready": {"id": "Analisis masukan pelanggan terakhir mencakup sampai {last}.",

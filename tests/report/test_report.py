@@ -169,7 +169,7 @@ def test_a_week_without_data_says_so(demo, tenants) -> None:
     assert "Rekomendasi" in seen and "Catatan data" in seen
 
 
-def test_rejected_files_are_explained_in_the_report_language(demo, tenants, tmp_path) -> None:
+def test_rejected_files_and_quarantined_rows_are_explained_in_the_report_language(demo, tenants, tmp_path) -> None:
     import shutil
 
     from pipelines.run import ingest_stage
@@ -180,9 +180,14 @@ def test_rejected_files_are_explained_in_the_report_language(demo, tenants, tmp_
     settings = Settings(home=home, secret_key="test-secret")
     page = tmp_path / "ulasan-shopee.csv"  # a login page saved instead of the export
     page.write_text("<!DOCTYPE html><html><head><title>Masuk</title></head><body>Login</body></html>")
+    # and a review export with one row that cannot load: quarantined, its reason in the notes
+    reviews = tmp_path / "ulasan-bulan-ini.csv"
+    reviews.write_text("cmtid,ctime,comment,rating_star\n71,1714000000,enak,5\n72,1714000001,oke,7\n")
     tenant = tenants["kopi-senja-jambi"]
-    ingest_stage(tenant, [page], fmt=None, settings=settings, now=NOW)
+    ingest_stage(tenant, [page, reviews], fmt=None, settings=settings, now=NOW)
     seen_id = text_of(html_of(settings, tenant))
     assert "Ditolak: ulasan-shopee.csv" in seen_id and "ini halaman web (HTML), bukan ekspor" in seen_id
+    assert "1 baris dikarantina: rating 7 di luar 1-5" in seen_id and "is outside" not in seen_id
     seen_en = text_of(html_of(settings, tenant, lang="en"))
     assert "Rejected: ulasan-shopee.csv" in seen_en and "this is a web page (HTML), not an export" in seen_en
+    assert "1 row(s) quarantined: rating 7 is outside 1-5" in seen_en
