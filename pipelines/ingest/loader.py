@@ -47,11 +47,18 @@ def file_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+def lineage_path(shown: str) -> str:
+    """The path ops.ingested_files records: absolute, so lineage names the same file whatever folder a run
+    was started from ('exports/x.csv' typed in /home/rina); a zip member keeps its '!/member'."""
+    outer, sep, member = shown.partition("!/")
+    return str(Path(outer).absolute()) + sep + member
+
+
 def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha: str, size: int, at: datetime) -> None:
     con.execute(
         "insert into ops.ingested_files (file_id, tenant_id, path, sha256, bytes, source_format, rows_loaded,"
         " rows_quarantined, status, error, error_id, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [o.file_id, tenant_id, o.path, sha, size, o.source_format, o.rows_loaded, o.rows_quarantined,
+        [o.file_id, tenant_id, lineage_path(o.path), sha, size, o.source_format, o.rows_loaded, o.rows_quarantined,
          o.status, o.error, o.error_id, at],
     )
 

@@ -230,3 +230,18 @@ def test_a_messy_folder_loads_its_exports_and_names_each_bad_file(settings: Sett
     again, _ = ingest(settings, folder, chat)
     assert [o.status for o in again] == [o.status if o.status != "loaded" else "duplicate" for o in outcomes]
     assert snapshot(settings.warehouse_path("toko-a")) == before
+
+
+def test_lineage_records_where_a_file_is_whatever_folder_the_run_started_in(settings: Settings, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "chat.txt").write_bytes(b"[26/01/21 21.05.53] Rina: halo\r\n")
+    (exports / "chat-lama.zip").write_bytes(make_zip({"_chat.txt": b"[25/01/21 20.00.00] Rina: pagi\r\n"}))
+    monkeypatch.chdir(tmp_path)  # paths as a person types them, relative to where they stand
+    outcomes, _ = ingest(settings, Path("exports/chat.txt"), Path("exports/chat-lama.zip"))
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert outcomes[0].path == "exports/chat.txt"  # shown as typed
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    assert sorted(p for (p,) in con.execute("select path from ops.ingested_files").fetchall()) == [
+        f"{exports}/chat-lama.zip!/_chat.txt", f"{exports}/chat.txt"]
