@@ -5,6 +5,11 @@ plain DuckDB read_csv of the same file into a table, in the same run; time and p
 
 Target: the whole ingest (parse, template split, lineage, quarantine, staging and marts with
 pseudonymised authors) within 2x the plain read, under 2 GB peak.
+
+Both sides are timed the same way: as a whole command in its own Python process, from its start until it
+has exited, its warehouse file closed. `gaung ingest` is a command; the plain read is the script a person
+would run for it (import duckdb, read_csv into a table, close). The plain read's time inside its process
+(import and read, without interpreter start, close and exit) is printed beside it, as earlier runs timed it.
 """
 
 from __future__ import annotations
@@ -44,6 +49,18 @@ def generate(path: Path, n: int, seed: int = 3) -> None:
     df.write_csv(path)
 
 
+PLAIN = """
+import sys, time
+start = time.perf_counter()
+import duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("create table reviews as select * from read_csv(?, all_varchar = true)", [sys.argv[2]])
+n = con.execute("select count(*) from reviews").fetchall()[0][0]
+print(n, time.perf_counter() - start)
+con.close()
+"""
+
+
 def child(mode: str, path: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GAUNG_HOME": tmp, "GAUNG_SECRET_KEY": "bench"}
@@ -51,12 +68,14 @@ def child(mode: str, path: str) -> None:
             subprocess.run([sys.executable, "-m", "pipelines.cli", "tenants", "add", "bench", "--name", "Bench"],
                            env=env, check=True, capture_output=True)
         start = time.perf_counter()
+        extra = {}
         if mode == "duckdb":
-            import duckdb
-
-            con = duckdb.connect(str(Path(tmp) / "plain.duckdb"))
-            con.execute(f"create table reviews as select * from read_csv('{path}', all_varchar = true)")
-            n = con.execute("select count(*) from reviews").fetchall()[0][0]
+            proc = subprocess.run([sys.executable, "-c", PLAIN, str(Path(tmp) / "plain.duckdb"), path],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(proc.stderr[-3000:])
+            rows, inside = proc.stdout.split()
+            n, extra = int(rows), {"in_process_seconds": float(inside)}
         else:
             proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", path, "--tenant", "bench", "--json"],
                                   env=env, capture_output=True, text=True)
@@ -65,7 +84,7 @@ def child(mode: str, path: str) -> None:
             n = json.loads(proc.stdout.splitlines()[0])["rows_loaded"]
         seconds = time.perf_counter() - start
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    print(json.dumps({"seconds": seconds, "rows": n, "peak_rss_mb": peak}))
+    print(json.dumps({"seconds": seconds, "rows": n, "peak_rss_mb": peak, **extra}))
 
 
 def main() -> None:
@@ -97,6 +116,9 @@ def main() -> None:
         label = "plain DuckDB read_csv" if mode == "duckdb" else "gaung ingest to marts"
         print(f"{label:24s} {r['rows']:>9,} rows  {r['seconds']:6.2f} s  {r['rows'] / r['seconds']:>9,.0f} rows/s  "
               f"peak {r['peak_rss_mb']:6.0f} MB   (median of {r['all_seconds']})", flush=True)
+        if mode == "duckdb":
+            inside = sorted(x["in_process_seconds"] for x in rs)[len(rs) // 2]
+            print(f"{'':24s} inside its process (import and read only): median {inside:.2f} s")
     ratio = results["gaung"]["seconds"] / results["duckdb"]["seconds"]
     print(f"gaung / plain read: {ratio:.2f}x the time (target <= 2x); peak {results['gaung']['peak_rss_mb']:.0f} MB (target < 2048)")
     (OUT / "ingest_reviews.json").write_text(json.dumps(results, indent=2))
