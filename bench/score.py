@@ -63,7 +63,7 @@ def voice(n: int) -> pl.DataFrame:
     words = pl.Series(WORDS)
     return pl.DataFrame({"i": i}).with_columns(
         review_id=pl.format("r{}", pl.col("i")), platform=pl.lit("shopee"), source_format=pl.lit("bench"),
-        locator=pl.format("row {}", pl.col("i")), rating=(pl.col("i") % 5 + 1).cast(pl.Int32),
+        locator_prefix=pl.lit("row "), row_number=pl.col("i").cast(pl.Int32), rating=(pl.col("i") % 5 + 1).cast(pl.Int32),
         text=pl.concat_str([words.gather((i * 7) % len(WORDS)), words.gather((i * 13 + 1) % len(WORDS)),
                             words.gather((i * 3 + 2) % len(WORDS))], separator=" "),
         author=pl.format("u*****{}", pl.col("i") % 5000), is_anonymous=pl.lit(False), created_at_is_estimated=pl.lit(False),

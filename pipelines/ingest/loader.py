@@ -21,6 +21,7 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units
+from pipelines.ingest.schemas import REVIEWS
 from warehouse.connection import fetch_one, register_frame
 
 
@@ -63,18 +64,39 @@ def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha:
     )
 
 
-def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, file_id: str, tenant_id: str) -> None:
+def _store(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.is_empty():
         return
     # Columns with no value at all are left to the table's default (null): not passed is cheaper to store.
-    empty = [c for c in frame.columns if frame[c].null_count() == frame.height]
-    frame = frame.drop(empty).with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id"))
+    frame = frame.drop([c for c in frame.columns if frame[c].null_count() == frame.height])
     # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
     register_frame(con, "_gaung_rows", frame)
     try:
         con.execute(f"insert into {table} by name select * from _gaung_rows")
     finally:
         con.unregister("_gaung_rows")
+
+
+# What every review of a part of a file shares: stored once in raw.review_files, not in each row (011).
+REVIEW_PART = ["locator_prefix", "source_format", "platform"]
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, file_id: str, tenant_id: str) -> None:
+    if frame.is_empty():
+        return
+    if table != REVIEWS:
+        _store(con, table, frame.with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id")))
+        return
+    # raw.reviews is a view over raw.review_rows and raw.review_files: one part per sheet (or the file).
+    one_part = frame.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).first()) for k in REVIEW_PART).all()).item()
+    if one_part:
+        parts = frame.head(1).select(pl.lit(0, dtype=pl.Int32).alias("part"), *REVIEW_PART)
+        rows = frame.drop(REVIEW_PART).with_columns(pl.lit(0, dtype=pl.Int32).alias("part"))
+    else:
+        parts = frame.select(REVIEW_PART).unique(maintain_order=True).with_row_index("part").cast({"part": pl.Int32})
+        rows = frame.join(parts, on=REVIEW_PART, how="left", nulls_equal=True, maintain_order="left").drop(REVIEW_PART)
+    _store(con, "raw.review_files", parts.with_columns(pl.lit(file_id).alias("file_id"), pl.lit(tenant_id).alias("tenant_id")))
+    _store(con, "raw.review_rows", rows.with_columns(pl.lit(file_id).alias("file_id")))
 
 
 def _why_unrecognised(data: bytes) -> FormatError | None:

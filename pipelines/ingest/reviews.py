@@ -87,9 +87,10 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     author = text_of("author")
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).fill_null(False)
     out = frame.with_columns(
-        # 'row 12' / 'Sheet2 row 12' (spreadsheet numbering) or a JSON pointer such as '/ratings/10'.
-        locator=pl.concat_str(pl.lit(locator_prefix if locator_prefix.endswith("/") else f"{locator_prefix} "),
-                              (pl.col("_row") + (2 if locator_prefix.endswith("row") else 0)).cast(pl.String)),
+        # 'row 12' / 'Sheet2 row 12' (spreadsheet numbering) or a JSON pointer such as '/ratings/10', kept as
+        # its prefix and number: raw.reviews joins them, a million locator texts are never built here.
+        locator_prefix=pl.lit(locator_prefix if locator_prefix.endswith("/") else f"{locator_prefix} "),
+        row_number=(pl.col("_row") + (2 if locator_prefix.endswith("row") else 0)).cast(pl.Int32),
         source_format=pl.lit(source_format), platform=pl.lit(platform),
         review_id=text_of("review_id"), product_id=text_of("product_id"), product_name=text_of("product_name"),
         variant=text_of("variant"), category=text_of("category"), rating=rating,
@@ -130,6 +131,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         return problems.select(list(SCHEMAS[REVIEWS])), []
     bad = problems.filter(bad_rows)
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
+    bad = bad.with_columns(locator=pl.concat_str("locator_prefix", pl.col("row_number").cast(pl.String)))
     whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
                        .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
     quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]

@@ -33,8 +33,10 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "locator": pl.String, "source_format": pl.String, "platform": pl.String, "dimension": pl.String,
         "key": pl.String, "date": pl.Date, "value": pl.Float64, "observed_on": pl.Date, "raw_json": pl.String,
     },
+    # Stored as raw.review_files (one row per part of a file: prefix, platform, format) and raw.review_rows
+    # (migration 011); raw.reviews is the view joining them, with locator = locator_prefix || row_number.
     REVIEWS: {
-        "locator": pl.String, "source_format": pl.String, "platform": pl.String, "review_id": pl.String,
+        "locator_prefix": pl.String, "row_number": pl.Int32, "source_format": pl.String, "platform": pl.String, "review_id": pl.String,
         "product_id": pl.String, "product_name": pl.String, "variant": pl.String, "category": pl.String,
         "rating": pl.Int32, "text": pl.String, "attributes_json": pl.String, "author": pl.String,
         "is_anonymous": pl.Boolean, "created_at_utc": pl.Datetime("us"), "created_at_local": pl.Datetime("us"),

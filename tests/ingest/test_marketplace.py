@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.ingest import lazada, mapped_reviews, shopee, tokopedia
@@ -132,7 +133,7 @@ def test_shopee_csv_row_with_an_unquoted_comma_is_quarantined_whole_and_the_rest
             b"2,1714000001,a***c,jelek, banget,1\n3,1714000002,a***d,oke,4\n")
     r = shopee.parse(data, "ratings.csv", HINTS)
     df = r.tables[REVIEWS]
-    assert df["text"].to_list() == ["bagus", "oke"] and df["locator"].to_list() == ["row 2", "row 4"]
+    assert df["text"].to_list() == ["bagus", "oke"] and locators(df) == ["row 2", "row 4"]
     assert r.quarantine["locator"].to_list() == ["row 3"]
     assert json.loads(r.quarantine["raw"][0]) == ["2", "1714000001", "a***c", "jelek", " banget", "1"]
 
@@ -239,14 +240,26 @@ def test_lazada_review_api_pages_saved_as_a_list_load_every_page(settings: Setti
         ("903", 4, "Oke", None, datetime(2024, 1, 20, 9, 15))]
 
 
-def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path) -> None:
+def locators(frame) -> list[str]:
+    return frame.select(pl.concat_str("locator_prefix", pl.col("row_number").cast(pl.String))).to_series().to_list()
+
+
+def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path, settings) -> None:
     head = ["itemId", "reviewId", "rating", "reviewContent", "buyerName"]
     path = write_workbook(tmp_path / "ulasan.xlsx", {
         "Januari": [head, ["1", "1", "5", "mantap", "B***i"]],
         "Februari": [head, ["1", "2", "4", "bagus", "R***a"], ["1", "3", "lima", "oke", "S***i"]]})
     r = lazada.parse(path.read_bytes(), path.name, HINTS)
-    assert r.tables[REVIEWS]["locator"].to_list() == ["Januari row 2", "Februari row 2"]
+    assert locators(r.tables[REVIEWS]) == ["Januari row 2", "Februari row 2"]
     assert r.quarantine["locator"].to_list() == ["Februari row 3"]
+    # Stored as one part per sheet (raw.review_files) and rows with their numbers; raw.reviews shows the locators.
+    outcomes, con = ingest_one(settings, path, datetime(2026, 5, 1, tzinfo=UTC))
+    assert outcomes == [("loaded", "lazada_reviews", 2, 1)]
+    assert con.sql("select locator, review_id, tenant_id, platform, source_format from raw.reviews order by review_id").fetchall() == [
+        ("Januari row 2", "1", "toko-a", "lazada", "lazada_reviews"), ("Februari row 2", "2", "toko-a", "lazada", "lazada_reviews")]
+    assert con.sql("select part, locator_prefix from raw.review_files order by part").fetchall() == [
+        (0, "Januari row "), (1, "Februari row ")]
+    assert con.sql("select locator from ops.quarantine").fetchall() == [("Februari row 3",)]
 
 
 def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) -> None:
@@ -254,7 +267,7 @@ def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) 
     path = write_workbook(tmp_path / "ulasan.xlsx", {"Data": [head, ["1", "1", "5", "a"], [], ["1", "2", "lima", "b"],
                                                               ["1", "3", "4", "c"], [], []]})
     r = lazada.parse(path.read_bytes(), path.name, HINTS)
-    assert r.tables[REVIEWS]["locator"].to_list() == ["row 2", "row 5"]
+    assert locators(r.tables[REVIEWS]) == ["row 2", "row 5"]
     assert r.quarantine["locator"].to_list() == ["row 4"]  # 'lima', on Excel's row 4 (row 3 is empty)
 
 

@@ -30,7 +30,8 @@ def test_campaign_totals_spread_and_uplift(tmp_path) -> None:
     texts = ["enak"] * 16 + ["pakai kode senja10 ya", "liat #aren di tiktok", "aren enak"] + ["mantap"] * 17
     reviews = conform(REVIEWS, pl.DataFrame({
         "review_id": [str(i) for i in range(36)], "text": texts, "rating": [5] * 36, "created_at_utc": days,
-        "platform": ["shopee"] * 36, "source_format": ["s"] * 36, "locator": [str(i) for i in range(36)],
+        "platform": ["shopee"] * 36, "source_format": ["s"] * 36, "locator_prefix": ["row "] * 36,
+        "row_number": list(range(2, 38)),
         "is_anonymous": [True] * 36, "created_at_is_estimated": [False] * 36}))
     con.execute("begin")
     _insert_frame(con, "raw.content_snapshots", content, "f1", TENANT.id)
