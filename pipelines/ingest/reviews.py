@@ -45,6 +45,20 @@ def _clean_columns(frame: pl.DataFrame, names: list[str]) -> set[str]:
     return {c for c, d in zip(names, dirty, strict=True) if not d}
 
 
+def _stars(frame: pl.DataFrame, column: str | None) -> tuple[pl.Expr, pl.Expr]:
+    """The rating as a number of stars ('5', '5.0', '4,00' -> 5), and whether a row's written rating is none."""
+    if column is None:
+        return pl.lit(None, dtype=pl.Int32), pl.lit(False)
+    written = frame[column].cast(pl.String)
+    digit = written.cast(pl.Int32, strict=False)
+    if ((written.str.len_bytes() == 1) & digit.is_not_null()).sum() == written.len() - written.null_count():
+        return pl.lit(digit), pl.lit(False)  # one digit each, as exports write them: no pattern to match
+    raw = pl.col(column).cast(pl.String)
+    # the whole match and its first character (no capture group: the regex engine's fast path)
+    rating = raw.str.strip_chars().str.extract(r"^\d(?:[.,]0+)?$", 0).str.slice(0, 1).cast(pl.Int32, strict=False)
+    return rating, raw.is_not_null() & pl.col("rating").is_null() & _text(raw).is_not_null()
+
+
 def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str, source_format: str,
                  export_date: date, locator_prefix: str = "row", split_template: bool = True) -> tuple[pl.DataFrame, list]:
     """Conformed raw.reviews rows from a text frame and a canonical-field -> column map; bad rows quarantined."""
@@ -56,7 +70,8 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     source = {c: f"src\x1f{c}" for c in original}
     frame = frame.rename(source)
     columns = {k: source[v] for k, v in columns.items()}
-    clean = _clean_columns(frame, sorted(set(columns.values())))
+    # The review text is cleaned with the template split, times and ratings by their own parsers below.
+    clean = _clean_columns(frame, sorted({v for k, v in columns.items() if k not in ("text", "rating", "created_at")}))
     if split_template and "text" in columns:
         text_parts = template_series(frame[columns["text"]])
     else:
@@ -67,11 +82,13 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
                              else _nulls(frame.height), export_date)
     reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
                               else _nulls(frame.height), export_date)
+    stars = _stars(frame, columns.get("rating"))
     # One lazy plan from here, collected once: polars fuses the cleaning and only the columns raw.reviews
     # takes (and the source ones, for rows set aside) are materialised.
     frame = frame.lazy().with_columns(
         text_parts["attributes_json"].alias("_attrs"), text_parts["text"].alias("_text"),
         when_parts["utc"].alias("_utc"), when_parts["local"].alias("_local"), when_parts["estimated"].alias("_est"),
+        when_parts["text"].alias("_when_text"),
         pl.coalesce(reply_parts["utc"], reply_parts["local"]).alias("_reply_at"),
     )
     get = lambda k: pl.col(columns[k]) if k in columns else pl.lit(None, dtype=pl.String)  # noqa: E731
@@ -79,11 +96,10 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     def text_of(k: str) -> pl.Expr:  # the column as text, stripped, missing markers as null
         return pl.col(columns[k]).cast(pl.String) if columns.get(k) in clean else _text(get(k))
 
-    free_text = pl.col("_text") if not text_parts["text"].str.contains(_NEEDS_CLEANING).any() else _text(pl.col("_text"))
+    # The free text is stripped already (blank -> null): only a missing marker ('undefined', '-') is left to clear.
+    free_text = pl.col("_text") if not text_parts["text"].str.contains(MISSING_PATTERN).any() else _text(pl.col("_text"))
 
-    # '5', '5.0', '4,00' -> the digit; the whole match and its first character (no capture group: fast path)
-    rating = (get("rating").cast(pl.String).str.strip_chars().str.extract(r"^\d(?:[.,]0+)?$", 0).str.slice(0, 1)
-              .cast(pl.Int32, strict=False))
+    rating, bad_rating = stars
     author = text_of("author")
     anonymous = get("anonymous").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).fill_null(False)
     out = frame.with_columns(
@@ -99,7 +115,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         is_anonymous=anonymous | author.is_null(),
         created_at_utc=pl.col("_utc"), created_at_local=pl.col("_local"),
         # The time as written, unless it is a whole Unix time: created_at_utc then holds it exactly.
-        created_at_text=pl.when(get("created_at").str.contains(r"^\d{9,13}$")).then(None).otherwise(text_of("created_at")),
+        created_at_text=pl.col("_when_text"),
         seller_reply=text_of("seller_reply"),
         seller_reply_at_utc=pl.col("_reply_at"),
         like_count=count_expr(get("like_count")), media_count=count_expr(get("media_count")).cast(pl.Int32),
@@ -112,14 +128,13 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         created_at_local=pl.when(pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null())
         .then(pl.lit(export_date).cast(pl.Datetime("us"))).otherwise(pl.col("created_at_local")),
     )
-    bad_rating = get("rating").is_not_null() & pl.col("rating").is_null() & text_of("rating").is_not_null()
     problems = out.with_columns(
         reason=pl.when(pl.col("text").is_null() & pl.col("rating").is_null())
         .then(pl.lit("review has neither text nor a rating"))
         .when(bad_rating).then(pl.format("rating '{}' is not a whole number of stars from 1 to 5", get("rating").cast(pl.String)))
         .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
         .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
-        .when(text_of("created_at").is_not_null() & pl.col("created_at_utc").is_null()
+        .when(pl.col("created_at_text").is_not_null() & pl.col("created_at_utc").is_null()
               & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
         .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
                         get("created_at").cast(pl.String)))

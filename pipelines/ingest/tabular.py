@@ -346,7 +346,9 @@ _RELATIVE_UNITS = {"detik": 1, "menit": 60, "jam": 3600, "hari": 86400, "minggu"
 
 
 def when_series(values: pl.Series, export_date: date) -> pl.DataFrame:
-    """when_expr over a column, evaluating only the shapes that occur in it (epoch-only columns are cheap)."""
+    """when_expr over a column, evaluating only the shapes that occur in it (epoch-only columns are cheap);
+    with `text`, the time as written (stripped, missing markers null) unless a whole Unix time, which `utc`
+    then holds exactly."""
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"c": s})
     if s.drop_nulls().str.contains(r"^\d{9,13}(\.\d+)?$").all():
@@ -354,9 +356,12 @@ def when_series(values: pl.Series, export_date: date) -> pl.DataFrame:
         epoch = pl.col("c").cast(pl.Float64).cast(pl.Int64)
         utc = pl.from_epoch(pl.when(epoch > 10**11).then(epoch * 1_000).otherwise(epoch * 1_000_000), time_unit="us")
         return frame.select(utc.alias("utc"), pl.lit(None, dtype=pl.Datetime("us")).alias("local"),
-                            pl.lit(False).alias("estimated"))
+                            pl.lit(False).alias("estimated"),
+                            pl.when(pl.col("c").str.contains(".", literal=True)).then(pl.col("c")).alias("text"))
     distinct = frame.unique()
-    parsed = distinct.with_columns(when_expr(pl.col("c"), export_date).alias("w")).unnest("w")
+    c = pl.col("c")
+    parsed = distinct.with_columns(when_expr(c, export_date).alias("w")).unnest("w").with_columns(
+        pl.when(c.str.contains(r"^\d{9,13}$") | c.str.contains(MISSING_PATTERN)).then(None).otherwise(c).alias("text"))
     return frame.join(parsed, on="c", how="left", nulls_equal=True, maintain_order="left").drop("c")
 
 

@@ -69,6 +69,25 @@ def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() ->
     rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
     assert [text for text, _ in rows] == [None, "1714000000.5", "2024-04-25 10:00", "3 hari yang lalu"]
     assert rows[0][1] == datetime(2024, 4, 24, 23, 6, 40)
+    # a column of Unix times only (read without the date parsers): the same rule
+    data = b'cmtid,ctime,comment,rating_star\n1,1714000000,a,5\n2, 1714000000.5 ,b,5\n3,,c,5\n'
+    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
+    assert rows == [(None, datetime(2024, 4, 24, 23, 6, 40)), ("1714000000.5", datetime(2024, 4, 24, 23, 6, 40)),
+                    (None, None)]
+
+
+def test_ratings_of_one_digit_each_and_written_otherwise_give_the_same_stars_and_reasons() -> None:
+    head = b"cmtid,ctime,comment,rating_star\n"
+    digits = b"1,1714000000,a,5\n2,1714000000,b,1\n3,1714000000,c,0\n4,1714000000,d,9\n5,1714000000,e,\n"
+    # one digit in every row: read as numbers directly; any other spelling: read through the pattern
+    plain = shopee.parse(head + digits, "r.csv", HINTS)
+    spelled = shopee.parse(head + digits + b'6,1714000000,f,"4,00"\n7,1714000000,g, 3 \n8,1714000000,h,05\n', "r.csv", HINTS)
+    assert plain.tables[REVIEWS].select("review_id", "rating").rows() == [("1", 5), ("2", 1), ("5", None)]
+    assert spelled.tables[REVIEWS].select("review_id", "rating").rows() == [("1", 5), ("2", 1), ("5", None), ("6", 4), ("7", 3)]
+    assert plain.quarantine.select("locator", "reason").rows() == [
+        ("row 4", "rating 0 is outside 1-5"), ("row 5", "rating 9 is outside 1-5")]
+    assert spelled.quarantine.select("locator", "reason").rows() == plain.quarantine.select("locator", "reason").rows() + [
+        ("row 9", "rating '05' is not a whole number of stars from 1 to 5")]
 
 
 def test_shopee_csv_template_after_leading_blanks_keeps_the_whole_free_text() -> None:
