@@ -351,6 +351,15 @@ def when_series(values: pl.Series, export_date: date) -> pl.DataFrame:
     then holds exactly."""
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"c": s})
+    # Whole Unix times only, the usual column of a marketplace export: read as numbers, no pattern matched.
+    whole, length = s.cast(pl.Int64, strict=False), s.str.len_bytes()
+    if (s.null_count() < s.len() and whole.null_count() == s.null_count() and length.min() >= 9 and length.max() <= 13
+            and whole.min() >= 0 and not s.str.starts_with("+").any()):
+        w = pl.col("w")
+        return pl.DataFrame({"w": whole}).select(
+            pl.from_epoch(pl.when(w > 10**11).then(w * 1_000).otherwise(w * 1_000_000), time_unit="us").alias("utc"),
+            pl.lit(None, dtype=pl.Datetime("us")).alias("local"), pl.lit(False).alias("estimated"),
+            pl.lit(None, dtype=pl.String).alias("text"))
     if s.drop_nulls().str.contains(r"^\d{9,13}(\.\d+)?$").all():
         # Whole digits (13 at most: exact as a float), any fraction of a second dropped.
         epoch = pl.col("c").cast(pl.Float64).cast(pl.Int64)

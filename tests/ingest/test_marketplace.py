@@ -76,6 +76,22 @@ def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() ->
                     (None, None)]
 
 
+@pytest.mark.parametrize("written", [
+    ["1714000000", None, "1714000000123"],           # seconds and milliseconds: read as numbers
+    ["1714000000", "+1714000000"], ["-171400000", "1714000000"], ["12345678", "1714000000"],  # not Unix times
+    ["1714000000.5", "1714000000"], ["0000000001", "1714000000"], ["1714000000", "3 hari yang lalu"],
+])
+def test_review_times_read_as_numbers_match_the_general_time_parser(written) -> None:
+    from pipelines.ingest.tabular import when_expr, when_series
+
+    values = pl.Series(written, dtype=pl.String)
+    general = pl.DataFrame({"c": values}).select(when_expr(pl.col("c"), HINTS.export_date).alias("w")).unnest("w")
+    got = when_series(values, HINTS.export_date)
+    assert got.select("utc", "local", "estimated").rows() == general.rows()
+    whole = [v is not None and v.isdigit() and 9 <= len(v) <= 13 for v in written]
+    assert got["text"].to_list() == [None if w else v for v, w in zip(written, whole, strict=True)]
+
+
 def test_ratings_of_one_digit_each_and_written_otherwise_give_the_same_stars_and_reasons() -> None:
     head = b"cmtid,ctime,comment,rating_star\n"
     digits = b"1,1714000000,a,5\n2,1714000000,b,1\n3,1714000000,c,0\n4,1714000000,d,9\n5,1714000000,e,\n"
