@@ -59,8 +59,11 @@ def test_grain_and_not_null(demo_home: Path, tenant: str) -> None:
 def test_every_row_belongs_to_its_tenant_and_traces_to_a_loaded_file(demo_home: Path, tenant: str) -> None:
     con = db(demo_home, tenant)
     for table in ("marts.fct_customer_voice", "staging.stg_whatsapp__messages", "raw.whatsapp_export_messages",
-                  "raw.whatsapp_cloud_messages", "ops.ingested_files"):
+                  "raw.whatsapp_cloud_messages", "raw.reviews", "raw.review_files", "ops.ingested_files"):
         assert con.execute(f"select distinct tenant_id from {table}").fetchall() == [(tenant,)], table
+    # every stored review has its file's part (tenant, platform, locator prefix): none drops out of raw.reviews
+    assert value(con, "select count(*) from raw.review_rows anti join raw.review_files using (file_id, part)") == 0
+    assert value(con, "select count(*) from raw.reviews") == value(con, "select count(*) from raw.review_rows") > 0
     orphans = value(con, "select count(*) from marts.fct_customer_voice v left join ops.ingested_files f"
                          " on f.file_id = v.source_file_id and f.status = 'loaded' where f.file_id is null")
     assert orphans == 0
