@@ -46,7 +46,8 @@ def _clean_columns(frame: pl.DataFrame, names: list[str]) -> set[str]:
 
 
 def _stars(frame: pl.DataFrame, column: str | None) -> tuple[pl.Expr, pl.Expr]:
-    """The rating as a number of stars ('5', '5.0', '4,00' -> 5), and whether a row's written rating is none."""
+    """The rating as a number of stars ('5', '5.0', '4,00' -> 5), and whether a row holds a rating that is
+    not one ('lima', '05'): the reason it is set aside."""
     if column is None:
         return pl.lit(None, dtype=pl.Int32), pl.lit(False)
     written = frame[column].cast(pl.String)
