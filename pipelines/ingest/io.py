@@ -47,9 +47,32 @@ def _system_file(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
 
 
+class OutsidePath(type(Path())):
+    """A file or link found in a walked folder that resolves outside it: read_units refuses it with a reason
+    (a link in one tenant's landing folder to another tenant's chat must not load into this tenant)."""
+
+    folder: str = ""
+
+
+# The target is not named: the reason reaches the tenant's report, and the target may be another tenant's.
+OUTSIDE = ("a link that resolves outside the folder {folder}; skipped, a folder only loads what lies in it. "
+           "Copy the file itself into the folder if it belongs here")
+OUTSIDE_ID = ("tautan (link) yang menunjuk ke luar folder {folder}; dilewati, sebuah folder hanya memuat isinya "
+              "sendiri. Salin berkasnya sendiri ke folder itu bila memang miliknya")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Every regular file under the given files and folders, sorted, each once (a file named and also inside a
-    named folder, or reached through a link, is one file); hidden and system files and folders left out."""
+    named folder, or reached through a link, is one file); hidden and system files and folders left out.
+    A file or link inside a walked folder that resolves outside that folder comes back as an OutsidePath."""
     found: list[Path] = []
     seen: set[Path] = set()
 
@@ -61,14 +84,32 @@ def discover(paths: list[Path]) -> list[Path]:
 
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS)
+            root = path.resolve()
+            for folder, dirs, files in os.walk(path):
+                here = Path(folder)
+                kept = []
+                for d in sorted(d for d in dirs if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS):
+                    if (here / d).is_symlink() and not _inside(here / d, root):
+                        found.append(_outside(here / d, path))  # a linked folder elsewhere: said, never walked
+                    else:
+                        kept.append(d)
+                dirs[:] = kept
                 for f in sorted(files):
-                    if not _system_file(f):
-                        add(Path(root) / f)
+                    if _system_file(f):
+                        continue
+                    if _inside(here / f, root):
+                        add(here / f)
+                    else:
+                        found.append(_outside(here / f, path))
         else:
             add(path)
     return found
+
+
+def _outside(path: Path, folder: Path) -> OutsidePath:
+    out = OutsidePath(path)
+    out.folder = str(folder)
+    return out
 
 
 NESTED = "archives inside archives are not opened; unpack the inner archive and ingest it"
@@ -145,6 +186,9 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
 def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> Iterator[Unit]:
     """The ingestible units of one landed file (a zip gives its members)."""
     shown = str(path)
+    if isinstance(path, OutsidePath):
+        yield Unit(shown, error=OUTSIDE.format(folder=path.folder), error_id=OUTSIDE_ID.format(folder=path.folder))
+        return
     try:
         size = path.stat().st_size
         if size > max_file:
