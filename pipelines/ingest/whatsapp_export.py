@@ -407,8 +407,23 @@ def _lines(data: bytes) -> pl.Series:
     series = pl.Series("raw", parts, dtype=pl.Binary)
     try:
         return series.cast(pl.String)
-    except pl.exceptions.InvalidOperationError:  # not valid UTF-8: replace the bad bytes, keep the rest
-        return pl.Series("raw", [p.decode("utf-8", errors="replace") for p in parts], dtype=pl.String)
+    # Not valid UTF-8 (polars 2 says ComputeError "invalid utf8"; older ones InvalidOperationError): decode
+    # line by line, so one stray byte costs a character, not the chat.
+    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+        return pl.Series("raw", [_decode_line(p) for p in parts], dtype=pl.String)
+
+
+def _decode_line(line: bytes) -> str:
+    """One line's text: UTF-8; a line whose only non-ASCII bytes are no UTF-8 at all is read as Windows-1252
+    (a Latin-1 'é' typed on an old PC); UTF-8 with a stray byte keeps its text with U+FFFD for that byte."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = line.decode("utf-8", errors="replace")
+    if not text.replace("\ufffd", "").isascii():
+        return text
+    return line.decode("cp1252", errors="replace")
 
 
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from pipelines.ingest.base import FormatError
 from pipelines.ingest.io import Unit
 from pipelines.ingest.loader import ingest_unit
+from pipelines.ingest.whatsapp_export import TABLE as WHATSAPP_TABLE
+from pipelines.ingest.whatsapp_export import parse as parse_whatsapp
+from tests.conftest import EXPORTS
 from warehouse.connection import connect
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
@@ -64,6 +69,55 @@ def test_random_line_noise(con, noise: list[tuple[int, str]]) -> None:
 @given(header=st.from_regex(r"\A\[?\d{1,4}[./-]\d{1,2}[./-]\d{1,4},? \d{1,2}[:.]\d{2}( [ap]m)?(\] | - )[^\n]{0,20}\Z"))
 def test_header_like_lines_with_impossible_dates(con, header: str) -> None:
     check(con, (header + "\n").encode() + VALID, None)
+
+
+# A real export (chat-miner's test log: mixed header shapes, multi-line bodies, system lines) and its messages.
+REAL = (EXPORTS / "testlog_legacy.txt").read_bytes()
+REAL_ROWS = parse_whatsapp(REAL, "testlog_legacy.txt").tables[WHATSAPP_TABLE]
+
+
+def _refused_for_cause(data: bytes) -> bool:
+    """Bytes the parser may refuse as a whole: binary (many NULs) or made UTF-16 by a BOM in front."""
+    return data[:4096].count(b"\x00") > 16 or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _with(data: bytes, inserts: list[tuple[int, bytes]]) -> bytes:
+    out = bytearray(data)
+    for pos, noise in sorted(inserts, key=lambda x: x[0], reverse=True):
+        out[pos:pos] = noise
+    return bytes(out)
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inserts=st.lists(st.tuples(st.integers(0, len(REAL)), st.binary(min_size=1, max_size=12)), min_size=1, max_size=6))
+def test_bytes_inserted_anywhere_in_a_real_export(con, inserts: list[tuple[int, bytes]]) -> None:
+    data = _with(REAL, inserts)
+    check(con, data, None)
+    try:
+        result = parse_whatsapp(data, "testlog_legacy.txt")
+    except FormatError:
+        assert _refused_for_cause(data)
+        return
+    # A byte inside a header can at most fold that message into the one above (its text is kept there);
+    # every other message loads or is quarantined with its lines.
+    assert result.rows_loaded + result.quarantine.height >= REAL_ROWS.height - len(inserts)
+    assert result.quarantine.filter(pl.col("reason").is_null() | (pl.col("reason") == "")).is_empty()
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inserts=st.lists(st.tuples(st.integers(0, REAL.count(b"\n") - 1),
+                                  st.binary(min_size=1, max_size=12).filter(lambda b: b"\n" not in b and b"\r" not in b)),
+                        min_size=1, max_size=6))
+def test_undecodable_bytes_in_message_text_lose_no_message(con, inserts: list[tuple[int, bytes]]) -> None:
+    ends = [i for i, b in enumerate(REAL) if b == 0x0A]  # noise at the end of a line: in a body, never a header
+    data = _with(REAL, [(ends[line], noise) for line, noise in inserts])
+    check(con, data, "whatsapp_export")
+    try:
+        got = parse_whatsapp(data, "testlog_legacy.txt").tables[WHATSAPP_TABLE]
+    except FormatError:
+        assert _refused_for_cause(data)
+        return
+    assert got.select("line_start", "sent_at_local").equals(REAL_ROWS.select("line_start", "sent_at_local"))
 
 
 SAMPLES = {

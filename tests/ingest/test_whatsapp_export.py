@@ -132,6 +132,19 @@ def test_bom_in_the_middle_and_utf16() -> None:
     assert rows(text.encode("utf-16")).height == 2
 
 
+def test_one_latin1_byte_costs_a_character_not_the_chat() -> None:
+    clean = (EXPORTS / "testlog_legacy.txt").read_bytes()
+    expected = rows(clean, "testlog_legacy.txt")
+    # 'é' as Latin-1 in one message, a stray byte inside otherwise UTF-8 text in another
+    broken = clean.replace(b"Hello world", b"Hello caf\xe9", 1).replace(b"Testing am", "Testing äm".encode() + b"\x9d", 1)
+    assert broken != clean
+    got = rows(broken, "testlog_legacy.txt")
+    assert got.select("line_start", "author", "sent_at_local").equals(expected.select("line_start", "author", "sent_at_local"))
+    bodies = dict(zip(got["line_start"], got["body"], strict=True))
+    assert bodies[15] == "Hello café"  # a line with no UTF-8 in it is read as Windows-1252
+    assert bodies[16] == "Testing äm\ufffd"  # UTF-8 with one stray byte: the rest kept as written
+
+
 ANDROID_SYSTEM = [
     ("Pesan dan panggilan terenkripsi secara end-to-end. Tidak seorang pun di luar chat ini.", "encryption"),
     ('Budi membuat grup "Pelanggan Kopi"', "group_created"),
