@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomli_w
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from pipelines.alerts.config import AlertSettings
+
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PLATFORMS = ("whatsapp", "instagram", "tiktok", "shopee", "tokopedia", "lazada", "tiktok_shop", "facebook")
 
@@ -82,6 +84,8 @@ class Tenant(BaseModel):
     mappings: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Ids for API pulls: instagram_user_id, shopee_shop_id (tokens live in the environment only).
     api: dict[str, str | int] = Field(default_factory=dict)
+    # Alerts between reports: thresholds, quiet hours, daily cap ([tenants.<id>.alerts]; docs/alerts.md).
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("id")
     @classmethod
@@ -138,6 +142,9 @@ class Tenant(BaseModel):
             data.pop("mappings")
         if not data["api"]:
             data.pop("api")
+        data["alerts"] = self.alerts.model_dump(mode="python", exclude_defaults=True)
+        if not data["alerts"]:
+            data.pop("alerts")
         if data["delivery"]["whatsapp_number"] is None:
             data["delivery"].pop("whatsapp_number")
         return data
