@@ -9,9 +9,11 @@ case-insensitively, wherever they sit. Dates are UTC ("2025-08-06 19:08:26"); li
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import COMMENTS, CONTENT, DIRECT_MESSAGES, from_rows
@@ -21,6 +23,9 @@ FORMAT = "tiktok_data_download"
 _SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist|[Cc]hat[Hh]istory)"\s*:')
 _CHAT_WITH = re.compile(r"^chat history with (.+?):?$")
 _URL = re.compile(r"^https?://\S+$")
+# A post's page (tiktok.com/@user/video/<id>, tiktokv.com/share/video/<id>/); a signed CDN download
+# link (video-*.tiktokv.us/storage/v1/...?x-tos-expires=...) carries no id.
+_VIDEO_ID = re.compile(r"^https?://[^/?#]*tiktok[^/?#]*/(?:[^?#]*/)?video/(\d+)")
 _EMPTY = (None, "", "N/A", "n/a", [], {})
 
 
@@ -99,6 +104,38 @@ def _account(doc: dict) -> str | None:
     return None
 
 
+def _shows(item: dict) -> str:
+    """What a post shows, as stable across exports as the file allows: the cover image's and sound's
+    path without host or signed query string (both change between exports), and the title."""
+    parts = []
+    for key in ("coverimage", "cover", "sound", "title"):
+        value = _text(item.get(key))
+        if value is not None:
+            value = value.strip()
+            parts.append(urlsplit(value).path if _URL.match(value) else value)
+    return "|".join(parts)
+
+
+def _time_keys(posts: list[dict]) -> None:
+    """Posts whose link carries no video id (signed CDN links of 2025-2026 exports) are known by their
+    posting second, unique per account: native_id 'dyi:<unix seconds>', as Instagram data downloads are.
+    Staging matches such a post to the same post from a source with ids by account and posting second.
+    Two different posts of one file in the same second (never seen) are told apart by what they show."""
+    timed = [p for p in posts if p["native_id"] is None]
+    seconds: dict[int, set[str]] = {}
+    for post in timed:
+        post["_second"] = int(post["posted_at_utc"].replace(tzinfo=UTC).timestamp())
+        seconds.setdefault(post["_second"], set()).add(post["_shows"])
+    for post in timed:
+        key = f"dyi:{post['_second']}"
+        if len(seconds[post["_second"]]) > 1:
+            key += ":" + hashlib.sha256(post["_shows"].encode()).hexdigest()[:10]
+        post["native_id"] = key
+    for post in posts:
+        post.pop("_shows", None)
+        post.pop("_second", None)
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Own posts (with likes as of the export) and own comments."""
     doc = load_json(data)
@@ -118,15 +155,17 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 if not isinstance(item, dict):
                     raise ValueError("a video must be an object")
                 link = _text(item.get("link") or item.get("videolink"))
-                native = re.search(r"/video/(\d+)", link or "")
-                if not native:
-                    raise ValueError("no video link with an id (…/video/<id>)")
+                posted = _when(item.get("date"))
+                native = _VIDEO_ID.search(link or "")
+                if not native and posted is None:
+                    raise ValueError("the post has neither a video link with an id (…/video/<id>) nor a Date to know it by")
                 posts.append({
-                    "locator": loc, "source_format": FORMAT, "platform": "tiktok", "native_id": native.group(1),
-                    "url": link.split("?")[0], "account": account, "title": _text(item.get("title") or item.get("desc")),
-                    "post_type": "video", "posted_at_utc": _when(item.get("date")), "observed_on": export_date,
+                    "locator": loc, "source_format": FORMAT, "platform": "tiktok",
+                    "native_id": native.group(1) if native else None, "url": link.split("?")[0] if native else None,
+                    "account": account, "title": _text(item.get("title") or item.get("desc")),
+                    "post_type": "video", "posted_at_utc": posted, "observed_on": export_date,
                     "likes": _count(item.get("likes")), "sound": _text(item.get("sound")),
-                    "raw_json": json.dumps(item, ensure_ascii=False),
+                    "raw_json": json.dumps(item, ensure_ascii=False), "_shows": _shows(item),
                 })
             except (ValueError, TypeError) as exc:
                 quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable post: {exc}"))
@@ -146,6 +185,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 })
             except (ValueError, TypeError) as exc:
                 quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable comment: {exc}"))
+    _time_keys(posts)
     messages = _messages(doc, account, quarantine)
     tables = {CONTENT: from_rows(CONTENT, posts), COMMENTS: from_rows(COMMENTS, comments)}
     if messages:

@@ -14,10 +14,20 @@ account_daily as (
     select * from marts.fct_account_daily
 ),
 
+-- each count as last seen: a data download (likes only) observed after an analytics export keeps the
+-- views that export saw
 latest as (
-    select *
+    select
+        content_id,
+        max(observed_at) as observed_at,
+        arg_max(views, observed_at) filter (where views is not null) as views,
+        arg_max(reach, observed_at) filter (where reach is not null) as reach,
+        arg_max(likes, observed_at) filter (where likes is not null) as likes,
+        arg_max(comments, observed_at) filter (where comments is not null) as comments,
+        arg_max(shares, observed_at) filter (where shares is not null) as shares,
+        arg_max(saves, observed_at) filter (where saves is not null) as saves
     from metrics
-    qualify row_number() over (partition by content_id order by observed_at desc) = 1
+    group by content_id
 ),
 
 -- views at 24 and 72 hours: linear interpolation between the snapshots around each mark, starting
