@@ -67,7 +67,8 @@ def _outbox(settings: Settings, tenant: Tenant, week: Week, files: list[Path]) -
     return {"attempts": 1, "artifact_path": str(copied[-1]), "recipient": str(target), "message_id": None}
 
 
-def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) -> dict:
+def _smtp_settings(tenant: Tenant) -> tuple[DeliverySettings, list[str]]:
+    """The SMTP settings and the tenant's addresses, or a DeliveryError saying what to set."""
     conf = DeliverySettings()
     to = tenant.delivery.email
     if not conf.smtp_host or not conf.smtp_from:
@@ -78,6 +79,11 @@ def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) 
                             f"[tenants.{tenant.id}.delivery] in tenants.toml")
     if conf.smtp_security not in ("starttls", "ssl", "none"):
         raise DeliveryError(f"GAUNG_SMTP_SECURITY must be starttls, ssl or none, not {conf.smtp_security!r}")
+    return conf, to
+
+
+def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) -> dict:
+    conf, to = _smtp_settings(tenant)
     msg = EmailMessage()
     msg["Subject"] = say("email_subject", lang, tenant=tenant.name, range=fmt_range(week.start, week.end, lang))
     msg["From"] = conf.smtp_from
@@ -87,7 +93,14 @@ def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) 
     msg.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
     if html is not None:
         msg.add_attachment(html.read_bytes(), maintype="text", subtype="html", filename=html.name)
-    password = secret("SMTP_PASSWORD", tenant.id, airflow_conn="gaung_smtp") if conf.smtp_user else None
+    attempts = _smtp_send(conf, msg, tenant.id)
+    return {"attempts": attempts, "artifact_path": str(pdf), "recipient": ", ".join(map(_mask_email, to)),
+            "message_id": msg["Message-ID"]}
+
+
+def _smtp_send(conf: DeliverySettings, msg: EmailMessage, tenant_id: str) -> int:
+    """Send one message over SMTP, retrying a busy or unreachable server; returns the attempts it took."""
+    password = secret("SMTP_PASSWORD", tenant_id, airflow_conn="gaung_smtp") if conf.smtp_user else None
     last = ""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
@@ -102,8 +115,7 @@ def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) 
                 if conf.smtp_user:
                     server.login(conf.smtp_user, password or "")
                 server.send_message(msg)
-            return {"attempts": attempt, "artifact_path": str(pdf), "recipient": ", ".join(map(_mask_email, to)),
-                    "message_id": msg["Message-ID"]}
+            return attempt
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(f"SMTP server {conf.smtp_host} refused the login for {conf.smtp_user} ({exc.smtp_code}); "
                                 f"check GAUNG_SMTP_USER and GAUNG_SMTP_PASSWORD") from None
@@ -154,15 +166,16 @@ def _record(settings: Settings, row: dict) -> None:
     try:
         con.execute("""
             insert into ops.deliveries (tenant_id, week, channel, status, attempts, delivered_at, artifact_path,
-                                        recipient, message_id, error, updated_at)
+                                        recipient, message_id, error, updated_at, kind)
             values ($tenant_id, $week, $channel, $status, $attempts, $delivered_at, $artifact_path, $recipient,
-                    $message_id, $error, $updated_at)
+                    $message_id, $error, $updated_at, coalesce($kind, 'report'))
             on conflict (tenant_id, week, channel) do update set status = excluded.status,
                 attempts = ops.deliveries.attempts + excluded.attempts, delivered_at = excluded.delivered_at,
                 artifact_path = excluded.artifact_path, recipient = excluded.recipient,
                 message_id = excluded.message_id, error = excluded.error, updated_at = excluded.updated_at""",
                     {k: row.get(k) for k in ("tenant_id", "week", "channel", "status", "attempts", "delivered_at",
-                                             "artifact_path", "recipient", "message_id", "error", "updated_at")})
+                                             "artifact_path", "recipient", "message_id", "error", "updated_at",
+                                             "kind")})
     finally:
         con.close()
 
@@ -225,3 +238,64 @@ def deliver_stage(tenant: Tenant, *, settings: Settings, week: str | None = None
     if failure:
         raise failure
     return results
+
+
+def send_text(settings: Settings, tenant: Tenant, channel: str, key: str, text: str, subject: str,
+              now: datetime) -> dict:
+    """Send a short text (an alert) on one channel and record it in ops.deliveries (kind 'alert', week = key);
+    a key already sent is not sent again. Returns the recorded row; raises DeliveryError when it failed."""
+    if channel not in CHANNELS:
+        raise DeliveryError(f"unknown delivery channel {channel!r}; use outbox, email or whatsapp")
+    con = connect(settings.warehouse_path(tenant.id))
+    try:
+        done = _existing(con, tenant.id, key, channel)
+    finally:
+        con.close()
+    if done and done[0] == "sent":
+        return {"tenant_id": tenant.id, "week": key, "channel": channel, "status": "skipped", "delivered_at": done[1],
+                "message_id": done[3]}
+    row = {"tenant_id": tenant.id, "week": key, "channel": channel, "updated_at": now, "kind": "alert"}
+    try:
+        if channel == "outbox":
+            target = settings.home / "outbox" / tenant.id / "alerts"
+            target.mkdir(parents=True, exist_ok=True)
+            tmp = target / f".{key}.txt.tmp"
+            tmp.write_text(f"{subject}\n\n{text}\n", encoding="utf-8")
+            tmp.replace(target / f"{key}.txt")
+            sent = {"attempts": 1, "artifact_path": str(target / f"{key}.txt"), "recipient": str(target),
+                    "message_id": None}
+        elif channel == "email":
+            conf, to = _smtp_settings(tenant)
+            msg = EmailMessage()
+            msg["Subject"], msg["From"], msg["To"] = subject, conf.smtp_from, ", ".join(to)
+            msg["Message-ID"] = make_msgid(domain="gaung.local")
+            msg.set_content(text)
+            sent = {"attempts": _smtp_send(conf, msg, tenant.id), "artifact_path": None,
+                    "recipient": ", ".join(map(_mask_email, to)), "message_id": msg["Message-ID"]}
+        else:
+            sent = _whatsapp_text(settings, tenant, text)
+        row.update(sent, status="sent", delivered_at=now, error=None)
+    except (ApiError, DeliveryError) as exc:
+        row.update(status="failed", attempts=MAX_ATTEMPTS if "gave up" in str(exc) else 1, error=str(exc)[:500])
+        _record(settings, row)
+        raise DeliveryError(f"{channel}: {exc}") from None
+    _record(settings, row)
+    return row
+
+
+def _whatsapp_text(settings: Settings, tenant: Tenant, text: str) -> dict:
+    number = phone_digits(tenant.delivery.whatsapp_number or "")
+    if not number:
+        raise DeliveryError(f"tenant {tenant.id} has no WhatsApp number for alerts: add whatsapp_number = "
+                            f"\"+62 8..\" under [tenants.{tenant.id}.delivery] in tenants.toml")
+    suffix = tenant.id.upper().replace("-", "_")
+    token = secret("WHATSAPP_TOKEN", tenant.id, airflow_conn="gaung_whatsapp")
+    phone_id = secret("WHATSAPP_PHONE_NUMBER_ID", tenant.id)
+    with ApiClient("WhatsApp Cloud API", settings.graph_api_url, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF_SECONDS,
+                   token_hint=f"GAUNG_WHATSAPP_TOKEN__{suffix} or GAUNG_WHATSAPP_TOKEN") as client:
+        sent = client.request("POST", f"/{phone_id}/messages", headers={"Authorization": f"Bearer {token}"}, json={
+            "messaging_product": "whatsapp", "recipient_type": "individual", "to": number, "type": "text",
+            "text": {"preview_url": True, "body": text[:4096]}})
+        messages = sent.get("messages") or [{}]
+        return {"attempts": client.calls, "artifact_path": None, "recipient": mask_label(number),
+                "message_id": messages[0].get("id")}
