@@ -33,6 +33,8 @@ MODELS = [
     ("marts", "fct_content_metrics"),
     ("marts", "fct_account_daily"),
     ("marts", "fct_customer_voice"),
+    # every review, words or stars only (a table: no review text, read by the report and campaign uplift)
+    ("marts", "fct_reviews"),
 ]
 # The scoring stage: rates and virality per content, campaigns (trends are written by pipelines.score).
 SCORE_MODELS = [

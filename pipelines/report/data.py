@@ -269,24 +269,31 @@ def _series(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Wee
             views[start] = (int(v) if v is not None else None, int(e) if e is not None else None)
         platforms = [r[0] for r in _rows(con, "select distinct platform from marts.fct_account_daily"
                                               " where tenant_id = ? and date <= ? order by 1", [tenant.id, week.end])]
-    voice: dict[date, tuple[int, int]] = {}
+    messages: dict[date, int] = {}
     if "marts.fct_customer_voice" in tables:
-        for start, m, r in _rows(con, f"""
-                select date_trunc('week', local_date)::date, count(*) filter (where channel <> 'review'),
-                       count(*) filter (where channel = 'review')
-                from {VOICE}
-                where tenant_id = ? and not is_from_business and local_date between ? and ? group by 1""",
-                                 [tenant.id, first.start, week.end]):
-            voice[start] = (int(m), int(r))
+        for start, m in _rows(con, f"""
+                select date_trunc('week', local_date)::date, count(*) from {VOICE}
+                where tenant_id = ? and not is_from_business and channel <> 'review' and local_date between ? and ?
+                group by 1""", [tenant.id, first.start, week.end]):
+            messages[start] = int(m)
+    reviews = {start: int(n) for start, n, _ in _weekly_reviews(con, tenant, first.start, week.end, tables)}
     points = []
     for i in range(HISTORY_WEEKS):
         w = first.shift(i)
         v, e = views.get(w.start, (None, None)) if platforms else (None, None)
         if platforms and w.start not in views:
             v, e = 0, 0
-        m, r = voice.get(w.start, (0, 0))
-        points.append(WeekPoint(w.start, w.label, v, e, m, r))
+        points.append(WeekPoint(w.start, w.label, v, e, messages.get(w.start, 0), reviews.get(w.start, 0)))
     return points, platforms
+
+
+def _weekly_reviews(con, tenant: Tenant, first: date, last: date, tables: set[str]) -> list[tuple]:
+    """(week start, reviews, average stars) per week: every review, with words or stars only (fct_reviews)."""
+    if "marts.fct_reviews" not in tables:
+        return []
+    return _rows(con, """
+        select date_trunc('week', local_date)::date, count(*), avg(rating) from marts.fct_reviews
+        where tenant_id = ? and local_date between ? and ? group by 1""", [tenant.id, first, last])
 
 
 def _content(con, tenant: Tenant, week: Week, tables: set[str], where: str, params: list, limit: int,
@@ -466,11 +473,9 @@ def _kpis(con, tenant: Tenant, week: Week, series: list[WeekPoint], tables: set[
     if voice.value is not None:
         out.append(voice)
         out.append(Metric("kpi_customers", customers, None))
-    if "marts.fct_customer_voice" in tables:
-        reviews = {r[0]: (r[1], r[2]) for r in _rows(con, f"""
-            select date_trunc('week', local_date)::date, count(*), avg(rating) from {VOICE}
-            where tenant_id = ? and channel = 'review' and local_date between ? and ? group by 1""",
-                                                      [tenant.id, week.shift(-BASELINE_WEEKS).start, week.end])}
+    if "marts.fct_reviews" in tables:
+        reviews = {r[0]: (r[1], r[2]) for r in _weekly_reviews(con, tenant, week.shift(-BASELINE_WEEKS).start,
+                                                                week.end, tables)}
         if reviews:
             prev_weeks = [reviews.get(week.shift(-i).start) for i in range(1, BASELINE_WEEKS + 1)]
             out.append(Metric("kpi_reviews", reviews.get(week.start, (0, None))[0],

@@ -196,6 +196,29 @@ def test_planted_viral_video_leads_and_reviews_reach_the_voice_table(demo_home: 
     assert value(con, "select count(*) from marts.fct_account_daily") == 84
 
 
+@pytest.mark.parametrize("tenant", sorted(BUSINESSES))
+def test_reviews_mart_grain_ratings_tenant_and_lineage(demo_home: Path, tenant: str) -> None:
+    con = db(demo_home, tenant)
+    assert value(con, "select count(*) - count(distinct review_id) from marts.fct_reviews") == 0
+    nulls = value(con, "select count(*) from marts.fct_reviews where review_id is null or tenant_id is null"
+                       " or platform is null or has_text is null or has_seller_reply is null or is_anonymous is null"
+                       " or source_format is null or source_file_id is null or source_locator is null"
+                       " or (created_at is not null and local_date is null) or (author_key is null and not is_anonymous)")
+    assert nulls == 0
+    assert value(con, "select count(*) from marts.fct_reviews where rating not between 1 and 5") == 0
+    assert con.execute("select distinct tenant_id from marts.fct_reviews").fetchall() == [(tenant,)]
+    # one row per review staging keeps, text or not; the voice mart holds the ones with words
+    assert value(con, "select count(*) from marts.fct_reviews") == value(
+        con, "select count(*) from staging.stg_marketplace__reviews") > 0
+    assert value(con, "select count(*) from marts.fct_reviews where has_text") == value(
+        con, "select count(*) from marts.fct_customer_voice where channel = 'review'")
+    assert value(con, "select count(*) from marts.fct_reviews r anti join ops.ingested_files f"
+                      " on f.file_id = r.source_file_id and f.status = 'loaded'") == 0
+    tz = BUSINESSES[tenant]["timezone"]
+    assert value(con, f"select count(*) from marts.fct_reviews where local_date <> cast(timezone('{tz}', created_at) as date)"
+                      f" or created_at > timestamptz '{NOW.isoformat()}'") == 0
+
+
 def test_overlapping_exports_never_double_count(settings: Settings, tmp_path: Path) -> None:
     header = '"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
     week = "".join(f'"March {d}","{d * 10}","1","1","1","1"\n' for d in range(1, 8))

@@ -2,7 +2,8 @@
 -- (the 20 most used hashtags on 3+ posts that no declared campaign uses). Spread counts customers' messages, reviews
 -- and comments that mention the campaign's tags, keywords or promo codes from its start until two
 -- weeks after its end; uplift compares customer voice per week during the campaign with the four
--- weeks before it (reviews as a proxy for sales). Formulas: docs/formulas.md.
+-- weeks before it (reviews as a proxy for sales: every review, stars only included, from fct_reviews).
+-- Formulas: docs/formulas.md.
 with
 
 declared as (
@@ -20,6 +21,10 @@ scores as (
 
 voice as (
     select * from marts.fct_customer_voice where not is_from_business
+),
+
+reviews as (
+    select * from marts.fct_reviews
 ),
 
 messages as (
@@ -116,12 +121,21 @@ volume as (
         c.campaign,
         count(*) filter (where v.local_date between c.start_date and c.end_date) as voice_during,
         count(*) filter (where v.local_date >= c.start_date - interval 28 days and v.local_date < c.start_date) as voice_before,
-        count(*) filter (where v.channel = 'review' and v.local_date between c.start_date and c.end_date) as reviews_during,
-        count(*) filter (where v.channel = 'review' and v.local_date >= c.start_date - interval 28 days
-                         and v.local_date < c.start_date) as reviews_before,
         min(v.local_date) as first_voice_date
     from campaigns as c
     cross join voice as v
+    group by c.campaign
+),
+
+-- reviews with words or stars only: a star-only review is a purchase too
+review_volume as (
+    select
+        c.campaign,
+        count(*) filter (where r.local_date between c.start_date and c.end_date) as reviews_during,
+        count(*) filter (where r.local_date >= c.start_date - interval 28 days and r.local_date < c.start_date) as reviews_before,
+        min(r.local_date) as first_review_date
+    from campaigns as c
+    cross join reviews as r
     group by c.campaign
 ),
 
@@ -155,14 +169,17 @@ final as (
         v.voice_before,
         (v.voice_during / (greatest(date_diff('day', c.start_date, c.end_date) + 1, 1) / 7.0))
             / nullif(v.voice_before / 4.0, 0) as voice_uplift,
-        (v.reviews_during / (greatest(date_diff('day', c.start_date, c.end_date) + 1, 1) / 7.0))
-            / nullif(v.reviews_before / 4.0, 0) as review_uplift,
-        v.first_voice_date <= c.start_date - interval 28 days as has_full_baseline
+        r.reviews_during,
+        r.reviews_before,
+        (r.reviews_during / (greatest(date_diff('day', c.start_date, c.end_date) + 1, 1) / 7.0))
+            / nullif(r.reviews_before / 4.0, 0) as review_uplift,
+        least(v.first_voice_date, r.first_review_date) <= c.start_date - interval 28 days as has_full_baseline
     from campaigns as c
     left join content_totals as t using (campaign)
     left join mention_totals as m using (campaign)
     left join forwards as f using (campaign)
     left join volume as v using (campaign)
+    left join review_volume as r using (campaign)
 )
 
 select * from final
