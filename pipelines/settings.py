@@ -11,8 +11,16 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def private_files() -> None:
+    """Files and folders this process creates are readable by their owner only (umask 077 added to the
+    current one): warehouses hold raw names and numbers, landing holds chats, reports quote customers."""
+    current = os.umask(0o077)
+    os.umask(current | 0o077)
+
+
 class Settings(BaseSettings):
-    """Runtime settings. See .env.example for every variable."""
+    """Runtime settings. See .env.example for every variable. Loading them makes everything this process
+    writes under GAUNG_HOME (and elsewhere) private to its owner: see private_files()."""
 
     model_config = SettingsConfigDict(env_prefix="GAUNG_", env_file=".env", extra="ignore")
 
@@ -35,6 +43,9 @@ class Settings(BaseSettings):
     whatsapp_verify_token: str | None = Field(default=None, description="Webhook verification token (Meta app settings).")
     whatsapp_app_secret: str | None = Field(default=None, description="Meta app secret for X-Hub-Signature-256.")
 
+    def model_post_init(self, context, /) -> None:
+        private_files()
+
     @property
     def tenants_path(self) -> Path:
         return self.tenants_file if self.tenants_file is not None else self.home / "tenants.toml"
@@ -55,7 +66,7 @@ class Settings(BaseSettings):
             return self.secret_key.encode()
         key_file = self.home / ".secrets" / "pseudonym.key"
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32))

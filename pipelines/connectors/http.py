@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 import httpx
 
 log = logging.getLogger("gaung.connectors")
-SECRET_PARAMS = re.compile(r"(access_token|token|sign|client_secret|partner_key)=([^&\s]+)", re.IGNORECASE)
+# Query parameters that carry a credential: Meta's `paging.next` links and every request URL hold access_token.
+SECRET_NAMES = ("access_token", "refresh_token", "token", "sign", "client_secret", "app_secret", "partner_key",
+                "appsecret_proof", "fb_exchange_token")
+SECRET_PARAMS = re.compile(r"(?:(?<![A-Za-z0-9_])|(?<=%3F)|(?<=%26))(" + "|".join(SECRET_NAMES) + r")(=|%3D)((?:(?!%26)[^&\s\"'<>#])+)",
+                           re.IGNORECASE)
+SECRET_JSON = re.compile(r'("(?:' + "|".join(SECRET_NAMES) + r')"\s*:\s*")[^"]*(")', re.IGNORECASE)
+BEARER = re.compile(r"(?i)\b(bearer|oauth)\s+[A-Za-z0-9\-._~+/]{8,}=*")
 
 
 class ApiError(RuntimeError):
@@ -27,9 +33,45 @@ class TokenError(ApiError):
     """The token is missing, expired or lacks permission."""
 
 
-def redact(text: str) -> str:
-    """A URL or message with every token-like parameter replaced by ***."""
-    return SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A URL or message with every token-like parameter, bearer token and given secret value replaced by ***."""
+    for value in secrets:
+        if value and len(value) >= 4:
+            text = text.replace(value, "***")
+    text = SECRET_PARAMS.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = SECRET_JSON.sub(lambda m: f"{m.group(1)}***{m.group(2)}", text)
+    return BEARER.sub(lambda m: f"{m.group(1)} ***", text)
+
+
+def redact_json(value, secrets: tuple[str, ...] = ()):
+    """A JSON document with redact() applied to every string in it (keys kept): what an API page lands as."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {k: ("***" if isinstance(k, str) and k.lower() in SECRET_NAMES and isinstance(v, str) and v else
+                    redact_json(v, secrets)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_json(v, secrets) for v in value]
+    return value
+
+
+class _RedactingFilter(logging.Filter):
+    """httpx logs every request URL at INFO, access_token included: the record is redacted before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    if not any(isinstance(f, _RedactingFilter) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_RedactingFilter())
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -97,7 +139,18 @@ class ApiClient:
         self.sleep(max(delay, floor or 0.0))
 
     def request(self, method: str, url: str, **kwargs) -> dict:
-        """The JSON body of a successful call; retries what can be retried, raises ApiError/TokenError otherwise."""
+        """The JSON body of a successful call, tokens in it redacted; retries what can be retried, raises
+        ApiError/TokenError otherwise (their messages never hold a token)."""
+        secrets = _secrets_of(kwargs)
+        try:
+            return redact_json(self._request(method, url, secrets, **kwargs), secrets)
+        except ApiError as exc:
+            clean = redact(str(exc), secrets)
+            if clean == str(exc):
+                raise
+            raise type(exc)(clean) from None
+
+    def _request(self, method: str, url: str, secrets: tuple[str, ...], **kwargs) -> dict:
         last = ""
         for attempt in range(1, self.max_attempts + 1):
             self.calls += 1
@@ -140,6 +193,20 @@ class ApiClient:
         if not isinstance(body, dict):
             raise ApiError(f"{self.name}: {where} answered with JSON that is not an object")
         return body
+
+
+def _secrets_of(kwargs: dict) -> tuple[str, ...]:
+    """The credential values one request carries (token parameters, Authorization header), to scrub from what
+    it returns or raises."""
+    found = []
+    params = kwargs.get("params") or {}
+    for key, value in (params.items() if isinstance(params, dict) else params):
+        if str(key).lower() in SECRET_NAMES and value:
+            found.append(str(value))
+    for key, value in (kwargs.get("headers") or {}).items():
+        if str(key).lower() == "authorization" and value:
+            found.append(str(value).split(" ", 1)[-1])
+    return tuple(sorted(set(found), key=len, reverse=True))
 
 
 def _message(body: dict) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.connectors.http import TokenError
+from pipelines.connectors.http import TokenError, redact_json
 from warehouse.connection import fetch_one
 
 
@@ -60,15 +60,16 @@ def save_state(con: duckdb.DuckDBPyConnection, tenant_id: str, source: str, *, w
 
 
 def land(folder: Path, source: str, body: dict, now: datetime) -> Path:
-    """Write one response atomically under the landing folder; the same content always gets the same name."""
-    data = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    """Write one response atomically under the landing folder, readable by its owner only and with every token
+    redacted (Meta's paging links carry access_token); the same content always gets the same name."""
+    data = json.dumps(redact_json(body), ensure_ascii=False, sort_keys=True).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()[:16]
     target = folder / f"{now:%Y-%m-%d}" / f"{source}-{digest}.json"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.tmp"  # hidden: ingestion never picks up a half-written file
-    with open(tmp, "wb") as fh:
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

@@ -18,13 +18,18 @@ import uvicorn
 class Running:
     """An ASGI app served on 127.0.0.1 at a free port until stop()."""
 
-    def __init__(self, app):
+    def __init__(self, app, config=None):
+        """config(app, host, port) gives the uvicorn.Config to serve under (default: a plain one)."""
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         sock.close()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error",
-                                                    lifespan="off", limit_concurrency=2000, backlog=2048))
+        if config is None:
+            config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error",
+                                    lifespan="off", limit_concurrency=2000, backlog=2048)
+        else:
+            config = config(app, "127.0.0.1", self.port)
+        self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
@@ -98,7 +103,9 @@ class FakeApi:
             items = [self.media(i) for i in range(start, min(start + self.per_page, self.pages * self.per_page))]
             paging = {"cursors": {"before": str(start), "after": str(start + self.per_page)}}
             if start + self.per_page < self.pages * self.per_page:
-                paging["next"] = "https://graph.example/next"
+                # as Meta writes it: the next page's full URL, the caller's access token in its query
+                paging["next"] = (f"https://graph.example/v23.0/178414/media?access_token={token}"
+                                  f"&limit={self.per_page}&after={start + self.per_page}")
             return await self._send(send, 200, json.dumps({"data": items, "paging": paging}).encode(),
                                     [(b"x-app-usage", b'{"call_count": 12, "total_time": 5, "total_cputime": 3}')])
         if path.endswith("/insights"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipelines.connectors.webhook import WebhookApp
+from pipelines.connectors.webhook import WebhookApp, server_config
 from pipelines.run import ingest_stage
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant
@@ -25,7 +25,8 @@ SECRET = "app-secret"
 def receiver(settings: Settings, monkeypatch):
     monkeypatch.setenv("GAUNG_WHATSAPP_VERIFY_TOKEN", "verify-me")
     monkeypatch.setenv("GAUNG_WHATSAPP_APP_SECRET", SECRET)
-    server = Running(WebhookApp(Settings()))
+    server = Running(WebhookApp(Settings(), body_timeout=0.5),
+                     lambda app, host, port: server_config(app, host, port, header_timeout=0.5, log_level="error"))
     yield server.url
     server.stop()
 
@@ -45,7 +46,10 @@ def test_verification_handshake(receiver) -> None:
     bad = httpx.get(f"{receiver}/webhooks/whatsapp/toko-a",
                     params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
     assert bad.status_code == 403
-    assert httpx.get(f"{receiver}/webhooks/whatsapp/not-a-tenant").status_code == 404
+    # the token is checked first: only a caller who holds it learns whether a tenant exists
+    assert httpx.get(f"{receiver}/webhooks/whatsapp/not-a-tenant").status_code == 403
+    assert httpx.get(f"{receiver}/webhooks/whatsapp/not-a-tenant",
+                     params={"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1"}).status_code == 404
     assert httpx.get(f"{receiver}/webhooks/whatsapp/../etc").status_code == 404
 
 
