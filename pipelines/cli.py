@@ -426,6 +426,32 @@ def deliver(
 
 
 @app.command()
+def alerts(
+    tenant: TenantOpt,
+    now: Annotated[str | None, typer.Option("--now", help="Run as of this moment (ISO 8601; no zone: the tenant's); default: now.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would fire; write and send nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run's summary as JSON.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Alerts between reports: find what needs the owner today and send it (quiet hours, daily cap, once per subject)."""
+    from pipelines.alerts.messages import run_lines
+    from pipelines.alerts.notify import alerts_stage, parse_moment
+
+    lang = _lang(lang)
+    tenant_obj = _tenant(tenant, lang)
+    try:
+        moment = parse_moment(now, tenant_obj.timezone) if now else datetime.now(UTC)
+        run = alerts_stage(tenant_obj, settings=get_settings(), now=moment, dry_run=dry_run)
+    except ValueError as exc:
+        _fail(str(exc), lang)
+    if as_json:
+        out.print_json(json.dumps(run.summary(), default=str))
+        return
+    for line in run_lines(run, tenant_obj, lang):
+        out.print(line, soft_wrap=True)
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where exports go; default $GAUNG_HOME/landing.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 7,

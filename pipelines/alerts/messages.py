@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from pipelines.alerts.detect import Detection
 from pipelines.report.texts import fmt_dec, fmt_int, fmt_times, platform_name
 
@@ -103,3 +105,39 @@ def digest(tenant_name: str, messages: list[str], more: int, lang: str) -> str:
             else f"Gaung · {tenant_name}: {len(messages) + more} things need you today")
     tail = ([f"…dan {more} lainnya (lihat laporan)."] if lang == "id" else [f"…and {more} more (see the report)."]) if more else []
     return "\n\n".join([head, *messages, *tail])
+
+
+RUN_TEXTS = {
+    "found": {"id": "{tenant}: {n} sinyal ditemukan, {new} peringatan baru ({when})",
+              "en": "{tenant}: {n} signals found, {new} new alerts ({when})"},
+    "sent": {"id": "Terkirim lewat {channels}: {count} peringatan dalam satu pesan",
+             "en": "Sent on {channels}: {count} alerts in one message"},
+    "quiet_hours": {"id": "Jam tenang: {count} peringatan ditahan, dikirim pagi nanti",
+                    "en": "Quiet hours: {count} alerts held for the morning"},
+    "daily_cap": {"id": "Batas harian tercapai: {count} peringatan ditahan sampai besok",
+                  "en": "Daily cap reached: {count} alerts held until tomorrow"},
+    "failed": {"id": "Gagal terkirim (dicoba lagi pada jalan berikutnya): {errors}",
+               "en": "Not delivered (retried on the next run): {errors}"},
+    "dry_run": {"id": "Uji coba: tidak ada yang ditulis atau dikirim", "en": "Dry run: nothing written or sent"},
+    "disabled": {"id": "Peringatan dimatikan untuk usaha ini (alerts.enabled = false)",
+                 "en": "Alerts are switched off for this business (alerts.enabled = false)"},
+    "no_warehouse": {"id": "Belum ada data: jalankan gaung ingest dulu", "en": "No data yet: run gaung ingest first"},
+}
+
+
+def run_lines(run, tenant, lang: str) -> list[str]:
+    """What `gaung alerts` prints: the count, each new alert's message, and what happened to the sending."""
+    local = run.now.astimezone(ZoneInfo(tenant.timezone))
+    lines = [RUN_TEXTS["found"][lang].format(tenant=tenant.id, n=len(run.found), new=len(run.new),
+                                             when=f"{local:%Y-%m-%d %H:%M} {tenant.timezone}")]
+    for alert in run.new:
+        lines += ["", alert["message_id"] if lang == "id" else alert["message_en"]]
+    for sent in run.sent:
+        lines.append(RUN_TEXTS["sent"][lang].format(channels=", ".join(sent["channels"]), count=len(sent["alert_ids"])))
+    if run.reason in ("quiet_hours", "daily_cap"):
+        lines.append(RUN_TEXTS[run.reason][lang].format(count=len(run.held)))
+    elif run.reason in RUN_TEXTS and run.reason != "failed":
+        lines.append(RUN_TEXTS[run.reason][lang])
+    if run.errors:
+        lines.append(RUN_TEXTS["failed"][lang].format(errors="; ".join(run.errors)))
+    return lines

@@ -193,3 +193,13 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
 def replay(tenant: Tenant, *, settings: Settings, moments: list[datetime]) -> list[AlertRun]:
     """alerts_stage at each moment in order, as if it had run then (the demo and the benchmark)."""
     return [alerts_stage(tenant, settings=settings, now=m) for m in moments]
+
+
+def parse_moment(text: str, timezone: str) -> datetime:
+    """'2026-11-24T09:00' (the tenant's local time) or with a zone ('...+07:00', '...Z') as an aware moment."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--now {text!r} is no date and time: write it as 2026-11-24T09:00 (the tenant's time) "
+                         f"or 2026-11-24T02:00Z / --now {text!r} bukan tanggal dan jam: tulis seperti 2026-11-24T09:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
