@@ -203,3 +203,10 @@ def parse_moment(text: str, timezone: str) -> datetime:
         raise ValueError(f"--now {text!r} is no date and time: write it as 2026-11-24T09:00 (the tenant's time) "
                          f"or 2026-11-24T02:00Z / --now {text!r} bukan tanggal dan jam: tulis seperti 2026-11-24T09:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+def alerts_tenant(tenant_id: str, *, settings: Settings, now: datetime) -> dict:
+    """alerts_stage for one tenant by id, returning the JSON-able summary (the DAG's task)."""
+    from pipelines.orchestration import tenant as load_tenant
+
+    return alerts_stage(load_tenant(settings, tenant_id), settings=settings, now=now).summary()

@@ -93,7 +93,7 @@ def test_dag_file_imports_fast_with_nothing_heavy(module: str, tmp_path: Path) -
 def test_no_import_errors_and_every_dag_is_there(described: dict) -> None:
     assert described["errors"] == {}
     assert sorted(described["dags"]) == [
-        "gaung_ingest", "gaung_pull", "gaung_rerun", "gaung_score_themes",
+        "gaung_alerts", "gaung_ingest", "gaung_pull", "gaung_rerun", "gaung_score_themes",
         "gaung_weekly_reports_jakarta", "gaung_weekly_reports_jayapura", "gaung_weekly_reports_makassar",
     ]
 
@@ -114,7 +114,7 @@ def test_owners_tags_docs_retries_callbacks(described: dict) -> None:
 
 def test_every_warehouse_writer_holds_the_duckdb_pool(described: dict) -> None:
     writers = {"ingest", "pull", "refresh.score", "refresh.themes", "weekly_report.report", "weekly_report.deliver",
-               "score", "themes", "report", "deliver"}
+               "score", "themes", "report", "deliver", "alerts"}
     for dag_id, dag in described["dags"].items():
         for task_id, task in dag["tasks"].items():
             if task_id in writers:
@@ -128,6 +128,9 @@ def test_schedules(described: dict) -> None:
     assert ingest["timetable"]["cron"] == "*/5 * * * *"
     assert dags["gaung_score_themes"]["schedule"] == {"type": "AssetTriggeredTimetable", "assets": ["gaung_warehouse"]}
     assert dags["gaung_pull"]["schedule"]["cron"] == "17 * * * *"
+    alerts = dags["gaung_alerts"]["schedule"]
+    assert alerts["type"] == "AssetOrTimeSchedule" and alerts["timetable"]["cron"] == "7 * * * *"
+    assert alerts["assets"] == ["gaung_marts", "gaung_warehouse"]
     assert dags["gaung_rerun"]["schedule"]["type"] == "NullTimetable"
     assert dags["gaung_rerun"]["params"] == ["deliver", "force_delivery", "ingest_all", "tenant", "week"]
     for zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
