@@ -41,6 +41,10 @@ SCORE_MODELS = [
     ("marts", "fct_content_scores"),
     ("marts", "fct_campaign_performance"),
 ]
+# The analysts' lab: weekly behavioural constructs, after scoring and feedback (pipelines.lab.io.constructs_stage).
+LAB_MODELS = [
+    ("marts", "fct_weekly_constructs"),
+]
 
 
 def model_sql(layer: str, name: str) -> str:
