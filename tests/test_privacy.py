@@ -43,7 +43,35 @@ def test_identity_normalisation() -> None:
     assert normalised_identity("Toko Kopi") == "name:toko kopi"
 
 
+@pytest.mark.parametrize(("text", "masked"), [
+    ("hubungi (0812) 3456-7890 ya", "hubungi +62 812-****-90 ya"),
+    ("+62 (812) 3456 7890", "+62 812-****-90"),
+    ("0812 345 678 90", "+62 812-****-90"),
+    ("kantor 021-5551234.", "kantor +62 21-****-34."),
+    ("(021) 555-1234 atau (0274) 512345", "+62 21-****-34 atau +62 274-****-45"),
+    ("wa 081234567890,085712345678", "wa +62 812-****-90,+62 857-****-78"),
+    ("(+62) 812 3456 7890", "+62 812-****-90"),
+    ("+62 0812 3456 7890", "+62 812-****-90"),
+    ("0062 812 3456 7890", "+62 812-****-90"),
+    ("0812.3456.7890", "+62 812-****-90"),
+    ("call +44 20 7946 0958", "call +44 20-****-58"),
+])
+def test_the_phone_forms_people_write_are_masked(text: str, masked: str) -> None:
+    assert mask_phones_in_text(text) == masked
+    assert mask_phones_in_text(masked) == masked  # masking twice changes nothing
+
+
 @pytest.mark.parametrize("text", [
+    "buka jam 09.00-17.00, 0900-1700", "harga 25.000, order 2301150ABC", "tgl 08122023", "0,5 kg 620 gram",
+    "resi JP0123456789", "resi 001234567890123", "kode 08123456789012345", "2024-01-15", "rating 4.9 dari 5",
+])
+def test_numbers_that_are_no_phone_stay(text: str) -> None:
+    assert mask_phones_in_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "hubungi (0812) 3456-7890 ya", "+62 (812) 3456 7890", "0812 345 678 90", "021-5551234", "(0274) 512345",
+    "buka jam 09.00-17.00", "0062 812 3456 7890",
     "wa aku 0812-3456-7890 ya", "+62 857 1234 5678, makasih", "nomorku 6281234567890.", "call +1 415 555 2671 pls",
     "harga 150000 rb", "pesan 2 liter", "0812345678901", "(+62)81234567890",
 ])
