@@ -193,6 +193,7 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     try:
         sync_pseudonyms(con, key, tenant)
         create_macros(con)
+        privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
         for layer, name in (MODELS if models is None else models):
             if layer == "marts" and name == "fct_customer_voice":
                 sync_languages(con)

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from functools import lru_cache
 
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s\-().]{7,24}$")
@@ -115,6 +116,12 @@ def sql_mask_phones(expr: str) -> str:
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 
 
+def sql_mask_handles(expr: str) -> str:
+    """mask_handles_in_text as a DuckDB expression (the character before the @ is captured and put back)."""
+    return (f"regexp_replace({expr}, '(^|[^\\pL\\pN_.@])@([A-Za-z0-9_])(?:[A-Za-z0-9_.]{{0,28}}[A-Za-z0-9_])?', "
+            f"'\\1@\\2***', 'g')")
+
+
 def mask_handles_in_text(text: str | None) -> str | None:
     """Replace @handles written inside a message with '@x***' (e-mail addresses are left to mask_emails)."""
     if not text:
@@ -122,28 +129,148 @@ def mask_handles_in_text(text: str | None) -> str | None:
     return _HANDLE.sub(lambda m: "@" + m.group(1)[0] + "***", text)
 
 
-def name_words(names: list[str], *, keep: set[str] = frozenset()) -> list[str]:
-    """The words of people's names worth masking in free text: no honorifics, no phone numbers, 3+ letters,
-    none of the words in `keep` (the business's own name, its products)."""
-    keep_folded = {w.casefold() for w in keep}
-    words: set[str] = set()
-    for name in names:
-        if not name or phone_digits(name):
+_HANDLE_TERM = re.compile(r"[\w.]*[A-Za-z][\w.]*")
+# A word of a name written by at least this many distinct people, and by more people than bear it, is a word
+# of the language (a product, a place, 'parfum', 'indah'), not a name: masking it would blind the themes.
+VOCABULARY_MIN_AUTHORS = 3
+
+
+def _name_terms(name: str) -> list[str]:
+    """The terms of one person's name to mask in texts: a username ('gd.parfum', 'rina_x', 'parfumpemula') whole,
+    never split into words; a written name ('Mbak Sari Rahayu') word by word, honorifics and short words left."""
+    if not name or phone_digits(name) or "*" in name:  # numbers are masked as numbers; 'p*****0' hides itself
+        return []
+    cleaned = unicodedata.normalize("NFKC", _MARKS.sub("", name)).strip().lstrip("~@").strip()
+    terms = []
+    for token in cleaned.split():
+        token = token.strip("()[]{}<>\"',;:!?|/").lstrip("@")
+        if re.search(r"[._\d]", token) and _HANDLE_TERM.fullmatch(token):
+            token = token.strip(".")
+            if len(token) >= 3:
+                terms.append(token)
             continue
-        cleaned = unicodedata.normalize("NFKC", _MARKS.sub("", name)).strip().lstrip("~").strip()
-        for word in re.findall(r"[^\W\d_]{3,}", cleaned):
-            folded = word.casefold()
-            if folded not in HONORIFICS and folded not in keep_folded:
-                words.add(word)
-    return sorted(words, key=lambda w: (-len(w), w.casefold()))
+        terms += [w for w in re.findall(r"[^\W\d_]{3,}", token) if w.casefold() not in HONORIFICS]
+    return terms
+
+
+def name_words(names: list[str], *, keep: set[str] = frozenset(), vocabulary: set[str] = frozenset()) -> list[str]:
+    """The terms of people's names worth masking in free text: words of written names and whole usernames; no
+    honorifics, no phone numbers, 3+ characters, none of the words in `keep` (the business's own name, its
+    products) or in `vocabulary` (words the tenant's customers use as words: see people_terms)."""
+    drop = {w.casefold() for w in keep} | {w.casefold() for w in vocabulary}
+    terms: dict[str, str] = {}
+    for name in names:
+        for term in _name_terms(name):
+            if term.casefold() not in drop:
+                terms.setdefault(term.casefold(), term)
+    return sorted(terms.values(), key=lambda w: (-len(w), w.casefold()))
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
 def mask_names_in_text(text: str | None, words: list[str]) -> str | None:
-    """Cut every name word (from name_words) found in the text to its initial: 'Sari' -> 'S***'."""
+    """Cut every name term (from name_words) found in the text to its initial: 'Sari' -> 'S***', a username
+    whole: 'gd.parfum' -> 'g***'."""
     if not text or not words:
         return text
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
-    return pattern.sub(lambda m: m.group(1)[0] + "***", text)
+    return _names_pattern(tuple(words)).sub(lambda m: m.group(1)[0] + "***", text)
+
+
+_NOT_WORD = r"[^\pL\pN_]"
+
+
+def sql_mask_names(expr: str, words: list[str]) -> str:
+    """mask_names_in_text as a DuckDB expression over `expr` (RE2 has no look-around: the boundary characters
+    are captured and put back, one pattern per initial, applied twice so that adjacent names are both cut).
+    Texts with no name are only scanned once."""
+    if not words:
+        return expr
+
+    def alt(items) -> str:
+        return "|".join(re.escape(w).replace("'", "''") for w in sorted(items, key=lambda w: (-len(w), w)))
+
+    by_initial: dict[str, list[str]] = {}
+    for word in words:
+        by_initial.setdefault(word[0].casefold(), []).append(word[1:])
+    chain = expr
+    for _ in range(2):
+        for initial, rests in sorted(by_initial.items()):
+            pattern = f"(^|{_NOT_WORD})((?i:{alt([initial])}))((?i:{alt(rests)}))({_NOT_WORD}|$)"
+            chain = f"regexp_replace({chain}, '{pattern}', '\\1\\2***\\4', 'g')"
+    detect = f"(?i)(?:^|{_NOT_WORD})(?:{alt(words)})(?:{_NOT_WORD}|$)"
+    return f"case when regexp_matches({expr}, '{detect}') then {chain} else {expr} end"
+
+
+# Who wrote what, per source: the people whose names may be masked, and their words to tell names from vocabulary.
+# `party` is the other side of a conversation where the source knows it (a chat's name, a DM thread's title).
+_PEOPLE_TEXTS = {
+    "raw.whatsapp_export_messages": "select tenant_id, file_id as conversation, chat_name as party, author as person, body as text",
+    "raw.whatsapp_cloud_messages": "select tenant_id, null, null, profile_name, text_body",
+    "raw.reviews": "select tenant_id, null, null, author, text",
+    "raw.comments": "select tenant_id, null, null, author, text",
+    "raw.direct_messages": "select tenant_id, thread, thread, sender, text",
+}
+
+
+def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[str] = frozenset()) -> list[str]:
+    """The name terms of the people this tenant's warehouse knows, learnt from its own data: senders, reviewers,
+    commenters; never the business itself (`own` names, and whoever wrote on the business side of its
+    exported chats: in a two-person chat named after one, the other is the business), never the words in
+    `keep`, and never a word more people write than bear it (VOCABULARY_MIN_AUTHORS or more)."""
+    present = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+    parts = [f"{sql} from {table}" for table, sql in _PEOPLE_TEXTS.items() if table in present]
+    if not parts:
+        return []
+    union = " union all ".join(parts)
+    people = con.execute(f"""
+        with t as ({union})
+        select conversation, any_value(party), list(distinct person) from t
+        where tenant_id = ? and person is not null group by conversation""", [tenant_id]).fetchall()
+    business = {n.casefold().strip() for n in own if n}
+    for conversation, party, persons in people:
+        if conversation is not None and party and len(persons) == 2:
+            folded = {p.casefold().strip() for p in persons}
+            if party.casefold().strip() in folded:
+                business |= folded - {party.casefold().strip()}
+    names = sorted({p for _, _, persons in people for p in persons if p.casefold().strip() not in business})
+    bearers: dict[str, int] = {}
+    for name in names:
+        for term in {t.casefold() for t in _name_terms(name)}:
+            bearers[term] = bearers.get(term, 0) + 1
+    plain = sorted(t for t in bearers if re.fullmatch(r"[^\W\d_]+", t))
+    writers = dict(con.execute(f"""
+        with t as ({union}),
+        words as (
+            select distinct coalesce(person, text) as who, unnest(regexp_extract_all(lower(text), '\\pL{{3,}}')) as word
+            from t where tenant_id = ? and text is not null
+        )
+        select word, count(distinct who) from words where list_contains(?, word) group by word""",
+                                [tenant_id, plain]).fetchall()) if plain else {}
+    vocabulary = {w for w, n in writers.items() if n >= VOCABULARY_MIN_AUTHORS and n > bearers.get(w, 0)}
+    if "raw.reviews" in present:  # the words of the shop's own products are the shop's, not anyone's name
+        for (product,) in con.execute("select distinct product_name from raw.reviews where tenant_id = ?"
+                                      " and product_name is not null", [tenant_id]).fetchall():
+            keep = set(keep) | set(re.findall(r"[^\W\d_]+", product))
+    return name_words(names, keep=keep, vocabulary=vocabulary)
+
+
+def business_names(tenant) -> dict[str, set[str]]:
+    """own (the names and handles the business writes under) and keep (their words) for people_terms."""
+    own = {tenant.name, *(i for ids in tenant.accounts.values() for i in ids)} - {None, ""}
+    keep = {w for n in own for w in re.findall(r"[^\W\d_]+", n)}
+    return {"own": own, "keep": keep}
+
+
+def create_name_macro(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[str] = frozenset()) -> int:
+    """(Re)create gaung_mask_names(t), the macro the voice mart masks @handles and people's names with (as
+    mask_quote does after phones), stored in the warehouse with this tenant's name terms written in; returns
+    how many terms it masks."""
+    terms = people_terms(con, tenant_id, own=own, keep=keep)
+    con.execute(f"create or replace macro gaung_mask_names(t) as {sql_mask_names(sql_mask_handles('t'), terms)}")
+    return len(terms)
 
 
 def mask_quote(text: str | None, name_list: list[str] | None = None) -> str | None:

@@ -128,8 +128,12 @@ unioned as (
     select * from comment_voice
 ),
 
+-- @handles and the names of people the warehouse knows are cut to their initial (gaung_mask_names,
+-- written by pipelines/privacy.py at each build); the language is looked up by the text as staging has it.
 final as (
-    select unioned.*, languages.lang
+    select
+        unioned.* replace (gaung_mask_names(unioned.text) as text, gaung_mask_names(unioned.reply_text) as reply_text),
+        languages.lang
     from unioned
     left join ops.voice_languages as languages on languages.text_md5 = md5_number(unioned.text)
 )
