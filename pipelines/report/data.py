@@ -99,8 +99,17 @@ class ContentItem:
     shares_vs_usual: float | None
     is_viral: bool
     has_baseline: bool
+    likes: int | None = None
+    likes_vs_usual: float | None = None
+    comments_vs_usual: float | None = None
+    basis: str | None = None  # 'views', or 'likes' where no source gave views (data downloads)
 
     def reason(self) -> Phrase:
+        if self.basis == "likes" and self.has_baseline and self.likes_vs_usual is not None:
+            if self.comments_vs_usual is not None:
+                return Phrase("content_why_likes_comments", {"likes": Times(self.likes_vs_usual),
+                                                             "comments": Times(self.comments_vs_usual)})
+            return Phrase("content_why_likes", {"likes": Times(self.likes_vs_usual)})
         if not self.has_baseline or self.views_vs_usual is None:
             return Phrase("content_no_baseline")
         return Phrase("content_why_multiple", {"views": Times(self.views_vs_usual),
@@ -300,14 +309,19 @@ def _content(con, tenant: Tenant, week: Week, tables: set[str], where: str, para
              order: str = "s.virality_score desc nulls last, s.views desc nulls last") -> list[ContentItem]:
     if not {"marts.fct_content_scores", "marts.dim_content"} <= tables:
         return []
+    # A post without a title (data downloads write "N/A") is named by its local posting time.
     rows = _rows(con, f"""
-        select s.content_id, s.platform, coalesce(nullif(trim(c.title), ''), c.native_id), c.url, s.posted_local_date,
+        select s.content_id, s.platform,
+               coalesce(nullif(trim(c.title), ''), c.native_id, strftime(timezone(?, s.posted_at), '%Y-%m-%d %H:%M')),
+               c.url, s.posted_local_date,
                s.views, s.shares, s.engagement_rate_views, s.views_vs_usual, s.shares_vs_usual,
-               coalesce(s.is_viral, false), coalesce(s.baseline_posts, 0) >= 3
+               coalesce(s.is_viral, false), coalesce(s.baseline_posts, 0) >= 3,
+               s.likes, s.likes_vs_usual, s.comments_vs_usual, s.virality_basis
         from marts.fct_content_scores s join marts.dim_content c using (content_id)
         where s.tenant_id = ? and c.tenant_id = ? and s.posted_local_date <= ? and {where}
-        order by {order}, s.content_id limit {int(limit)}""", [tenant.id, tenant.id, week.end, *params])
-    return [ContentItem(r[0], r[1], _short(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11])
+        order by {order}, s.content_id limit {int(limit)}""", [tenant.timezone, tenant.id, tenant.id, week.end, *params])
+    return [ContentItem(r[0], r[1], _short(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+                        likes=r[12], likes_vs_usual=r[13], comments_vs_usual=r[14], basis=r[15])
             for r in rows]
 
 
@@ -558,7 +572,10 @@ def _actions(d: ReportData) -> list[Phrase]:
             "customers": c.week_customers, "negative": Pct(c.week_negative_share or c.negative_share or 0),
             "quote": Quote(c.quotes[0]) if c.quotes else "–"})))
     viral = next((c for c in d.week_content if c.is_viral), None) or (d.viral_recent[0] if d.viral_recent else None)
-    if viral and viral.views_vs_usual:
+    if viral and viral.basis == "likes" and viral.likes_vs_usual:
+        out.append(Phrase("r_viral", {"title": Quote(viral.title), "platform": platform_name(viral.platform)},
+                          Phrase("e_viral_likes", {"likes": Times(viral.likes_vs_usual), "date": viral.posted})))
+    elif viral and viral.views_vs_usual:
         out.append(Phrase("r_viral", {"title": Quote(viral.title), "platform": platform_name(viral.platform)},
                           Phrase("e_viral", {"views": Times(viral.views_vs_usual),
                                              "shares": Times(viral.shares_vs_usual or 0), "date": viral.posted})))

@@ -1,5 +1,6 @@
 -- grain: one row per post or video (content_id): rates, velocity and virality against the account's
--- own trailing baseline. Formulas and sources: docs/formulas.md.
+-- own trailing baseline, on views, or on likes and comments where no source gave views.
+-- Formulas and sources: docs/formulas.md.
 with
 
 content as (
@@ -101,7 +102,12 @@ base as (
         f.followers_at_post,
         coalesce(l.likes, 0) + coalesce(l.comments, 0) + coalesce(l.shares, 0) + coalesce(l.saves, 0) as engagements,
         ln(1 + coalesce(l.views, 0)) as log_views,
-        ln(1 + coalesce(l.shares, 0)) as log_shares
+        ln(1 + coalesce(l.shares, 0)) as log_shares,
+        ln(1 + l.likes) as log_likes,
+        ln(1 + l.comments) as log_comments,
+        -- what a post is judged on: its views, or its likes (and comments) where no source gave views
+        -- (TikTok and Instagram data downloads)
+        case when l.views is not null then 'views' when l.likes is not null then 'likes' end as virality_basis
     from content as c
     join latest as l using (content_id)
     left join followers as f using (content_id)
@@ -140,19 +146,82 @@ baseline as (
     group by all
 ),
 
+-- posts judged on likes: the same window over the account's earlier posts that have likes
+likes_history as (
+    select
+        b.content_id,
+        e.log_likes,
+        e.log_comments,
+        row_number() over (partition by b.content_id order by e.posted_at desc) as recency
+    from base as b
+    join base as e
+      on e.platform = b.platform and e.account = b.account
+     and e.posted_at < b.posted_at and e.posted_at >= b.posted_at - interval 90 days
+     and e.likes is not null
+    where b.virality_basis = 'likes'
+),
+
+likes_median as (
+    select
+        content_id,
+        count(*) as baseline_posts,
+        count(log_comments) as comment_posts,
+        median(log_likes) as med_likes,
+        median(log_comments) as med_comments
+    from likes_history where recency <= 60
+    group by content_id
+),
+
+likes_baseline as (
+    select
+        m.content_id,
+        m.baseline_posts,
+        m.comment_posts,
+        m.med_likes,
+        m.med_comments,
+        median(abs(h.log_likes - m.med_likes)) as mad_likes,
+        median(abs(h.log_comments - m.med_comments)) as mad_comments
+    from likes_median as m
+    join likes_history as h on h.content_id = m.content_id and h.recency <= 60
+    group by all
+),
+
 scored as (
     select
         b.*,
-        coalesce(s.baseline_posts, 0) as baseline_posts,
+        case when b.virality_basis = 'likes' then coalesce(k.baseline_posts, 0)
+             else coalesce(s.baseline_posts, 0) end as baseline_posts,
         exp(s.med_views) - 1 as baseline_views,
         exp(s.med_shares) - 1 as baseline_shares,
+        exp(k.med_likes) - 1 as baseline_likes,
+        case when k.comment_posts >= 3 then exp(k.med_comments) - 1 end as baseline_comments,
         -- robust z: distance from the median in MADs scaled to a standard deviation (1.4826), with a
         -- floor of 0.25 (about +/-28%) so a steady account or a handful of shares does not turn every
         -- small change into a large z
-        (b.log_views - s.med_views) / greatest(1.4826 * s.mad_views, 0.25) as z_views,
-        (b.log_shares - s.med_shares) / greatest(1.4826 * s.mad_shares, 0.25) as z_shares
+        case when b.virality_basis = 'views' or b.virality_basis is null then
+            (b.log_views - s.med_views) / greatest(1.4826 * s.mad_views, 0.25) end as z_views,
+        case when b.virality_basis = 'views' or b.virality_basis is null then
+            (b.log_shares - s.med_shares) / greatest(1.4826 * s.mad_shares, 0.25) end as z_shares,
+        (b.log_likes - k.med_likes) / greatest(1.4826 * k.mad_likes, 0.25) as z_likes,
+        case when k.comment_posts >= 3 then
+            (b.log_comments - k.med_comments) / greatest(1.4826 * k.mad_comments, 0.25) end as z_comments
     from base as b
     left join baseline as s using (content_id)
+    left join likes_baseline as k using (content_id)
+),
+
+judged as (
+    select
+        *,
+        case when baseline_posts >= 3 then
+            case when virality_basis = 'likes' then coalesce(0.6 * z_likes + 0.4 * z_comments, z_likes)
+                 else 0.6 * z_views + 0.4 * z_shares end
+        end as virality_score,
+        views / nullif(baseline_views, 0) as views_vs_usual,
+        shares / nullif(baseline_shares, 0) as shares_vs_usual,
+        likes / nullif(baseline_likes, 0) as likes_vs_usual,
+        comments / nullif(baseline_comments, 0) as comments_vs_usual
+    from scored
 ),
 
 final as (
@@ -187,17 +256,27 @@ final as (
         baseline_shares,
         case when baseline_posts >= 3 then z_views end as z_views,
         case when baseline_posts >= 3 then z_shares end as z_shares,
-        case when baseline_posts >= 3 then 0.6 * z_views + 0.4 * z_shares end as virality_score,
+        virality_score,
         case when baseline_posts >= 3 then
-            percent_rank() over (partition by platform, account, baseline_posts >= 3 order by 0.6 * z_views + 0.4 * z_shares)
+            percent_rank() over (partition by platform, account, virality_basis, baseline_posts >= 3 order by virality_score)
         end as virality_percentile,
-        coalesce(baseline_posts >= 3 and views >= 100 and z_views >= 2.0 and (
-                     views / nullif(baseline_views, 0) >= 3
-                     or (views / nullif(baseline_views, 0) >= 2 and z_shares >= 3.0 and shares >= 10)
-                 ), false) as is_viral,
-        views / nullif(baseline_views, 0) as views_vs_usual,
-        shares / nullif(baseline_shares, 0) as shares_vs_usual
-    from scored
+        case when virality_basis = 'likes' then
+            coalesce(baseline_posts >= 3 and likes >= 10 and z_likes >= 2.0 and (
+                likes_vs_usual >= 3 or (likes_vs_usual >= 2 and z_comments >= 3.0 and comments >= 10)), false)
+        else
+            coalesce(baseline_posts >= 3 and views >= 100 and z_views >= 2.0 and (
+                views_vs_usual >= 3 or (views_vs_usual >= 2 and z_shares >= 3.0 and shares >= 10)), false)
+        end as is_viral,
+        views_vs_usual,
+        shares_vs_usual,
+        virality_basis,
+        baseline_likes,
+        baseline_comments,
+        case when baseline_posts >= 3 then z_likes end as z_likes,
+        case when baseline_posts >= 3 then z_comments end as z_comments,
+        likes_vs_usual,
+        comments_vs_usual
+    from judged
     left join velocity as v using (content_id)
 )
 
@@ -205,14 +284,23 @@ select
     *,
     case
         when baseline_posts < 3 then 'not enough earlier posts on this account to know its usual (' || baseline_posts || ')'
+        when virality_basis = 'likes' then
+            'likes ' || coalesce(printf('%.1f', likes_vs_usual) || 'x the usual', likes || ', usually none')
+            || coalesce(', comments ' || printf('%.1f', comments_vs_usual) || 'x', '') || ' (no views in this data)'
         when views is null or views = 0 then 'no views recorded yet'
-        else 'views ' || printf('%.1f', views_vs_usual) || 'x the usual'
+        else 'views ' || coalesce(printf('%.1f', views_vs_usual) || 'x the usual', views || ', usually none')
              || coalesce(', shares ' || printf('%.1f', shares_vs_usual) || 'x', '')
     end as viral_reason,
     case
         when baseline_posts < 3 then 'belum cukup unggahan sebelumnya untuk tahu angka biasanya (' || baseline_posts || ')'
+        when virality_basis = 'likes' then
+            'disukai ' || coalesce(replace(printf('%.1f', likes_vs_usual), '.', ',') || 'x dari biasanya',
+                                   likes || ' kali, biasanya tidak ada')
+            || coalesce(', komentar ' || replace(printf('%.1f', comments_vs_usual), '.', ',') || 'x', '')
+            || ' (tanpa data tayangan)'
         when views is null or views = 0 then 'belum ada tayangan tercatat'
-        else 'tayangan ' || replace(printf('%.1f', views_vs_usual), '.', ',') || 'x biasanya'
+        else 'tayangan ' || coalesce(replace(printf('%.1f', views_vs_usual), '.', ',') || 'x biasanya',
+                                     views || ', biasanya tidak ada')
              || coalesce(', dibagikan ' || replace(printf('%.1f', shares_vs_usual), '.', ',') || 'x', '')
     end as viral_reason_id
 from final
