@@ -9,13 +9,14 @@ comma := ,
 STAMP := $(VENV)/.setup-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)-$(subst $(comma),_,$(EXTRAS))
 
 
-.PHONY: setup system demo test lint bench airflow clean
+.PHONY: setup system demo test lint bench airflow cluster cluster-stop cluster-status test-cluster clean
 
 setup: system $(STAMP)
 
 # Debian packages some tests and features need: docker-compose (the compose file test), chromium and
-# poppler-utils (PDF reports), an emoji font for them. Installed when missing and we are root or have sudo; skipped otherwise.
-APT_PACKAGES := docker-compose chromium poppler-utils fonts-noto-color-emoji
+# poppler-utils (PDF reports), an emoji font for them, postgresql and redis-server (`make cluster`; never
+# started as system services: the cluster runs its own servers under $GAUNG_HOME/cluster). Installed when missing and we are root or have sudo; skipped otherwise.
+APT_PACKAGES := docker-compose chromium poppler-utils fonts-noto-color-emoji postgresql redis-server
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -56,6 +57,25 @@ airflow: setup
 	$(VENV)/bin/airflow db migrate >/dev/null && \
 	$(VENV)/bin/airflow pools set gaung_duckdb $(GAUNG_POOL_SLOTS) "Tasks writing a tenant DuckDB file" >/dev/null && \
 	exec $(VENV)/bin/airflow standalone
+
+# A real Airflow deployment without Docker (docker-compose.yml's celery profile): PostgreSQL, Redis, API server,
+# scheduler, DAG processor, triggerer and CELERY_WORKERS Celery workers, logs and PID files under
+# $(GAUNG_HOME)/cluster. `make cluster-stop` stops exactly those processes. See docs/scaling.md.
+CELERY_WORKERS ?= 2
+cluster: setup
+	@test -f $(GAUNG_DIR)/tenants.toml || GAUNG_HOME=$(GAUNG_DIR) HF_HUB_OFFLINE=1 $(VENV)/bin/gaung demo --exports-only >/dev/null
+	GAUNG_HOME=$(GAUNG_DIR) CELERY_WORKERS=$(CELERY_WORKERS) GAUNG_POOL_SLOTS=$(GAUNG_POOL_SLOTS) $(PY) -m ops.cluster start
+
+cluster-stop:
+	GAUNG_HOME=$(GAUNG_DIR) $(PY) -m ops.cluster stop
+
+cluster-status:
+	GAUNG_HOME=$(GAUNG_DIR) $(PY) -m ops.cluster status
+
+# 60 demo tenants through the cluster (ingest, scores and themes, weekly reports), a worker and the scheduler
+# killed mid-run, compared with a LocalExecutor run on the same data. Stops everything it started.
+test-cluster: setup
+	GAUNG_TEST_CLUSTER=1 HF_HUB_OFFLINE=1 $(PY) -m pytest -q -p no:cacheprovider tests/cluster
 
 bench:
 	$(MAKE) setup EXTRAS=ml,dev,bench

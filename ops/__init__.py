@@ -1,0 +1,1 @@
+"""Operations tooling that is not part of the installed product (local clusters, deployment helpers)."""

@@ -1,0 +1,3 @@
+from ops.cluster.cluster import main
+
+raise SystemExit(main())
