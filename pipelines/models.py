@@ -188,6 +188,12 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
         "end_date": [c.end for c in camps],
     }, schema={"campaign": pl.String, "hashtags": pl.List(pl.String), "keywords": pl.List(pl.String),
                "start_date": pl.Date, "end_date": pl.Date}))
+    if models is not None and any(m not in MODELS for m in models):
+        # A warehouse built by an older Gaung may lack a core model the scoring models read (marts.fct_reviews):
+        # build the core models first, in the same transaction.
+        built = {tuple(r) for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+        if any(m not in built for m in MODELS):
+            models = MODELS + [m for m in models if m not in MODELS]
     counts: dict[str, int | None] = {}
     con.execute("begin transaction")
     try:

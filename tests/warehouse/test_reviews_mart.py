@@ -129,3 +129,13 @@ def test_review_uplift_counts_star_only_reviews(tmp_path: Path) -> None:
     # saw 2 during and 4 before, 1x)
     assert row[:3] == (6, 4, pytest.approx(3.0))
     assert row[3] == 1 and row[4] == pytest.approx(1.0)
+
+
+def test_scoring_a_warehouse_built_before_the_reviews_mart_builds_it_first(shop: Settings) -> None:
+    con = connect(shop.warehouse_path("toko-a"))
+    con.execute("drop table marts.fct_reviews")  # as a warehouse built by an older Gaung
+    con.close()
+    counts = score_stage(get_tenant(shop.tenants_path, "toko-a"), settings=shop)
+    assert counts["marts.fct_reviews"] == 10 and "marts.fct_campaign_performance" in counts
+    con = connect(shop.warehouse_path("toko-a"), read_only=True)
+    assert con.execute("select count(*) from marts.fct_reviews").fetchall() == [(10,)]
