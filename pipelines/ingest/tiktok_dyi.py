@@ -167,7 +167,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                     "likes": _count(item.get("likes")), "sound": _text(item.get("sound")),
                     "raw_json": json.dumps(item, ensure_ascii=False), "_shows": _shows(item),
                 })
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError, OSError) as exc:  # OverflowError, OSError: epoch out of range
                 quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable post: {exc}"))
     for pointer, items in _find_lists(doc, "commentslist") + _find_lists(doc, "commentlist"):
         for i, item in enumerate(items):

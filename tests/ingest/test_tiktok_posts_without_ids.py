@@ -10,6 +10,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from pipelines.ingest import tiktok_dyi
 from pipelines.ingest.base import Hints
@@ -199,3 +202,21 @@ def test_the_same_second_on_another_account_is_another_post(settings: Settings, 
                     write(tmp_path / "Content.csv", content, saved)], saved)
     con = connect(settings.warehouse_path("toko-a"), read_only=True)
     assert con.execute("select count(*) from marts.dim_content").fetchall() == [(1 if other_account == "kopisenja" else 2,)]
+
+
+_values = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.booleans(),
+                    st.sampled_from(["N/A", "", "2025-08-06 19:08:26", "2025-08-06", "1,234", cdn_link("o", 1),
+                                     "https://www.tiktok.com/@a/video/7234567890123456789"]),
+                    st.lists(st.integers(), max_size=2))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["Date", "date", "Link", "link", "Likes", "likes", "Title", "Sound",
+                                                 "CoverImage", "coverImage", "VideoLink"]), _values, max_size=8),
+                max_size=6))
+def test_any_post_either_loads_or_is_quarantined_with_a_reason(items: list[dict]) -> None:
+    r = tiktok_dyi.parse(json.dumps(export(items)).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    posts = r.tables[CONTENT]
+    assert posts.height + r.quarantine.height == len(items)
+    assert posts["native_id"].null_count() == 0 and posts["native_id"].n_unique() <= posts.height
+    assert all(reason.startswith("unreadable post: ") for reason in r.quarantine["reason"])
