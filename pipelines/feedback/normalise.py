@@ -4,11 +4,24 @@ standard forms, numbers with units, emoji kept as signals, negators kept and uni
 
 The slang lists (IndoCollex, the combined slang list; see data/ATTRIBUTION.md) are merged with
 IndoCollex winning, and a few marketplace words win over both ("brg" is barang in a shop, not bareng).
+
+With regional=True, words of ten regional languages customers also write in (Acehnese, Balinese, Banjarese,
+Buginese, Javanese, Madurese, Minangkabau, Ngaju, Sundanese, Toba Batak) are first mapped to Indonesian with
+the NusaX lexicons (data/nusax/lexicon/), so "kada" (Banjarese), "ora" (Javanese) and "teu" (Sundanese) all
+become "tidak" and then meet the same rules and features as Indonesian text. A regional word that is also an
+Indonesian word (seen at least three times in SmSA's training texts, or an Indonesian entry of a lexicon) is
+left alone: Banjarese "nyaman" (tasty) stays "nyaman", as an Indonesian reader would take it. Where a
+regional word has several Indonesian translations, the one most frequent in SmSA wins.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
+import re
+from collections import Counter
 from functools import cache
 from importlib import resources
 
@@ -31,7 +44,19 @@ MARKETPLACE = {
     # is crushed; "30s" is a cotton yarn count, not thirty seconds
     "katanya": "katanya", "gepeng": "penyok", "penyet": "penyok", "20s": "20s", "24s": "24s", "30s": "30s",
     "40s": "40s",
+    # general chat abbreviations the lists miss (question words, requests); no place names
+    "kpan": "kapan", "kapn": "kapan", "dmana": "di mana", "dimn": "di mana", "dmn": "di mana", "brapa": "berapa",
+    "brpa": "berapa", "gmna": "bagaimana", "gmana": "bagaimana", "knpa": "kenapa", "mntp": "mantap", "tmbh": "tambah",
+    "tmbhin": "tambahin", "tambahin": "tambahin", "adain": "adain", "bkin": "bikin", "bikinin": "bikinin",
+    "cbg": "cabang", "cab": "cabang", "otw": "otw", "ready": "ready", "redy": "ready", "rdy": "ready",
 }
+# Very common regional function words the lexicons miss or translate for another language only (general
+# grammar, not a domain list): Banjarese/Malay "jua" is juga (the Minangkabau lexicon's "jua" is jual),
+# "sing" is tidak in Balinese but yang in Javanese, so it is left alone.
+REGIONAL_FIXES = {"jua": "juga", "wan": "dengan", "nang": "yang", "amun": "kalau", "kawa": "bisa", "gasan": "untuk",
+                  "sing": "sing", "pang": "pang", "kadada": "tidak ada", "kadida": "tidak ada", "handak": "ingin"}
+REGIONAL_LANGUAGES = ("acehnese", "balinese", "banjarese", "buginese", "javanese", "madurese", "minangkabau", "ngaju",
+                      "sundanese", "toba_batak")
 UNITS = [
     (r"(\d+(?:[.,]\d+)?)\s*(?:l|lt|ltr|liter|litre)\b", "$1 liter"),
     (r"(\d+(?:[.,]\d+)?)\s*(?:ml|mili)\b", "$1 ml"),
@@ -63,8 +88,45 @@ def slang_map() -> dict[str, str]:
     return {k: v for k, v in mapping.items() if k != v and " " not in k and k.isascii()}
 
 
-def normalise_expr(text: pl.Expr) -> pl.Expr:
-    """Normalised text: tokens of the mapped words, numbers with units, '?', '!' and emoji, space-separated."""
+@cache
+def indonesian_frequencies() -> Counter:
+    """Word counts of SmSA's shipped training texts: what is common Indonesian."""
+    raw = resources.files("pipelines.feedback").joinpath("data", "smsa", "train_preprocess.tsv.gz").read_bytes()
+    counts: Counter = Counter()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        counts.update(re.findall(r"[a-z]+", line.rsplit("\t", 1)[0].lower()))
+    return counts
+
+
+@cache
+def regional_map() -> dict[str, str]:
+    """Regional word -> Indonesian word, from the NusaX lexicons. Left out: words that are also Indonesian, and
+    words two languages translate differently (Minangkabau "jua" is jual, Banjarese "jua" is juga)."""
+    freq = indonesian_frequencies()
+    candidates: dict[str, dict[str, set[str]]] = {}
+    indonesian_side: set[str] = set()
+    for lang in REGIONAL_LANGUAGES:
+        for row in csv.DictReader(io.StringIO(_read(f"nusax/lexicon/{lang}.csv"))):
+            ind = (row.get("indonesian") or "").strip().lower()
+            reg = (row.get(lang) or "").strip().lower().replace("'", "")
+            if ind.isalpha() and ind.isascii():
+                indonesian_side.add(ind)
+            if not (reg.isalpha() and reg.isascii() and ind.isalpha() and ind.isascii()) or len(reg) < 3 or reg == ind:
+                continue
+            candidates.setdefault(reg, {}).setdefault(lang, set()).add(ind)
+    known = indonesian_side | {w for w, n in freq.items() if n >= 3}
+    mapping: dict[str, str] = {}
+    for reg, by_lang in candidates.items():
+        agreed = set.intersection(*by_lang.values())
+        if reg not in known and agreed:
+            mapping[reg] = max(sorted(agreed), key=lambda w: freq.get(w, 0))
+    mapping.update(REGIONAL_FIXES)
+    return {k: v for k, v in mapping.items() if k != v}
+
+
+def normalise_expr(text: pl.Expr, regional: bool = False) -> pl.Expr:
+    """Normalised text: tokens of the mapped words, numbers with units, '?', '!' and emoji, space-separated.
+    regional=True maps regional-language words to Indonesian first (see the module docstring)."""
     s = text.str.to_lowercase().str.replace_all(r"https?://\S+", " ")
     for letter in "abcdefghijklmnopqrstuvwxyz":
         s = s.str.replace_all(f"{letter}{{3,}}", letter)
@@ -72,10 +134,14 @@ def normalise_expr(text: pl.Expr) -> pl.Expr:
     for pattern, replacement in UNITS:
         s = s.str.replace_all(pattern, replacement)
     mapping = slang_map()
-    tokens = s.str.extract_all(TOKEN).list.eval(pl.element().replace(mapping))
+    tokens = s.str.extract_all(TOKEN)
+    if regional:
+        tokens = tokens.list.eval(pl.element().replace(regional_map()))
+    tokens = tokens.list.eval(pl.element().replace(mapping))
     return tokens.list.join(" ")
 
 
-def normalise(texts: pl.Series) -> pl.Series:
+def normalise(texts: pl.Series, regional: bool = False) -> pl.Series:
     """normalise_expr over a Series (nulls stay null)."""
-    return pl.DataFrame({"t": texts.cast(pl.String)}).select(normalise_expr(pl.col("t"))).to_series().alias(texts.name)
+    return (pl.DataFrame({"t": texts.cast(pl.String)}).select(normalise_expr(pl.col("t"), regional=regional))
+            .to_series().alias(texts.name))

@@ -3,11 +3,12 @@ hand-labelled PRDECT-ID development set so a change that breaks them shows."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
 from pipelines.demo.businesses import BUSINESSES
-from pipelines.feedback.intent import classify_intent
+from pipelines.feedback.intent import IntentModel, classify_intent, training_set
 from tests.conftest import FIXTURES
 
 
@@ -50,3 +51,69 @@ def test_development_set_floor() -> None:
     for label, floor in (("complaint", 0.85), ("praise", 0.85)):
         tp = int(((pred == label) & (dev["intent"] == label)).sum())
         assert tp / int((pred == label).sum()) >= floor and tp / int((dev["intent"] == label).sum()) >= floor
+
+
+@pytest.mark.parametrize("text", [
+    "buka cabang di banjarmasin dong",              # a branch in the customer's town
+    "kpn buka di bjm??",                            # abbreviated, a place the lists do not know
+    "kapan buka di palu kak?",
+    "semoga ada outlet di makassar ya",
+    "adain lagi yang rasa coklat dong min",          # bringing an item back
+    "produksi lagi dong indomi goreng sate",
+    "ditunggu produk terbarunya",
+    "jangkauan siarnya tolong diperluas",            # coverage of an area
+    "bangkunya juga tambahkan dong biar tidak menunggu",
+])
+def test_requests_as_customers_write_them(text: str) -> None:
+    assert classify_intent(pl.Series([text])).to_list() == ["product_idea"]
+    assert classify_intent(pl.Series([text]), method="rules").to_list() == ["product_idea"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("sudah buka cabang di riau, tempatnya lebih besar dan enak", "praise"),   # reports a branch, asks nothing
+    ("lain kali cek dulu sebelum kirim, barangnya rusak", "complaint"),        # a fix of a failed order
+    ("pedasnya mantap, bikin lapar terus", "praise"),                          # food words are not complaints
+    ("harganya brp kak?", "question"),
+])
+def test_what_is_not_a_request(text: str, intent: str) -> None:
+    assert classify_intent(pl.Series([text])).to_list() == [intent]
+
+
+def test_regional_wording_reaches_the_same_rules() -> None:
+    # Banjarese and Javanese as written in NusaX: "kada" / "ora" are "tidak" after normalisation
+    texts = pl.Series(["pesanan kada datang, kecewa banar", "ora enak, kecewa"])
+    assert classify_intent(texts, method="rules").to_list() == ["complaint", "complaint"]
+
+
+def test_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="method must be"):
+        classify_intent(pl.Series(["a"]), method="magic")
+
+
+def test_shipped_training_copy_is_the_development_set() -> None:
+    dev = pl.read_csv(FIXTURES / "devset" / "intent_devset.csv", infer_schema=False)
+    shipped = training_set()
+    assert shipped.height == dev.height >= 1000
+    assert shipped["text"].to_list() == dev["text"].to_list()
+    assert shipped["intent"].to_list() == dev["intent"].to_list()
+    assert int((dev["intent"] == "product_idea").sum()) >= 100
+
+
+def test_model_beats_rules_under_grouped_cross_validation() -> None:
+    """Held-out figures only: 3 grouped folds (a NusaX text in all its languages stays in one fold)."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    dev = pl.read_csv(FIXTURES / "devset" / "intent_devset.csv", infer_schema=False).with_columns(
+        pl.col("rating").fill_null(""))
+    truth = dev["intent"].to_numpy()
+    pred = np.empty(dev.height, dtype=object)
+    folds = StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=0)
+    for tr, te in folds.split(np.zeros(dev.height), truth, dev["group"].to_numpy()):
+        model = IntentModel().fit(dev[tr]["text"], dev[tr]["intent"].to_list(), dev[tr]["rating"])
+        pred[te] = model.predict(dev[te]["text"], dev[te]["rating"])
+    rules = classify_intent(dev["text"], dev["rating"], method="rules").to_numpy()
+    labels = ["product_idea", "complaint", "praise", "other"]
+    model_f1 = f1_score(truth, pred, labels=labels, average="macro")
+    assert model_f1 >= 0.6
+    assert model_f1 > f1_score(truth, rules, labels=labels, average="macro")

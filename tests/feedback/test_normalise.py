@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.feedback.normalise import normalise, slang_map
+from pipelines.feedback.normalise import normalise, regional_map, slang_map
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -30,3 +30,18 @@ def test_marketplace_words_win_over_the_general_lists() -> None:
     m = slang_map()
     assert (m["brg"], m["ongkir"] if "ongkir" in m else "ongkir", m["bgt"]) == ("barang", "ongkir", "banget")
     assert normalise(pl.Series([None])).to_list() == [None]
+
+
+def test_regional_words_become_indonesian_only_when_asked() -> None:
+    raw = pl.Series(["pesanan kada datang", "rasane ora enak", "teu ngeunah", "bangkunya jua tambai pang"])
+    assert normalise(raw, regional=True).to_list() == [
+        "pesanan tidak datang", "rasanya tidak enak", "tidak ngeunah", "bangkunya juga tambai pang"]
+    assert normalise(raw).to_list()[0] == "pesanan kada datang"   # the default leaves them alone
+
+
+def test_regional_map_leaves_indonesian_words_alone() -> None:
+    m = regional_map()
+    assert len(m) > 1000
+    assert m["kada"] == m["ora"] == m["teu"] == "tidak"
+    # Banjarese "nyaman" (tasty) is also Indonesian (comfortable): an Indonesian reader's sense is kept
+    assert "nyaman" not in m and "enak" not in m and "tidak" not in m
