@@ -83,11 +83,12 @@ def load_voice(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetting
         create or replace temp table {VOICE} as
         select v.voice_id, v.platform, v.channel, v.created_at, v.local_date,
                coalesce(v.author_key, 'voice:' || v.voice_id) as customer, v.text, v.rating, v.content_id,
-               {intent} as intent, {sentiment} as sentiment, {theme} as theme_id
+               v.is_from_business, {intent} as intent, {sentiment} as sentiment, {theme} as theme_id
         from marts.fct_customer_voice as v {joins}
-        where not v.is_from_business and v.created_at >= ? and v.created_at <= ?
+        where v.created_at >= ? and v.created_at <= ?
     """, [since, now])
-    missing = query_frame(con, f"select distinct text, rating from {VOICE} where intent is null and text is not null")
+    missing = query_frame(con, f"select distinct text, rating from {VOICE} where intent is null and text is not null"
+                                f" and not is_from_business")
     if missing.height:
         from pipelines.feedback.intent import classify_intent
 
@@ -131,7 +132,7 @@ def _surge(conf: AlertSettings, current: int, past: list[int], minimum: int) -> 
 
 
 def _quotes(con: duckdb.DuckDBPyConnection, where: str, now: datetime, params: list | None = None, n: int = 2) -> list[str]:
-    rows = con.execute(f"""select text from {VOICE} where {where} and text is not null
+    rows = con.execute(f"""select text from {VOICE} where {where} and text is not null and not is_from_business
                            and created_at >= ?::timestamptz - interval 24 hours and created_at < ?
                            order by created_at desc, voice_id""", [*(params or []), now, now]).fetchall()
     out: list[str] = []
@@ -152,7 +153,7 @@ def _theme_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def _top_theme(con: duckdb.DuckDBPyConnection, where: str, now: datetime, labels: dict[str, str]) -> tuple[str | None, int]:
     row = con.execute(f"""select theme_id, count(distinct customer) as n from {VOICE}
-                          where {where} and theme_id is not null and theme_id <> ''
+                          where {where} and not is_from_business and theme_id is not null and theme_id <> ''
                             and created_at >= ?::timestamptz - interval 24 hours and created_at < ?
                           group by theme_id order by n desc, theme_id limit 1""", [now, now]).fetchall()
     if not row or row[0][1] < 2:
@@ -165,9 +166,10 @@ def voice_surges(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetti
     out = []
     labels = _theme_labels(con)
     rules = [
-        ("complaint_surge", "channel in ('message', 'comment') and intent = 'complaint'", "count(distinct v.customer)",
+        ("complaint_surge", "not is_from_business and channel in ('message', 'comment') and intent = 'complaint'",
+         "count(distinct v.customer)",
          conf.complaint_min_customers),
-        ("review_surge", "channel = 'review' and (rating <= 2 or (rating is null and sentiment = 'negative'))",
+        ("review_surge", "not is_from_business and channel = 'review' and (rating <= 2 or (rating is null and sentiment = 'negative'))",
          "count(v.voice_id)", conf.review_min),
     ]
     for kind, where, count, minimum in rules:
@@ -214,7 +216,7 @@ def campaign_surges(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: datetim
         if not camp.start <= today <= camp.end + timedelta(days=14):
             continue
         terms = sorted({*camp.hashtags, *(h.lstrip("#") for h in camp.hashtags), *(k.lower() for k in camp.keywords)} - {""})
-        where = "list_bool_or(list_transform(?::varchar[], lambda t: contains(lower(coalesce(text, '')), t)))"
+        where = "not is_from_business and list_bool_or(list_transform(?::varchar[], lambda t: contains(lower(coalesce(text, '')), t)))"
         current, past = _window_counts(con, VOICE, where, "count(v.voice_id)", now, conf.baseline_weeks, [terms])
         fires, med, z = _surge(conf, current, past, conf.campaign_min_mentions)
         if not fires:
@@ -242,27 +244,30 @@ def product_ideas(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: datetime,
         intent_join, intent = "", "t.intent"
     else:
         return []
-    who = "coalesce(c.author_key, 'voice:' || t.voice_id)"
     today = now.astimezone(ZoneInfo(tenant.timezone)).date()
+    # the theme mart carries each text's local date and customer; else they come from the voice mart
+    if {"local_date", "author_key"} <= cols:
+        source, who, day = "marts.fct_voice_theme as t", "coalesce(t.author_key, 'voice:' || t.voice_id)", "t.local_date"
+    else:
+        source = "marts.fct_voice_theme as t join marts.fct_customer_voice as c using (voice_id)"
+        who, day = "coalesce(c.author_key, 'voice:' || t.voice_id)", "c.local_date"
     rows = con.execute(f"""
         select t.theme_id,
-               count(distinct {who}) filter (where c.local_date <= ?) as n_now,
-               count(distinct {who}) filter (where c.local_date <= ?) as n_before
-        from marts.fct_voice_theme as t
-        join marts.fct_customer_voice as c using (voice_id)
+               count(distinct {who}) filter (where {day} <= ?) as n_now,
+               count(distinct {who}) filter (where {day} <= ?) as n_before
+        from {source}
         {intent_join}
-        where {intent} = 'product_idea' and c.created_at <= ?
+        where {intent} = 'product_idea' and {day} <= ?
         group by t.theme_id
         having n_now >= ? and n_before < ?
         order by n_now desc, t.theme_id
-    """, [today, today - timedelta(days=7), now, conf.idea_customers, conf.idea_customers]).fetchall()
+    """, [today, today - timedelta(days=7), today, conf.idea_customers, conf.idea_customers]).fetchall()
     labels = _theme_labels(con)
     out = []
     for theme_id, n_now, n_before in rows:
-        texts = con.execute(f"""select c.text from marts.fct_voice_theme as t
-                                join marts.fct_customer_voice as c using (voice_id) {intent_join}
-                                where t.theme_id = ? and {intent} = 'product_idea' and c.created_at <= ?
-                                order by c.created_at desc limit 20""", [theme_id, now]).fetchall()
+        texts = con.execute(f"""select v.text from {VOICE} as v join marts.fct_voice_theme as t using (voice_id)
+                                where t.theme_id = ? and v.intent = 'product_idea' and not v.is_from_business
+                                order by v.created_at desc, v.voice_id limit 20""", [theme_id]).fetchall()
         quotes: list[str] = []
         for (text,) in texts:
             q = quote(text)
@@ -285,9 +290,9 @@ def unanswered_questions(con: duckdb.DuckDBPyConnection, now: datetime, conf: Al
                    'wa:' || coalesce(chat_key, author_key, message_id) as conversation, is_from_business, created_at
             from staging.stg_whatsapp__messages
             where created_at <= $now and not is_deleted""")
-    parts.append("""
+    parts.append(f"""
             select voice_id, platform, 'comment:' || content_id as conversation, is_from_business, created_at
-            from marts.fct_customer_voice where channel = 'comment' and content_id is not null and created_at <= $now""")
+            from {VOICE} where channel = 'comment' and content_id is not null""")
     rows = con.execute(f"""
         with said as ({' union all '.join(parts)}),
         business as (
@@ -296,7 +301,7 @@ def unanswered_questions(con: duckdb.DuckDBPyConnection, now: datetime, conf: Al
         questions as (
             select q.voice_id, q.platform, s.conversation, q.created_at, q.text
             from {VOICE} as q join said as s using (voice_id)
-            where q.intent = 'question' and q.channel in ('message', 'comment')
+            where q.intent = 'question' and q.channel in ('message', 'comment') and not q.is_from_business
               and q.created_at <= $now - to_seconds(cast($wait * 3600 as bigint))
               and q.created_at >= $now - to_seconds(cast($max_age * 3600 as bigint))
         ),
