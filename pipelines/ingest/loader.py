@@ -1,7 +1,9 @@
 """Load parsed files into a tenant's warehouse: one transaction per file, lineage, quarantine, idempotence.
 
 A file is identified by the SHA-256 of its bytes. The same bytes again are a 'duplicate' and change
-nothing. A file that cannot be read is recorded as 'rejected' with an error naming it; other files
+nothing, unless --format names another format than the one they were loaded as: then the file is read
+again as that format and its rows replace the earlier ones (a file loaded under the wrong format is not
+stuck). A file that cannot be read is recorded as 'rejected' with an error naming it; other files
 still load. Nothing a parser raises escapes: it becomes a rejection with its reason.
 """
 
@@ -22,6 +24,7 @@ from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_h
 from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units
 from pipelines.ingest.schemas import REVIEWS
+from pipelines.ingest.tabular import is_xlsx, workbook_problem
 from warehouse.connection import fetch_one, register_frame
 
 
@@ -99,6 +102,20 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     _store(con, "raw.review_rows", rows.with_columns(pl.lit(file_id).alias("file_id")))
 
 
+def _forget_rows(con: duckdb.DuckDBPyConnection, tenant_id: str, file_id: str) -> None:
+    """Delete what a file put in the warehouse (raw rows, quarantine), in the caller's transaction: every table
+    of raw and ops.quarantine with a file_id column, so a raw table added later is covered too."""
+    tables = con.execute(
+        "select c.table_schema, c.table_name, bool_or(c.column_name = 'tenant_id') from information_schema.columns c"
+        " join information_schema.tables t using (table_catalog, table_schema, table_name)"
+        " where t.table_type = 'BASE TABLE' and c.table_name <> 'ingested_files'"
+        " and (c.table_schema = 'raw' or (c.table_schema = 'ops' and c.table_name = 'quarantine'))"
+        " group by all having bool_or(c.column_name = 'file_id') order by all").fetchall()
+    for schema, table, has_tenant in tables:
+        where = "file_id = ?" + (" and tenant_id = ?" if has_tenant else "")
+        con.execute(f'delete from "{schema}"."{table}" where {where}', [file_id, tenant_id] if has_tenant else [file_id])
+
+
 def _why_unrecognised(data: bytes) -> FormatError | None:
     """A reason a file is no export at all that a person can act on: a saved web page, broken JSON."""
     whole = data[:1_000_000].decode("utf-8-sig", errors="replace")
@@ -113,6 +130,8 @@ def _why_unrecognised(data: bytes) -> FormatError | None:
     if text[:1] in "{[" and text and len(data) <= 1_000_000:
         try:
             json.loads(whole)
+        except RecursionError:
+            return TOO_DEEP
         except json.JSONDecodeError as exc:
             lines = [ln for ln in whole.splitlines() if ln.strip()]
             try:  # NDJSON: one document a line, every one of them valid
@@ -124,6 +143,13 @@ def _why_unrecognised(data: bytes) -> FormatError | None:
                                    f"JSON-nya rusak di baris {exc.lineno}, kolom {exc.colno} ({exc.msg}); mungkin "
                                    "pernah diedit manual atau terpotong: unduh lagi dan masukkan tanpa diedit")
     return None
+
+
+TOO_DEEP = FormatError("the JSON is nested too deeply (thousands of brackets inside each other, which no export has); "
+                       "it is not an export: check what was saved, download the export again and ingest it unedited",
+                       "JSON-nya bersarang terlalu dalam (ribuan kurung di dalam kurung, yang tidak ada di ekspor "
+                       "mana pun); ini bukan ekspor: periksa berkas yang tersimpan, unduh ekspornya lagi dan "
+                       "masukkan tanpa diedit")
 
 
 class NotRead(FormatError):
@@ -150,8 +176,12 @@ def meta_archive_part(path: str) -> bool:
     return any(f in META_ARCHIVE_FOLDERS for f in folders) or any(f in META_ARCHIVE_FOLDERS_IN_ZIP for f in inside)
 
 
-def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
+def _parse(unit: Unit, fmt: str | None, hints: Hints, max_archive: int, max_ratio: int) -> ParseResult:
     assert unit.data is not None
+    if is_xlsx(unit.data):  # bounded like a zip before any reader unpacks it
+        problem = workbook_problem(unit.data, max_archive, max_ratio)
+        if problem is not None:
+            raise problem
     chosen = fmt or detect(unit.data, unit.path, hints)
     if chosen is None:
         why = _why_unrecognised(unit.data)
@@ -179,9 +209,18 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints) -> ParseResult:
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
                 ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None,
                 mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None,
-                timezone: str | None = None) -> FileOutcome:
+                timezone: str | None = None, max_archive: int | None = None,
+                max_ratio: int | None = None) -> FileOutcome:
     """Ingest one file's bytes in one transaction; never raises for bad input. timezone (the tenant's,
-    IANA) gives the day a file's modification time falls on, its export date when its name holds none."""
+    IANA) gives the day a file's modification time falls on, its export date when its name holds none.
+    max_archive and max_ratio bound what a workbook unpacks to (default: GAUNG_MAX_ARCHIVE_BYTES and
+    GAUNG_MAX_ARCHIVE_RATIO)."""
+    if max_archive is None or max_ratio is None:
+        from pipelines.settings import get_settings
+
+        settings = get_settings()
+        max_archive = settings.max_archive_bytes if max_archive is None else max_archive
+        max_ratio = settings.max_archive_ratio if max_ratio is None else max_ratio
     stage = on_stage or (lambda _path, _stage: None)
     if unit.skipped:
         return FileOutcome(unit.path, "skipped", notes=["media attachment, not ingested"])
@@ -191,7 +230,9 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     prior = fetch_one(
         con, "select status, source_format, rows_loaded, rows_quarantined, error from ops.ingested_files"
         " where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-    if prior and prior[0] == "loaded":
+    # Loaded before: nothing to do, unless --format asks for another format than the file was loaded as.
+    reread = bool(prior and prior[0] == "loaded" and fmt is not None and fmt != prior[1])
+    if prior and prior[0] == "loaded" and not reread:
         return FileOutcome(unit.path, "duplicate", file_id, prior[1], 0, 0,
                            notes=[f"same bytes already loaded ({prior[2]} rows)"])
 
@@ -204,17 +245,23 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
         stage(unit.path, "parse")
         try:
             hints = Hints(export_date_hint(unit.path, unit.modified, ingested_at, timezone), mappings or {}, mapping)
-            result = _parse(unit, fmt, hints)
+            result = _parse(unit, fmt, hints, max_archive, max_ratio)
         except NotRead as exc:
             return FileOutcome(unit.path, "skipped", notes=[str(exc)])
         except FormatError as exc:
             outcome.error = f"{unit.path}: {exc}"
             outcome.error_id = f"{unit.path}: {exc.indonesian}" if exc.indonesian else None
+        except RecursionError:  # JSON (or any structure) nested deeper than a parser can follow
+            outcome.error, outcome.error_id = f"{unit.path}: {TOO_DEEP}", f"{unit.path}: {TOO_DEEP.indonesian}"
         except Exception as exc:  # nothing a parser raises may escape the loader
             outcome.error = f"{unit.path}: could not be parsed ({type(exc).__name__}: {exc}); the file is kept as is"
             outcome.error_id = (f"{unit.path}: tidak bisa dibaca ({type(exc).__name__}: {exc}); berkasnya dibiarkan "
                                 "apa adanya")
     if result is None:
+        if reread:  # the earlier load stays as it was: the file is not lost for a format that does not fit
+            outcome.source_format = fmt
+            outcome.notes.append(f"still loaded as {prior[1]} ({prior[2]} rows), as before")
+            return outcome
         if prior and prior[0] == "rejected" and prior[4] == outcome.error:
             return outcome  # rejected before for the same reason: record nothing new
         con.execute("begin transaction")
@@ -226,9 +273,13 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     outcome = FileOutcome(unit.path, "loaded", file_id, result.source_format, result.rows_loaded,
                           result.quarantine.height, notes=result.notes)
     stage(unit.path, "store")
+    if reread:
+        outcome.notes.append(f"read again as {result.source_format}: replaces its load as {prior[1]} ({prior[2]} rows)")
     con.execute("begin transaction")
     try:
         con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
+        if reread:
+            _forget_rows(con, tenant_id, file_id)
         _record(con, tenant_id, outcome, sha, len(data), ingested_at)
         for table, frame in result.tables.items():
             _insert_frame(con, table, frame, file_id, tenant_id)
@@ -239,6 +290,9 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
         outcome = FileOutcome(unit.path, "rejected", file_id, result.source_format,
                               error=f"{unit.path}: could not be stored ({type(exc).__name__}: {exc})",
                               error_id=f"{unit.path}: tidak bisa disimpan ({type(exc).__name__}: {exc})")
+        if reread:  # rolled back: the earlier load stands, and so does its lineage
+            outcome.notes.append(f"still loaded as {prior[1]} ({prior[2]} rows), as before")
+            return outcome
         con.execute("begin transaction")
         con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
         _record(con, tenant_id, outcome, sha, len(data), ingested_at)
@@ -259,7 +313,8 @@ def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Pat
     for path in discover(paths):
         for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
             outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage,
-                                        mappings=mappings, mapping=mapping, timezone=timezone))
+                                        mappings=mappings, mapping=mapping, timezone=timezone,
+                                        max_archive=max_total, max_ratio=max_ratio))
         if on_file is not None:
             try:
                 on_file(path, path.stat().st_size)

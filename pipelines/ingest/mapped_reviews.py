@@ -15,6 +15,7 @@ command line with --mapping, or given ad hoc with --map field=Column).
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 import polars as pl
@@ -27,13 +28,49 @@ from pipelines.ingest.tabular import ROW, headers_of, normalise_header, tables, 
 FORMAT = "mapped_reviews"
 
 
+class MappingError(ValueError):
+    """A column mapping that cannot work; str() in English, `indonesian` the same in Bahasa Indonesia."""
+
+    def __init__(self, message: str, indonesian: str | None = None) -> None:
+        super().__init__(message)
+        self.indonesian = indonesian
+
+
 def validate_mapping(name: str, mapping: dict[str, str]) -> None:
-    """Raise ValueError naming unknown fields or a missing text/rating column."""
+    """Raise MappingError (a ValueError) naming unknown fields or a missing text/rating column."""
     unknown = sorted(set(mapping) - set(FIELDS) - {"platform"})
     if unknown:
-        raise ValueError(f"mapping {name!r}: unknown field(s) {unknown}; use {', '.join(FIELDS)} and platform")
+        raise MappingError(f"mapping {name!r}: unknown field(s) {unknown}; use {', '.join(FIELDS)} and platform",
+                           f"pemetaan {name!r}: bidang tidak dikenal {unknown}; pakai {', '.join(FIELDS)} dan platform")
     if "text" not in mapping and "rating" not in mapping:
-        raise ValueError(f"mapping {name!r} must name at least the 'text' or 'rating' column")
+        raise MappingError(f"mapping {name!r} must name at least the 'text' or 'rating' column",
+                           f"pemetaan {name!r} harus menyebut paling tidak kolom 'text' atau 'rating'")
+
+
+# How many of a file's columns (and a workbook's sheets) an error names: enough to recognise the file, never
+# its whole header.
+SHOWN_COLUMNS = 5
+SHOWN_SHEETS = 5
+
+
+def _columns_hint(missing: list[str], columns: list[str]) -> tuple[str, str]:
+    """A file's columns, briefly (English, Indonesian): the first few and how many more, then the ones nearest to
+    the missing names ('Ulasan' for 'ulasan ', 'Bintang' for 'Bintang ⭐')."""
+    near: list[str] = []
+    normal = [normalise_header(c) for c in columns]
+    for want in missing:
+        for match in difflib.get_close_matches(normalise_header(want), normal, n=2, cutoff=0.6):
+            original = columns[normal.index(match)]
+            if original not in near:
+                near.append(original)
+    first = ", ".join(columns[:SHOWN_COLUMNS])
+    more = len(columns) - SHOWN_COLUMNS
+    en = first + (f" and {more:,} more" if more > 0 else "")
+    id_ = first + (f" dan {more:,} lainnya" if more > 0 else "")
+    if near:
+        en += f"; did you mean {', '.join(repr(c) for c in near[:3])}?"
+        id_ += f"; maksudnya {', '.join(repr(c) for c in near[:3])}?"
+    return en, id_
 
 
 def _columns(mapping: dict[str, str]) -> set[str]:
@@ -80,22 +117,28 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         lookup = {normalise_header(c): c for c in frame.columns if c != ROW}
         missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
         if missing:
+            has_en, has_id = _columns_hint(missing, [c for c in frame.columns if c != ROW])
             raise FormatError(f"mapping {mapping_name!r} names column(s) {missing} that the file does not have "
-                              f"(it has: {', '.join(frame.columns)})",
+                              f"(it has: {has_en})",
                               f"pemetaan {mapping_name!r} menyebut kolom {missing} yang tidak ada di berkas "
-                              f"(kolom yang ada: {', '.join(frame.columns)})")
+                              f"(kolom yang ada: {has_id})")
         cols = {k: lookup[normalise_header(v)] for k, v in mapping.items() if k != "platform"}
         out, q = review_frame(frame, cols, platform=mapping.get("platform", mapping_name), source_format=FORMAT,
                               export_date=export_date, locator_prefix=prefix)
         outs.append(out)
         quarantine += q
     if not outs:
-        sheets = "; ".join(f"{name}: {', '.join(header) or 'empty'}" for name, header in xlsx_headers(data))
         columns = [v for k, v in mapping.items() if k != "platform"]
+        headers = xlsx_headers(data)
+        hints = [(name, _columns_hint(columns, list(header)) if header else ("empty", "kosong"))
+                 for name, header in headers[:SHOWN_SHEETS]]
+        more = len(headers) - SHOWN_SHEETS
+        sheets = "; ".join(f"{name}: {en}" for name, (en, _) in hints) + (f"; and {more} more sheets" if more > 0 else "")
+        sheets_id = "; ".join(f"{name}: {id_}" for name, (_, id_) in hints) + (f"; dan {more} sheet lainnya" if more > 0 else "")
         raise FormatError(f"mapping {mapping_name!r} names column(s) {columns} that no sheet of the workbook has "
                           f"(its sheets and headers: {sheets or 'none readable'})",
                           f"pemetaan {mapping_name!r} menyebut kolom {columns} yang tidak ada di sheet mana pun "
-                          f"(sheet dan header-nya: {sheets or 'tidak ada yang terbaca'})")
+                          f"(sheet dan header-nya: {sheets_id or 'tidak ada yang terbaca'})")
     out = pl.concat(outs)
     return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine),
                        [f"{out.height} reviews through mapping {mapping_name!r}"])

@@ -59,6 +59,153 @@ def is_xlsx(data: bytes) -> bool:
     return "xl/workbook.xml" in names
 
 
+# What a workbook may unpack to. A reader (calamine, under fastexcel) holds every sheet as a dense grid from its
+# first to its last cell, about 32 bytes a cell (its cell type: a 24-byte string and a tag), so a few kilobytes
+# with one cell in A1 and one in XFD1048576 would ask for 17 billion cells. Excel itself stops at these sizes.
+CELL_BYTES = 32
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+_CHUNK = 1 << 20
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\sref=\"([A-Z]{1,4})(\d{1,12})(?::([A-Z]{1,4})(\d{1,12}))?\"")
+
+
+@functools.lru_cache(maxsize=2)
+def _sheet_patterns(prefixed: bool) -> dict[str, re.Pattern]:
+    """Patterns for rows and cells; with prefixed, also for elements written with a namespace prefix (<x:row>),
+    which cost several times more per tag and are only used where the XML has them."""
+    p = rb"<(?:[A-Za-z_][\w.-]*:)?" if prefixed else b"<"
+    return {
+        "row": re.compile(p + rb"row[\s/>]"),
+        "row_r": re.compile(p + rb"row r=\"(\d{1,12})\""),
+        "row_r_anywhere": re.compile(p + rb"row\b[^>]*?\sr=\"(\d{1,12})\""),
+        "cell": re.compile(p + rb"c[\s/>]"),
+        # Every writer seen puts a cell's reference first; one written elsewhere takes the slower pattern.
+        "cell_ref": re.compile(p + rb"c r=\"([A-Z]{1,4})\d"),
+        "cell_ref_anywhere": re.compile(p + rb"c\b[^>]*?\sr=\"([A-Z]{1,4})\d"),
+    }
+
+
+def _count_tags(part: bytes, name: bytes, pattern: re.Pattern) -> int:
+    """How many <name> elements start in the XML: plain byte counts unless the pattern admits prefixes."""
+    if pattern.pattern.startswith(b"<("):
+        return len(pattern.findall(part))
+    return sum(part.count(b"<" + name + end) for end in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _sheet_extent(fh, budget: int, grid_budget: int) -> tuple[int, int, int]:
+    """(rows, columns, bytes read) a worksheet's XML spans, read in chunks; stops once `budget` bytes are passed,
+    or once the sheet is larger than Excel allows or its grid (CELL_BYTES a cell) passes grid_budget.
+
+    Rows: the highest row number written, or the count of rows where numbers are left out; columns: the highest
+    cell reference, or the most cells in one row where references are left out. A declared <dimension> counts
+    too: readers size their grid from it."""
+    rows = cols = read = row_tags = 0
+    carry = b""
+    first = True
+    while True:
+        chunk = fh.read(_CHUNK)
+        read += len(chunk)
+        buf = carry + chunk
+        cut = buf.rfind(b">") + 1 if chunk else len(buf)
+        if chunk and cut == 0 and len(buf) < 4 * _CHUNK:
+            carry = buf
+            continue
+        part, carry = (buf[:cut], buf[cut:]) if cut else (buf, b"")
+        if first and (m := _DIMENSION.search(part)):
+            last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+            rows, cols = int(last_row), _column_number(last_col)
+        first = False
+        rx = _sheet_patterns(b":row" in part or b":c " in part)
+        row_numbers, n_rows = rx["row_r"].findall(part), _count_tags(part, b"row", rx["row"])
+        if len(row_numbers) < n_rows:
+            row_numbers = rx["row_r_anywhere"].findall(part)
+        row_tags += n_rows
+        rows = max([rows, *map(int, row_numbers)])
+        refs, n_cells = rx["cell_ref"].findall(part), _count_tags(part, b"c", rx["cell"])
+        if len(refs) < n_cells:
+            refs = rx["cell_ref_anywhere"].findall(part)
+        cols = max([cols, *map(_column_number, set(refs))])
+        if len(refs) < n_cells:  # cells placed by position: the most in one row
+            cols = max([cols, *(len(rx["cell"].findall(row)) for row in rx["row"].split(part))])
+        spanned = max(rows, row_tags)
+        if (not chunk or read > budget or spanned > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLUMNS
+                or spanned * cols * CELL_BYTES > grid_budget):
+            break
+    return max(rows, row_tags), cols, read
+
+
+def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError | None:
+    """Why a workbook is refused before any reader opens it, or None: it unpacks to more than max_bytes
+    (GAUNG_MAX_ARCHIVE_BYTES), a part compresses more than max_ratio:1 (GAUNG_MAX_ARCHIVE_RATIO), a sheet has
+    more rows or columns than Excel allows, or its cells as a reader holds them would pass max_bytes."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a readable zip: the parser says why
+    declared = sum(i.file_size for i in infos)
+    if declared > max_bytes:
+        return FormatError(
+            f"the workbook would unpack to {declared:,} bytes, over the limit of {max_bytes:,} "
+            "(GAUNG_MAX_ARCHIVE_BYTES); save the sheet you need as CSV, or raise the limit",
+            f"isi workbook ini {declared:,} byte setelah dibuka, melebihi batas {max_bytes:,} "
+            "(GAUNG_MAX_ARCHIVE_BYTES); simpan sheet yang diperlukan sebagai CSV, atau naikkan batasnya")
+    for info in infos:
+        if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
+            ratio = info.file_size / info.compress_size
+            return FormatError(
+                f"the workbook part {info.filename} compresses {ratio:.0f}:1, over the limit of {max_ratio}:1 "
+                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb, not an export",
+                f"bagian workbook {info.filename} terkompresi {ratio:.0f}:1, melebihi batas {max_ratio}:1 "
+                "(GAUNG_MAX_ARCHIVE_RATIO); kemungkinan zip bomb, bukan ekspor")
+    unpacked = grid = 0
+    for info in infos:
+        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        try:
+            with zf.open(info) as fh:
+                if is_sheet:
+                    rows, cols, read = _sheet_extent(fh, max_bytes - unpacked, max_bytes - grid)
+                else:
+                    rows = cols = 0
+                    read = 0
+                    while (chunk := fh.read(_CHUNK)) and read <= max_bytes - unpacked:
+                        read += len(chunk)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return None  # a damaged part: the reader reports it
+        unpacked += read
+        sheet = info.filename.rsplit("/", 1)[-1]
+        if unpacked > max_bytes:
+            return FormatError(
+                f"the workbook unpacks to more than {max_bytes:,} bytes, over the limit (GAUNG_MAX_ARCHIVE_BYTES; "
+                "its parts say less than they hold); save the sheet you need as CSV",
+                f"isi workbook ini lebih dari {max_bytes:,} byte setelah dibuka, melebihi batas "
+                "(GAUNG_MAX_ARCHIVE_BYTES; isinya lebih besar dari yang tertulis); simpan sheet yang diperlukan "
+                "sebagai CSV")
+        if rows > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLUMNS:
+            return FormatError(
+                f"sheet {sheet} spans {rows:,} rows and {cols:,} columns, more than Excel allows "
+                f"({EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLUMNS:,}): no spreadsheet program wrote it; export it again",
+                f"sheet {sheet} berisi {rows:,} baris dan {cols:,} kolom, melebihi batas Excel "
+                f"({EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLUMNS:,}): bukan buatan program spreadsheet; ekspor ulang")
+        grid += rows * cols * CELL_BYTES
+        if grid > max_bytes:
+            return FormatError(
+                f"sheet {sheet} spans {rows:,} rows by {cols:,} columns: about {grid:,} bytes once unpacked, over the "
+                f"limit of {max_bytes:,} (GAUNG_MAX_ARCHIVE_BYTES); delete the empty rows and columns past the data "
+                "(or save the sheet as CSV) and ingest it again",
+                f"sheet {sheet} berisi {rows:,} baris x {cols:,} kolom: sekitar {grid:,} byte setelah dibuka, "
+                f"melebihi batas {max_bytes:,} (GAUNG_MAX_ARCHIVE_BYTES); hapus baris dan kolom kosong setelah data "
+                "(atau simpan sheet sebagai CSV) lalu impor lagi")
+    return None
+
+
 def xlsx_sheets(data: bytes, names: list[str] | None = None) -> dict[str, pl.DataFrame]:
     """The named sheets of a workbook (every sheet when names is None) as text columns, header from the first row."""
     if names is not None and not names:

@@ -245,3 +245,82 @@ def test_lineage_records_where_a_file_is_whatever_folder_the_run_started_in(sett
     con = connect(settings.warehouse_path("toko-a"), read_only=True)
     assert sorted(p for (p,) in con.execute("select path from ops.ingested_files").fetchall()) == [
         f"{exports}/chat-lama.zip!/_chat.txt", f"{exports}/chat.txt"]
+
+
+def test_a_file_loaded_as_the_wrong_format_is_read_again_as_the_one_asked_for(settings: Settings) -> None:
+    con = connect(settings.warehouse_path("toko-a"))
+    data = b"reviewContent,rating,reviewTime\nbagus banget,5,12 Jan 2024\njelek,1,13 Jan 2024\nenak,x,14 Jan 2024\n"
+    maps = {"tiktok_shop": {"platform": "tiktok_shop", "text": "reviewContent", "rating": "rating",
+                            "created_at": "reviewTime"}}
+
+    def load(fmt: str | None):
+        out = ingest_unit(con, "toko-a", Unit("ulasan.csv", data=data), fmt=fmt, ingested_at=NOW, mappings=maps)
+        reviews = con.execute("select platform, count(*) from raw.reviews group by all").fetchall()
+        lineage = con.execute("select source_format, status, rows_loaded from ops.ingested_files").fetchall()
+        quarantined = con.execute("select count(*) from ops.quarantine").fetchall()[0][0]
+        return out, reviews, lineage, quarantined
+
+    first, reviews, lineage, quarantined = load(None)  # detected as Lazada: the wrong guess for this shop
+    assert (first.status, first.source_format, reviews, quarantined) == ("loaded", "lazada_reviews", [("lazada", 2)], 1)
+    right, reviews, lineage, quarantined = load("mapped_reviews")
+    assert right.status == "loaded" and reviews == [("tiktok_shop", 2)]  # replaced, not added
+    assert lineage == [("mapped_reviews", "loaded", 2)] and quarantined == 1  # its quarantine too
+    # the same file with the same format, or with none, is still a no-op
+    for fmt in ("mapped_reviews", None):
+        again, reviews_again, lineage_again, _ = load(fmt)
+        assert again.status == "duplicate" and (reviews_again, lineage_again) == (reviews, lineage)
+    # a format that does not fit leaves the earlier load as it was
+    wrong, reviews_after, lineage_after, _ = load("whatsapp_export")
+    assert wrong.status == "rejected" and "still loaded as mapped_reviews" in wrong.notes[-1]
+    assert (reviews_after, lineage_after) == (reviews, lineage)
+
+
+def test_json_nested_too_deeply_is_rejected_as_such(settings: Settings) -> None:
+    con = connect(settings.warehouse_path("toko-a"))
+    for data, fmt in ((b"[" * 100_000, None), (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "shopee_reviews"),
+                      (b'{"entry":' * 100_000, "whatsapp_cloud_api")):
+        out = ingest_unit(con, "toko-a", Unit("dalam.json", data=data), fmt=fmt, ingested_at=NOW)
+        assert out.status == "rejected" and "nested too deeply" in out.error, out.error
+        assert "bersarang terlalu dalam" in out.error_id and "RecursionError" not in out.error
+
+
+def _workbook_with_sheet(tmp_path: Path, sheet_xml: bytes) -> bytes:
+    """A real workbook (xlsxwriter) whose first sheet's XML is replaced."""
+    src = zipfile.ZipFile(io.BytesIO(write_workbook(tmp_path / "base.xlsx", {"Ulasan": [["text", "rating"], ["enak", "5"]]})
+                                     .read_bytes()))
+    return make_zip({i.filename: sheet_xml if i.filename == "xl/worksheets/sheet1.xml" else src.read(i.filename)
+                     for i in src.infolist()})
+
+
+SHEET_HEAD = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def test_workbooks_are_bounded_like_zips(settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    con = connect(settings.warehouse_path("toko-a"))
+    # two cells, A1 and XFD1048576: a few hundred bytes that a reader would hold as 17 billion cells
+    far = _workbook_with_sheet(tmp_path, SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>text</t></is></c></row>'
+                               b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
+    out = ingest_unit(con, "toko-a", Unit("Ulasan.xlsx", data=far), fmt=None, ingested_at=NOW)
+    assert out.status == "rejected" and "GAUNG_MAX_ARCHIVE_BYTES" in out.error and "1,048,576 rows" in out.error
+    # more rows than Excel has (rows without numbers, so no reference gives them away)
+    rows = _workbook_with_sheet(tmp_path, SHEET_HEAD + b"<row/>" * 1_100_000 + b"</sheetData></worksheet>")
+    assert len(rows) < 100_000
+    out = ingest_unit(con, "toko-a", Unit("Baris.xlsx", data=rows), fmt="mapped_reviews", ingested_at=NOW,
+                      max_ratio=10_000)
+    assert out.status == "rejected" and "more than Excel allows" in out.error
+    assert "melebihi batas Excel" in out.error_id
+    # a part that compresses like a zip bomb (over 10 MB unpacked, over GAUNG_MAX_ARCHIVE_RATIO)
+    bomb = _workbook_with_sheet(tmp_path, SHEET_HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>' * 400_000
+                                + b"</sheetData></worksheet>")
+    out = ingest_unit(con, "toko-a", Unit("Bom.xlsx", data=bomb), fmt=None, ingested_at=NOW)
+    assert out.status == "rejected" and "GAUNG_MAX_ARCHIVE_RATIO" in out.error
+    # GAUNG_MAX_ARCHIVE_BYTES applies to the unpacked workbook, as to a zip
+    book = tmp_path / "Ulasan Shopee.xlsx"
+    write_workbook(book, {"Ulasan": [["cmtid", "ctime", "comment", "rating_star"]]
+                          + [[str(i), "1714000000", f"ulasan nomor {i}", "5"] for i in range(2000)]})
+    monkeypatch.setenv("GAUNG_MAX_ARCHIVE_BYTES", "20000")
+    outcomes, _ = ingest(Settings(), book)
+    assert outcomes[0].status == "rejected" and "GAUNG_MAX_ARCHIVE_BYTES" in outcomes[0].error
+    monkeypatch.delenv("GAUNG_MAX_ARCHIVE_BYTES")
+    outcomes, _ = ingest(Settings(), book)
+    assert (outcomes[0].status, outcomes[0].rows_loaded) == ("loaded", 2000), outcomes[0].error
