@@ -9,34 +9,87 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from pydantic import ValidationError
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from pipelines.i18n import t
+from pipelines.lab.cli import model_app
 from pipelines.settings import get_settings
-from pipelines.tenants import Delivery, Tenant, TenantError, add_tenant, get_tenant, load_tenants
-from warehouse.connection import connect
+from pipelines.tenants import (
+    Delivery,
+    Tenant,
+    TenantError,
+    add_tenant,
+    get_tenant,
+    load_tenants,
+    validate_tenant_id,
+    validation_problems,
+)
+from warehouse.connection import NoWarehouse, WarehouseBusy, connect
+
+
+class _Console(Console):
+    """Wraps lines at the terminal's width on a terminal only. Output piped to a file, another program or a test
+    keeps every line and table cell whole, whatever COLUMNS or the terminal around the pipe says."""
+
+    UNWRAPPED = 100_000
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)
+        return size if self.is_terminal else ConsoleDimensions(self.UNWRAPPED, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)
+
+
+# The language of the command running now, for errors raised below it (a busy warehouse): set by _lang().
+_current_lang: str | None = None
+
+
+class _Commands(TyperGroup):
+    """The gaung command group: a busy or missing warehouse, from whichever command met it, ends in a sentence
+    in the user's language and exit code 2, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except WarehouseBusy as exc:
+            lang = _current_lang or get_settings().lang
+            _fail(t("warehouse_busy", lang, path=exc.path, seconds=exc.waited), lang)
+        except NoWarehouse as exc:
+            lang = _current_lang or get_settings().lang
+            _fail(t("no_warehouse", lang, tenant=exc.path.stem, path=exc.path), lang)
 
 app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for UMKM.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, cls=_Commands)
 tenants_app = typer.Typer(help="Manage the businesses (tenants) in tenants.toml.", no_args_is_help=True)
 app.add_typer(tenants_app, name="tenants")
+app.add_typer(model_app, name="model")  # the analysts' lab: gaung model fit / presets
 
 # No markup: file names, errors and reasons carry square brackets ("[tenants.<id>]", "Chat [Jan].txt")
 # that rich would eat as style tags or fail on; styles are applied explicitly.
-out = Console(markup=False)
-err = Console(stderr=True, markup=False)
+out = _Console(markup=False)
+err = _Console(stderr=True, markup=False)
 
 TenantOpt = Annotated[str, typer.Option("--tenant", "-t", help="Tenant id from tenants.toml.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of messages: id or en.")]
 
 
 def _lang(lang: str | None) -> str:
-    return lang or get_settings().lang
+    global _current_lang
+    _current_lang = lang or get_settings().lang
+    return _current_lang
 
 
-def _fail(message: str, lang: str, code: int = 2) -> None:
+def _fail(message: str | Exception, lang: str, code: int = 2) -> None:
+    """Print an error in the user's language (an exception's `indonesian` where it has one) and exit."""
+    if isinstance(message, Exception):
+        message = (getattr(message, "indonesian", None) if lang == "id" else None) or str(message)
     err.print(Text.assemble((f"{t('error', lang)}:", "bold red"), " ", message))
     raise typer.Exit(code)
 
@@ -45,7 +98,7 @@ def _tenant(tenant_id: str, lang: str) -> Tenant:
     try:
         return get_tenant(get_settings().tenants_path, tenant_id)
     except TenantError as exc:
-        _fail(str(exc), lang)
+        _fail(exc, lang)
         raise  # unreachable
 
 
@@ -57,7 +110,7 @@ def tenants_list(lang: LangOpt = None) -> None:
     try:
         tenants = load_tenants(path)
     except TenantError as exc:
-        _fail(str(exc), lang)
+        _fail(exc, lang)
     if not tenants:
         out.print(t("no_tenants", lang, path=path))
         return
@@ -92,13 +145,14 @@ def tenants_add(
     path = get_settings().tenants_path
     accounts = {k: v for k, v in {"whatsapp": whatsapp, "instagram": instagram, "tiktok": tiktok}.items() if v}
     try:
+        validate_tenant_id(tenant_id)
         tenant = Tenant(id=tenant_id, name=name, timezone=timezone, language=language, accounts=accounts,
                         delivery=Delivery(email=email or []))
         add_tenant(path, tenant, replace=replace)
     except TenantError as exc:
-        _fail(str(exc), lang)
-    except ValueError as exc:
-        _fail(f"{tenant_id}: {exc}", lang)
+        _fail(exc, lang)
+    except ValidationError as exc:  # what is wrong with which option, not pydantic's report
+        _fail(t("tenant_invalid", lang, tenant=tenant_id, problems=validation_problems(exc)), lang)
     out.print(t("tenant_added", lang, tenant=tenant_id, path=path))
 
 
@@ -171,18 +225,23 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(t("path_missing", lang, paths=", ".join(str(p) for p in missing)), lang)
+    if fmt is not None:
+        from pipelines.ingest.formats import FORMATS
+
+        if fmt not in FORMATS:
+            _fail(t("unknown_format", lang, fmt=fmt, known=", ".join(FORMATS)), lang)
     extra = None
     if maps:
         from pipelines.ingest.mapped_reviews import validate_mapping
 
         bad = [m for m in maps if "=" not in m]
         if bad:
-            _fail(f"--map takes field=Column, not {bad[0]!r}", lang)
+            _fail(t("bad_map", lang, value=bad[0]), lang)
         extra = dict(m.split("=", 1) for m in maps) | ({"platform": platform} if platform else {})
         try:
             validate_mapping("command-line", extra)
         except ValueError as exc:
-            _fail(str(exc), lang)
+            _fail(exc, lang)
     try:
         outcomes, counts = ingest_stage(tenant_obj, paths, fmt=fmt, settings=settings, now=datetime.now(UTC),
                                         progress=not as_json and err.is_terminal, console=err,
@@ -373,6 +432,17 @@ def formats() -> None:
     out.print(table)
 
 
+def _check_week(week: str | None, lang: str) -> None:
+    """Fail in the user's language on a --week that is no ISO week (the report's own parser decides)."""
+    from pipelines.report.data import parse_week
+
+    if week is not None:
+        try:
+            parse_week(week)
+        except ValueError:
+            _fail(t("bad_week", lang, week=week), lang)
+
+
 @app.command()
 def report(
     tenant: TenantOpt,
@@ -382,18 +452,23 @@ def report(
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: id or en (default: the tenant's).")] = None,
 ) -> None:
     """Write the weekly report (HTML and PDF) for a tenant and print where it is."""
-    from pipelines.report.build import report_stage
+    from pipelines.report.build import FORMATS, report_stage
     from pipelines.report.pdf import PdfUnavailable
 
     msg_lang = _lang(lang)
     tenant_obj = _tenant(tenant, msg_lang)
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    if not formats or any(f not in FORMATS for f in formats):
+        _fail(t("bad_report_format", msg_lang, fmt=fmt, known=", ".join(FORMATS)), msg_lang)
+    _check_week(week, msg_lang)
     try:
         paths = report_stage(tenant_obj, settings=get_settings(), week=week, lang=lang, formats=formats, out=out_dir)
     except PdfUnavailable as exc:
         _fail(t("report_no_pdf", msg_lang, reason=exc), msg_lang)
+    except NoWarehouse:
+        raise  # said in the user's language by the command group
     except (ValueError, FileNotFoundError) as exc:
-        _fail(str(exc), msg_lang)
+        _fail(exc, msg_lang)
     for path in paths:
         out.print(str(path), soft_wrap=True)
 
@@ -412,6 +487,7 @@ def deliver(
 
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
+    _check_week(week, lang)
     try:
         results = deliver_stage(tenant_obj, settings=get_settings(), week=week, channel=channel, force=force)
     except (DeliveryError, ApiError, ValueError) as exc:
@@ -457,9 +533,16 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 7,
     scale: Annotated[float, typer.Option(help="Multiply the volume (1 = twelve realistic weeks).")] = 1.0,
     exports_only: Annotated[bool, typer.Option("--exports-only", help="Write the files and stop.")] = False,
+    businesses: Annotated[int | None, typer.Option("--businesses", min=1,
+                                                  help="Instead: N small businesses with a planted path structure (the lab).")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write demo exports for three fictional businesses, declare them, and run the pipeline for each."""
+    if businesses is not None:
+        from pipelines.lab.cli import demo_businesses
+
+        demo_businesses(businesses, seed=seed, exports_only=exports_only, lang=_lang(lang))
+        return
     from pipelines.demo.generate import write_demo
     from pipelines.run import run_tenant
 
@@ -478,6 +561,21 @@ def demo(
         out.print(t("models_built", lang, tables=_tables_text(result.tables, lang)))
         out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant_id)))
     _demo_reports(settings, tenants, list(written), lang)
+    _demo_alerts(settings, tenants, list(written), out_dir or settings.home / "landing", lang)
+
+
+def _demo_alerts(settings, tenants: dict, tenant_ids: list[str], root: Path, lang: str) -> None:
+    """Replay each demo business's alerts over its last week and print which fired (pipelines/demo/alerts.py)."""
+    from pipelines.demo.alerts import replay_demo
+
+    for tenant_id in tenant_ids:
+        fired = replay_demo(settings, tenants[tenant_id], root / "demo_truth.json")
+        head = (f"{tenant_id}: {len(fired)} peringatan di minggu terakhir demo" if lang == "id"
+                else f"{tenant_id}: {len(fired)} alerts in the demo's last week")
+        out.print(Text(head, style="bold"))
+        for alert in fired:
+            first = alert["text"].splitlines()
+            out.print(f"  {alert['at']:%a %d %b %H:%M} {first[0]}: {first[1] if len(first) > 1 else ''}", soft_wrap=True)
 
 
 def _demo_reports(settings, tenants: dict, tenant_ids: list[str], lang: str) -> None:
