@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipelines.demo import alerts
 from pipelines.demo.businesses import BUSINESSES, CUSTOMER_FIRST, CUSTOMER_LAST, HONORIFICS, SMALL_TALK
 from pipelines.demo.social import write_social
 from pipelines.settings import Settings
@@ -202,8 +203,11 @@ def write_demo(settings: Settings, *, out_dir: Path | None = None, seed: int = 7
         files: list[Path] = []
         # Android one-to-one chats: the first half of the customers.
         half = n_customers // 2
-        for c in customers[:half]:
-            lines = _conversation(rng, biz, c, start, truth, per_week=1.2)
+        chats = [[c.shown, _conversation(rng, biz, c, start, truth, per_week=1.2)] for c in customers[:half]]
+        # one event of each alert kind in the last week, from a random stream of its own (pipelines/demo/alerts.py)
+        planted: dict = {}
+        alerts.plant_chats(chats, Line, tenant_id, biz, start, WEEKS, alerts.rng(seed, tenant_id), planted)
+        for c, (_, lines) in zip(customers[:half], chats, strict=True):
             path = folder / f"Chat WhatsApp dengan {c.shown}.txt"
             path.write_text(android_export(lines, first_at=first_at), encoding="utf-8")
             files.append(path)
@@ -231,7 +235,7 @@ def write_demo(settings: Settings, *, out_dir: Path | None = None, seed: int = 7
         path = hooks / f"cloud-api-{end:%Y%m%d}.ndjson"
         path.write_text(cloud_payloads(cloud_lines, {c.shown: c for c in cloud_customers}, biz, rng, tz), encoding="utf-8")
         files.append(path)
-        social: dict = {}
+        social: dict = {"alerts": planted["alerts"], "alerts_seed": seed}
         files += write_social(root, tenant_id, biz, rng, start, end, scale, social,
                               indonesian_instagram=tenant_id == "konveksi-rapi-tasik")
         written[tenant_id] = files
@@ -242,14 +246,16 @@ def write_demo(settings: Settings, *, out_dir: Path | None = None, seed: int = 7
                              "viral": social.get("viral"), "trend": social["trend"] | {
                                  "whatsapp_mentions": truth.trend_mentions, "review_mentions": social.get("trend_mentions", 0)},
                              "review_themes": social["review_themes"],
-                             "customer_messages": truth.messages, "weeks": [str(start), str(end)]}
+                             "customer_messages": truth.messages, "weeks": [str(start), str(end)],
+                             "alerts": social["alerts"]}
         camp = biz["campaign"]
         c_start = start + timedelta(weeks=camp["start_week"])
         add_tenant(settings.tenants_path, Tenant(
             id=tenant_id, name=biz["name"], timezone=biz["timezone"], language="id",
             accounts={"whatsapp": [biz["name"], biz["phone"]], "tiktok": [biz["handle"]], "instagram": [biz["handle"]]},
             campaigns=[Campaign(name=camp["name"], hashtags=camp["hashtags"], keywords=camp["keywords"],
-                                start=c_start, end=c_start + timedelta(weeks=camp["weeks"], days=-1))],
+                                start=c_start, end=c_start + timedelta(weeks=camp["weeks"], days=-1)),
+                       Campaign(**alerts.flash_promo(start, WEEKS))],
             delivery=Delivery(channels=["outbox"]),
         ), replace=True)
     truth_path = root / "demo_truth.json"

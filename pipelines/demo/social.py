@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
+from pipelines.demo import alerts
+
 WEEKS = 12
 EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]
@@ -82,6 +84,10 @@ def _posts(rng: random.Random, biz: dict, start: date, scale: float, truth: dict
             if platform == "tiktok" and i == 0 and week == camp["start_week"]:
                 caption, total, share_rate = biz["viral_caption"], total * 9, 0.05
                 posted = datetime.combine(start + timedelta(weeks=week), time(19, 0))
+            elif platform == "tiktok" and i == 0 and week == WEEKS - 1:
+                # the last week's video that takes off early: six times a usual post, seen two days old (an alert, not a lifetime record)
+                total, posted = total * 6, alerts.viral_moment(start, WEEKS)
+                truth.setdefault("alerts", []).append({"kind": "viral_post", "local": str(posted)})
             elif platform == "tiktok" and i == 1 and week >= trend["start_week"]:
                 caption = f"{trend['term'].title()} lagi hits, udah coba? {trend['hashtag']}"
             if platform == "tiktok":
@@ -193,6 +199,8 @@ def reviews_file(folder: Path, rng: random.Random, biz: dict, start: date, scale
             local = datetime.combine(start + timedelta(weeks=week, days=rng.randint(0, 6)), time(rng.randint(7, 22), rng.randint(0, 59)))
             items.append((local, text, stars, product, variant))
     items.sort()
+    if "alerts_seed" in truth:  # planted one-star reviews come last, so the draws of every other review stay the same
+        alerts.plant_reviews(items, biz, start, WEEKS, alerts.rng(truth["alerts_seed"], biz["handle"]), truth)
     if biz["marketplace"] == "shopee":
         ratings = []
         for i, (local, text, stars, product, variant) in enumerate(items):
