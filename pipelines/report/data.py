@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines.ingest.reasons import reason_text
-from pipelines.privacy import mask_quote, name_words
+from pipelines.privacy import business_names, mask_quote, people_terms
 from pipelines.report.texts import Change, Pct, Phrase, Quote, Times, platform_name
 from pipelines.tenants import Tenant
 
@@ -244,25 +244,10 @@ def _avg(values: list[float | None]) -> float | None:
 
 
 def _masking_words(con: duckdb.DuckDBPyConnection, tenant: Tenant, tables: set[str]) -> list[str]:
-    """Words of the people's names this tenant's raw data knows (senders, reviewers, commenters), to mask in
-    quotes; never the business's own names or its products' words."""
-    sources = [("raw.whatsapp_export_messages", "author"), ("raw.whatsapp_cloud_messages", "profile_name"),
-               ("raw.reviews", "author"), ("raw.comments", "author")]
-    names: list[str] = []
-    for table, column in sources:
-        if table in tables:
-            names += [r[0] for r in _rows(con, f"select distinct {column} from {table} where tenant_id = ?"
-                                                f" and {column} is not null", [tenant.id])]
-    keep = set(re.findall(r"[^\W\d_]+", tenant.name))
-    for ids in tenant.accounts.values():
-        for ident in ids:
-            keep |= set(re.findall(r"[^\W\d_]+", ident))
-    own = {i.casefold() for ids in tenant.accounts.values() for i in ids} | {tenant.name.casefold()}
-    if "marts.fct_customer_voice" in tables:
-        for (product,) in _rows(con, f"select distinct product_name from {VOICE}"
-                                     " where tenant_id = ? and product_name is not null", [tenant.id]):
-            keep |= set(re.findall(r"[^\W\d_]+", product))
-    return name_words([n for n in names if n.casefold() not in own], keep=keep)
+    """Name terms of the people this tenant's raw data knows (senders, reviewers, commenters), to mask in
+    quotes: the same list the voice mart masks with (privacy.people_terms), never the business's own names,
+    its products' words or words its customers use as words."""
+    return people_terms(con, tenant.id, **business_names(tenant))
 
 
 def _series(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[WeekPoint], list[str]]:
