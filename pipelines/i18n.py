@@ -75,6 +75,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "PDF tidak dibuat: {reason}",
         "en": "No PDF made: {reason}",
     },
+    "warehouse_busy": {
+        "id": "Gudang data {path} sedang dipakai proses lain (satu penulis per usaha dalam satu waktu); sudah ditunggu "
+              "{seconds:g} detik. Tunggu proses itu selesai lalu jalankan lagi, atau perpanjang waktu tunggunya dengan "
+              "GAUNG_WAREHOUSE_WAIT_SECONDS.",
+        "en": "The warehouse {path} is in use by another process (one writer per tenant at a time); waited {seconds:g} "
+              "seconds. Wait for that run to finish and run this again, or wait longer with GAUNG_WAREHOUSE_WAIT_SECONDS.",
+    },
+    "no_warehouse": {
+        "id": "Belum ada gudang data untuk {tenant} ({path}): impor ekspor dulu dengan: gaung ingest --tenant {tenant}",
+        "en": "No warehouse for {tenant} yet ({path}): ingest some exports first with: gaung ingest --tenant {tenant}",
+    },
+    "unknown_format": {
+        "id": "format {fmt!r} tidak dikenal; pakai salah satu dari: {known} (daftar lengkap: gaung formats)",
+        "en": "unknown format {fmt!r}; use one of: {known} (all of them: gaung formats)",
+    },
+    "bad_week": {
+        "id": "minggu {week!r} bukan minggu ISO yang ada; tulis sebagai TTTT-Www, misalnya 2026-W47 (tahun ISO "
+              "punya 52 atau 53 minggu)",
+        "en": "week {week!r} is not an existing ISO week; write it as YYYY-Www, for example 2026-W47 (ISO years "
+              "have 52 or 53 weeks)",
+    },
+    "bad_report_format": {
+        "id": "format laporan {fmt!r} tidak dikenal; pakai {known} atau gabungannya dengan koma (html,pdf)",
+        "en": "unknown report format {fmt!r}; use {known} or both, comma-separated (html,pdf)",
+    },
+    "bad_map": {
+        "id": "--map ditulis sebagai bidang=Kolom (misalnya --map text=Ulasan), bukan {value!r}",
+        "en": "--map takes field=Column (for example --map text=Ulasan), not {value!r}",
+    },
+    "tenant_invalid": {
+        "id": "usaha {tenant!r} tidak bisa ditambahkan: {problems}",
+        "en": "tenant {tenant!r} cannot be added: {problems}",
+    },
     "delivery_sent": {"id": "{channel}: terkirim ({where})", "en": "{channel}: sent ({where})"},
     "delivery_skipped": {
         "id": "{channel}: minggu {week} sudah dikirim {when}; pakai --force untuk mengirim ulang.",

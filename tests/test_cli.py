@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
 from tests.conftest import EXPORTS
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs as if from a narrow terminal, with nothing forcing terminal output: what is printed
+    to a pipe (or the test's capture) must not depend on the terminal around it."""
+    monkeypatch.setenv("COLUMNS", "40")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_ingest_prints_a_table_and_exits_0(home: Path, tmp_path: Path) -> None:
@@ -50,8 +63,64 @@ def test_ingest_defaults_to_the_landing_folder(home: Path) -> None:
 def test_unknown_tenant_and_format_are_clear_errors(home: Path) -> None:
     result = runner.invoke(app, ["ingest", "--tenant", "toko-zz"])
     assert result.exit_code == 2 and "gaung tenants add toko-zz" in result.output
+    assert "belum terdaftar" in result.output and "toko-a, toko-b" in result.output
+    result = runner.invoke(app, ["ingest", "--tenant", "toko-zz", "--lang", "en"])
+    assert result.exit_code == 2 and "is not declared" in result.output
     result = runner.invoke(app, ["ingest", str(EXPORTS), "--tenant", "toko-a", "--format", "csv"])
-    assert result.exit_code == 2 and "unknown format" in result.output
+    assert result.exit_code == 2 and "format 'csv' tidak dikenal" in result.output and "whatsapp_export" in result.output
+    result = runner.invoke(app, ["ingest", str(EXPORTS), "--tenant", "toko-a", "--format", "csv", "--lang", "en"])
+    assert result.exit_code == 2 and "unknown format 'csv'" in result.output
+    result = runner.invoke(app, ["ingest", str(EXPORTS), "--tenant", "toko-a", "--map", "Ulasan"])
+    assert result.exit_code == 2 and "--map ditulis sebagai bidang=Kolom" in result.output
+    result = runner.invoke(app, ["ingest", str(EXPORTS), "--tenant", "toko-a", "--map", "teks=Ulasan"])
+    assert result.exit_code == 2 and "bidang tidak dikenal ['teks']" in result.output
+
+
+def test_report_errors_a_person_can_act_on_in_their_language(home: Path) -> None:
+    for args, indonesian, english in (
+        (["report", "--tenant", "toko-a", "--week", "2026-W60"], "bukan minggu ISO yang ada", "not an existing ISO week"),
+        (["report", "--tenant", "toko-a", "--week", "minggu lalu"], "tulis sebagai TTTT-Www", "write it as YYYY-Www"),
+        (["deliver", "--tenant", "toko-a", "--week", "2026-47"], "bukan minggu ISO yang ada", "not an existing ISO week"),
+        (["report", "--tenant", "toko-a", "--format", "docx"], "format laporan 'docx' tidak dikenal", "unknown report format"),
+        (["report", "--tenant", "toko-a", "--week", "2026-W47"], "Belum ada gudang data untuk toko-a",
+         "No warehouse for toko-a yet"),
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and indonesian in result.output, result.output
+        assert isinstance(result.exception, SystemExit)  # said, not raised
+        message_lang = ["--lang", "en"] if args[0] == "deliver" else []
+        result = runner.invoke(app, [*args, *message_lang], env={"GAUNG_LANG": "en"})
+        assert result.exit_code == 2 and english in result.output, result.output
+
+
+def test_a_busy_warehouse_is_a_sentence_and_exit_2(home: Path) -> None:
+    db = home / "warehouse" / "toko-a.duckdb"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('holding', flush=True); time.sleep(120)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = runner.invoke(app, ["ingest", str(EXPORTS / "test_ddmmyy_24hrs.txt"), "--tenant", "toko-a"],
+                               env={"GAUNG_WAREHOUSE_WAIT_SECONDS": "0.5"})
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+        assert "sedang dipakai proses lain" in result.output and "0.5 detik" in result.output
+        assert "Traceback" not in result.output
+        result = runner.invoke(app, ["score", "--tenant", "toko-a", "--lang", "en"],
+                               env={"GAUNG_WAREHOUSE_WAIT_SECONDS": "0.5"})
+        assert result.exit_code == 2 and "in use by another process" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_bad_map_names_a_few_of_the_files_columns_not_all(home: Path, tmp_path: Path) -> None:
+    columns = [f"kolom_{i}" for i in range(10_000)] + ["Ulasan Pembeli"]
+    wide = tmp_path / "ulasan.csv"
+    wide.write_text(",".join(columns) + "\n" + ",".join("x" for _ in columns) + "\n")
+    result = runner.invoke(app, ["ingest", str(wide), "--tenant", "toko-a", "--map", "text=Ulasan pembel"])
+    assert result.exit_code == 2
+    assert "kolom_4 dan 9,996 lainnya" in result.output and "maksudnya 'Ulasan Pembeli'" in result.output
+    assert "kolom_5," not in result.output and "kolom_9999" not in result.output
 
 
 def test_run_builds_the_models(home: Path) -> None:
@@ -85,7 +154,7 @@ def test_errors_and_file_names_are_printed_as_written(home: Path, tmp_path: Path
     src = tmp_path / "in"
     src.mkdir()
     (src / "notes [bold].csv").write_text("a,b\n1,2\n")
-    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"])
     assert result.exit_code == 2
     assert "notes [bold].csv" in result.output  # not eaten as console markup
     # why the file was rejected, in Bahasa Indonesia by default
@@ -97,11 +166,11 @@ def test_rejection_reasons_follow_the_language(home: Path, tmp_path: Path) -> No
     src.mkdir()
     (src / "laporan.csv").write_text("<!DOCTYPE html><html><head><title>Masuk</title></head></html>")
     (src / "kosong.csv").write_bytes(b"")
-    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"], terminal_width=400)
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a"])
     assert "ini halaman web (HTML), bukan ekspor" in result.output
     assert "berkas kosong (0 byte)" in result.output
     assert "this is a web page" not in result.output
-    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--lang", "en"], terminal_width=400)
+    result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--lang", "en"])
     assert "this is a web page (HTML), not an export" in result.output and "the file is empty" in result.output
     # lineage and --json keep the English reason, with the Indonesian one beside it
     result = runner.invoke(app, ["ingest", str(src), "--tenant", "toko-a", "--json"])
@@ -109,3 +178,18 @@ def test_rejection_reasons_follow_the_language(home: Path, tmp_path: Path) -> No
     html = next(r for r in rows if r["path"].endswith("laporan.csv"))
     assert html["error"].endswith("sign in, download the export again and check that it opens as a table")
     assert "masuk (login), unduh ekspornya lagi" in html["error_id"]
+
+
+def test_output_piped_to_another_program_keeps_its_lines_whole(home: Path, tmp_path: Path) -> None:
+    """A real pipe, whatever COLUMNS says: messages and table cells are not broken across lines."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "laporan penjualan bulan januari.csv").write_text("<!DOCTYPE html><html><head><title>Masuk</title></head></html>")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")} | {"COLUMNS": "30"}
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(src), "--tenant", "toko-a"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "laporan penjualan bulan januari.csv" in done.stdout
+    assert ("ini halaman web (HTML), bukan ekspor: yang tersimpan halaman login atau halaman error, bukan berkasnya"
+            in done.stderr)
+    assert "\x1b[" not in done.stdout + done.stderr  # no terminal colours into a pipe

@@ -15,7 +15,32 @@ MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 class WarehouseBusy(RuntimeError):
-    """Another process holds the write lock on this warehouse file."""
+    """Another process holds the write lock on this warehouse file (still, after `waited` seconds)."""
+
+    def __init__(self, message: str, *, path: Path | None = None, waited: float = 0.0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.waited = waited
+
+
+class NoWarehouse(FileNotFoundError):
+    """A tenant's warehouse was asked for reading before anything was ingested for it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"No warehouse at {path}: ingest some files for this tenant first (gaung ingest).")
+        self.path = path
+
+
+# How long a writer waits for another process's lock before WarehouseBusy (GAUNG_WAREHOUSE_WAIT_SECONDS).
+DEFAULT_WAIT_SECONDS = 30.0
+
+
+def wait_seconds_default() -> float:
+    """GAUNG_WAREHOUSE_WAIT_SECONDS, else 30 seconds."""
+    try:
+        return float(os.environ.get("GAUNG_WAREHOUSE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -52,12 +77,14 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open a warehouse file. Writers apply pending migrations; a busy file is retried, then WarehouseBusy."""
+def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file. Writers apply pending migrations; a busy file is retried for wait_seconds
+    (default GAUNG_WAREHOUSE_WAIT_SECONDS, 30), then WarehouseBusy; a missing file read-only is NoWarehouse."""
     path = Path(path)
     if read_only and not path.exists():
-        raise FileNotFoundError(f"No warehouse at {path}: ingest some files for this tenant first (gaung ingest).")
+        raise NoWarehouse(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    wait_seconds = wait_seconds_default() if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -67,8 +94,9 @@ def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float = 
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
                     raise WarehouseBusy(
-                        f"{path} is being written by another process (one writer per tenant at a time). "
-                        "Wait for that run to finish and try again."
+                        f"{path} is being written by another process (one writer per tenant at a time); waited "
+                        f"{wait_seconds:g} seconds. Wait for that run to finish and try again.",
+                        path=path, waited=wait_seconds,
                     ) from None
                 raise
             time.sleep(0.5)
