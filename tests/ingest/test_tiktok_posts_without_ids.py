@@ -220,3 +220,23 @@ def test_any_post_either_loads_or_is_quarantined_with_a_reason(items: list[dict]
     assert posts.height + r.quarantine.height == len(items)
     assert posts["native_id"].null_count() == 0 and posts["native_id"].n_unique() <= posts.height
     assert all(reason.startswith("unreadable post: ") for reason in r.quarantine["reason"])
+
+
+def test_a_day_only_post_time_meets_the_one_post_of_that_day(settings: Settings, tmp_path: Path) -> None:
+    # TikTok Studio writes some post times as a day only ("February 20"): stored as local midnight. The
+    # data download's post that local day is the same post when each side has one post that day; a day
+    # with two posts on either side is left alone.
+    saved = datetime(2026, 3, 1, 9, 0, tzinfo=JAKARTA)
+    doc = export([post("2026-02-20 12:45:03", "4", "oA", "a", 1),   # 19:45 on 20 February in Jakarta
+                  post("2026-02-23 02:10:00", "6", "oB", "b", 1),   # 09:10 on 23 February
+                  post("2026-02-23 11:30:00", "2", "oC", "c", 1)])  # 18:30 on 23 February
+    content = "\n".join([
+        "Time,Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views",
+        "March 1,Kopi,https://www.tiktok.com/@kopisenja/video/7608765432109876543,February 20,6,0,0,300",
+        "March 1,Teh,https://www.tiktok.com/@kopisenja/video/7608765432109876544,February 23,9,0,0,500"]) + "\n"
+    load(settings, [write(tmp_path / "user_data_tiktok.json", doc, saved), write(tmp_path / "Content.csv", content, saved)],
+         saved)
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    ids = [r[0] for r in con.execute("select content_id from marts.dim_content order by content_id").fetchall()]
+    assert ids == ["tiktok:7608765432109876543", "tiktok:7608765432109876544",
+                   f"tiktok:dyi:{epoch('2026-02-23 02:10:00')}", f"tiktok:dyi:{epoch('2026-02-23 11:30:00')}"]

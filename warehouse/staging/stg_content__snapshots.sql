@@ -4,8 +4,9 @@
 -- Data downloads that carry no id (TikTok's signed CDN links, Instagram's posts_1.json) know a post by
 -- its posting second ('dyi:<unix seconds>'); such a post takes the key of the same post from a source
 -- with ids (an export with video links, TikTok Analytics, the Display API, the Graph API) when the
--- platform, the account and the posting second agree, or the minute for sources that write post times
--- to the minute, with one post on each side. A post seen both ways is then counted once.
+-- platform, the account and the posting second agree, or the minute (the local day) for sources that
+-- write post times to the minute (the day), with one post on each side. A post seen both ways is then
+-- counted once.
 with
 
 snapshots as (
@@ -77,6 +78,7 @@ minute_pairs as (
      and date_trunc('minute', i.posted_moment) = date_trunc('minute', t.posted_moment)
      and (i.account_name is null or t.account_name is null or i.account_name = t.account_name)
     anti join exact_matches as e on e.platform = t.platform and e.timed_key = t.post_key
+    anti join exact_matches as taken on taken.platform = i.platform and taken.post_key = i.post_key
 ),
 
 -- a minute match only where that minute holds one post on each side
@@ -87,9 +89,33 @@ minute_matches as (
         and count(*) over (partition by platform, post_key) = 1
 ),
 
+-- a source that writes the day only (TikTok Analytics 'Post time' "March 5") stores local midnight:
+-- a match only where that local day holds one post of the account on each side
+day_pairs as (
+    select distinct t.platform, t.post_key as timed_key, i.post_key
+    from timed_posts as t
+    join identified_posts as i
+      on i.platform = t.platform and i.to_the_minute
+     and cast(timezone(getvariable('tenant_timezone'), i.posted_moment) as time) = time '00:00'
+     and cast(timezone(getvariable('tenant_timezone'), i.posted_moment) as date)
+         = cast(timezone(getvariable('tenant_timezone'), t.posted_moment) as date)
+     and (i.account_name is null or t.account_name is null or i.account_name = t.account_name)
+    anti join exact_matches as e on e.platform = t.platform and e.timed_key = t.post_key
+    anti join minute_matches as m on m.platform = t.platform and m.timed_key = t.post_key
+    anti join (select platform, post_key from exact_matches union all select platform, post_key from minute_matches) as taken
+        on taken.platform = i.platform and taken.post_key = i.post_key
+),
+
+day_matches as (
+    select platform, timed_key, post_key
+    from day_pairs
+    qualify count(*) over (partition by platform, timed_key) = 1
+        and count(*) over (partition by platform, post_key) = 1
+),
+
 timed_to_key as (
     select platform, timed_key, min(post_key) as post_key
-    from (select * from exact_matches union all select * from minute_matches)
+    from (select * from exact_matches union all select * from minute_matches union all select * from day_matches)
     group by all
     having count(*) = 1
 ),
