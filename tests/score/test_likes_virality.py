@@ -142,3 +142,26 @@ def test_a_data_download_alone_gets_verdicts_in_the_report(settings: Settings, t
     # a post without a title is named by its local posting time, not left blank
     assert any(c.title == "2026-02-02 18:00" for c in data.top_content)
     assert date(2026, 2, 26) == viral.posted
+
+
+def test_instagram_past_insights_without_views_get_a_verdict(settings: Settings, tmp_path: Path) -> None:
+    # past_instagram_insights/posts.json as older exports write it: reach, likes and comments, no views
+    counts = [(410, 38, 4), (380, 41, 5), (450, 36, 3), (400, 44, 6), (395, 40, 4), (2900, 310, 52)]
+    start = 1_771_000_000
+    doc = {"organic_insights_posts": [
+        {"media_map_data": {"Media Thumbnail": {"title": f"Kopi aren hari ke-{i}", "creation_timestamp": start + i * 86400 * 3}},
+         "string_map_data": {"Accounts reached": {"value": f"{reach:,}"}, "Likes": {"value": str(likes)},
+                             "Comments": {"value": str(comments)}, "Impressions": {"value": "--"}}}
+        for i, (reach, likes, comments) in enumerate(counts)]}
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    tenant = get_tenant(settings.tenants_path, "toko-a")
+    outcomes, _ = ingest_stage(tenant, [path], fmt=None, settings=settings, now=datetime(2026, 3, 2, tzinfo=UTC))
+    assert [(o.status, o.source_format, o.rows_loaded) for o in outcomes] == [("loaded", "instagram_data_download", 6)]
+    score_stage(tenant, settings=settings)
+    con = connect(settings.warehouse_path("toko-a"), read_only=True)
+    rows = con.execute("select virality_basis, is_viral, viral_reason_id from marts.fct_content_scores"
+                       " order by posted_at").fetchall()
+    assert [r[0] for r in rows] == ["likes"] * 6
+    assert [r[1] for r in rows] == [False] * 5 + [True]
+    assert re.fullmatch(r"disukai 7,\dx dari biasanya, komentar 1\d,\dx \(tanpa data tayangan\)", rows[-1][2]), rows[-1][2]
