@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from pipelines.alerts.config import AlertSettings
-from pipelines.privacy import mask_quote
+from pipelines.privacy import mask_quote, sql_mask_phones
 from pipelines.tenants import Tenant
 from warehouse.connection import fetch_value, query_frame, register_frame
 
@@ -79,14 +79,36 @@ def load_voice(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetting
         joins += (" left join (select voice_id, min(theme_id) as theme_id from marts.fct_voice_theme group by voice_id)"
                   " as t using (voice_id)")
         theme = "t.theme_id"
-    con.execute(f"""
-        create or replace temp table {VOICE} as
-        select v.voice_id, v.platform, v.channel, v.created_at, v.local_date,
-               coalesce(v.author_key, 'voice:' || v.voice_id) as customer, v.text, v.rating, v.content_id,
-               v.is_from_business, {intent} as intent, {sentiment} as sentiment, {theme} as theme_id
-        from marts.fct_customer_voice as v {joins}
-        where v.created_at >= ? and v.created_at <= ?
-    """, [since, now])
+    voice_cols = (f"v.platform, v.channel, v.created_at, v.local_date, v.text, v.rating, v.content_id, v.is_from_business,"
+                  f" {intent} as intent, {sentiment} as sentiment, {theme} as theme_id")
+    reviews = _exists(con, "marts", "fct_reviews") and {"review_id", "rating", "created_at", "source_file_id",
+                                                         "source_locator"} <= _columns(con, "marts", "fct_reviews")
+    if reviews:
+        # Reviews from the reviews mart (a table: every review, words or stars only); their words are read only where
+        # a rule needs them (fill_review_texts), so a million reviews are not passed through the voice view's staging.
+        con.execute(f"""
+            create or replace temp table {VOICE} as
+            select v.voice_id, coalesce(v.author_key, 'voice:' || v.voice_id) as customer, {voice_cols},
+                   null::varchar as source_file_id, null::varchar as source_locator, v.text is not null as has_text
+            from marts.fct_customer_voice as v {joins}
+            where v.channel <> 'review' and v.created_at >= $since and v.created_at <= $now
+            union all
+            select v.voice_id, coalesce(v.author_key, 'voice:' || v.voice_id) as customer, {voice_cols},
+                   v.source_file_id, v.source_locator, v.has_text
+            from (select md5('review|' || review_id) as voice_id, platform, 'review' as channel, created_at, local_date,
+                         null::varchar as text, rating, null::varchar as content_id, false as is_from_business,
+                         author_key, source_file_id, source_locator, coalesce(has_text, true) as has_text
+                  from marts.fct_reviews where created_at >= $since and created_at <= $now) as v {joins}
+        """, {"since": since, "now": now})
+    else:
+        con.execute(f"""
+            create or replace temp table {VOICE} as
+            select v.voice_id, coalesce(v.author_key, 'voice:' || v.voice_id) as customer, {voice_cols},
+                   null::varchar as source_file_id, null::varchar as source_locator, v.text is not null as has_text
+            from marts.fct_customer_voice as v {joins}
+            where v.created_at >= ? and v.created_at <= ?
+        """, [since, now])
+    fill_review_texts(con, "intent is null and not is_from_business")
     missing = query_frame(con, f"select distinct text, rating from {VOICE} where intent is null and text is not null"
                                 f" and not is_from_business")
     if missing.height:
@@ -102,6 +124,21 @@ def load_voice(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetting
             con.unregister("_gaung_alert_intents")
     return fetch_value(con, f"select count(*) from {VOICE}")
 
+
+
+def fill_review_texts(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    """Give the review rows matching `where` their words, read once from raw by their lineage (file and locator) with
+    phone numbers masked as staging masks them; rows with words already, or none, are left alone."""
+    if not fetch_value(con, f"select count(*) from {VOICE} where text is null and has_text and source_file_id is not null"
+                            f" and ({where})"):
+        return
+    con.execute(f"""
+        update {VOICE} set text = m.text
+        from (select r.file_id, r.locator, {sql_mask_phones('r.text')} as text from raw.reviews as r
+              where r.file_id in (select distinct source_file_id from {VOICE} where source_file_id is not null)) as m
+        where {VOICE}.text is null and {VOICE}.source_file_id = m.file_id and {VOICE}.source_locator = m.locator
+          and {VOICE}.voice_id in (select voice_id from {VOICE} where text is null and has_text and ({where}))
+    """)
 
 def _window_counts(con: duckdb.DuckDBPyConnection, table: str, where: str, count: str, now: datetime, weeks: int,
                    params: list | None = None) -> tuple[int, list[int]]:
@@ -132,6 +169,8 @@ def _surge(conf: AlertSettings, current: int, past: list[int], minimum: int) -> 
 
 
 def _quotes(con: duckdb.DuckDBPyConnection, where: str, now: datetime, params: list | None = None, n: int = 2) -> list[str]:
+    if params is None:
+        fill_review_texts(con, f"({where}) and {_last_day(now)}")
     rows = con.execute(f"""select text from {VOICE} where {where} and text is not null and not is_from_business
                            and created_at >= ?::timestamptz - interval 24 hours and created_at < ?
                            order by created_at desc, voice_id""", [*(params or []), now, now]).fetchall()
@@ -143,6 +182,18 @@ def _quotes(con: duckdb.DuckDBPyConnection, where: str, now: datetime, params: l
         if len(out) >= n:
             break
     return out
+
+
+def _last_day(now: datetime) -> str:
+    """SQL: created_at in the 24 hours before now."""
+    return (f"created_at >= '{(now - timedelta(hours=24)).isoformat()}'::timestamptz"
+            f" and created_at < '{now.isoformat()}'::timestamptz")
+
+
+def _same_hours(now: datetime) -> str:
+    """SQL: created_at in the 24 hours before now or before the same moment of an earlier week."""
+    return (f"created_at < '{now.isoformat()}'::timestamptz"
+            f" and (epoch('{now.isoformat()}'::timestamptz) - epoch(created_at)) % 604800 < 86400")
 
 
 def _theme_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -212,9 +263,10 @@ def campaign_surges(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: datetim
     from its start until two weeks after its end, against the same hours of earlier weeks."""
     today = now.astimezone(ZoneInfo(tenant.timezone)).date()
     out = []
-    for camp in tenant.campaigns:
-        if not camp.start <= today <= camp.end + timedelta(days=14):
-            continue
+    active = [c for c in tenant.campaigns if c.start <= today <= c.end + timedelta(days=14)]
+    if active:  # reviews' words are read for the hours that are counted, not for the whole window
+        fill_review_texts(con, f"channel = 'review' and {_same_hours(now)}")
+    for camp in active:
         terms = sorted({*camp.hashtags, *(h.lstrip("#") for h in camp.hashtags), *(k.lower() for k in camp.keywords)} - {""})
         where = "not is_from_business and list_bool_or(list_transform(?::varchar[], lambda t: contains(lower(coalesce(text, '')), t)))"
         current, past = _window_counts(con, VOICE, where, "count(v.voice_id)", now, conf.baseline_weeks, [terms])
