@@ -33,7 +33,7 @@ MODELS = [
     ("marts", "fct_content_metrics"),
     ("marts", "fct_account_daily"),
     ("marts", "fct_customer_voice"),
-    # every review, words or stars only (a table: no review text, read by the report and campaign uplift)
+    # every review, words or stars only (read by the report and campaign uplift)
     ("marts", "fct_reviews"),
 ]
 # The scoring stage: rates and virality per content, campaigns (trends are written by pipelines.score).
@@ -73,7 +73,8 @@ VOICE_TEXTS = """
 """
 # Models that are views: no second or third copy of a million reviews is written. The rest are tables,
 # because several marts read them or they are costly to compute.
-VIEWS = {("staging", "stg_marketplace__reviews"), ("staging", "stg_social__comments"), ("marts", "fct_customer_voice")}
+VIEWS = {("staging", "stg_marketplace__reviews"), ("staging", "stg_social__comments"), ("marts", "fct_customer_voice"),
+         ("marts", "fct_reviews")}
 
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:

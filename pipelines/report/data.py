@@ -282,12 +282,12 @@ def _series(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Wee
 
 
 def _weekly_reviews(con, tenant: Tenant, first: date, last: date, tables: set[str]) -> list[tuple]:
-    """(week start, reviews, average stars) per week: every review, with words or stars only (fct_reviews)."""
+    """(week start, reviews, average stars) per week from `first` to `last`: every review, with words or
+    stars only (marts.fct_reviews, read once per report)."""
     if "marts.fct_reviews" not in tables:
         return []
-    return _rows(con, """
-        select date_trunc('week', local_date)::date, count(*), avg(rating) from marts.fct_reviews
-        where tenant_id = ? and local_date between ? and ? group by 1""", [tenant.id, first, last])
+    return _rows(con, f"select week_start, reviews, avg_rating from {REVIEWS_WEEKLY}"
+                      " where week_start between ? and ?", [first, last])
 
 
 def _content(con, tenant: Tenant, week: Week, tables: set[str], where: str, params: list, limit: int,
@@ -611,14 +611,28 @@ def _read_voice_once(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week,
             from marts.fct_customer_voice where tenant_id = ?""", [week.start, week.end, tenant.id])
 
 
+# Every review (marts.fct_reviews, also a view over the reviews) counted per week once.
+REVIEWS_WEEKLY = "_gaung_report_reviews"
+
+
+def _read_reviews_once(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tables: set[str]) -> None:
+    if "marts.fct_reviews" in tables:
+        con.execute(f"""
+            create or replace temp table {REVIEWS_WEEKLY} as
+            select date_trunc('week', local_date)::date as week_start, count(*) as reviews, avg(rating) as avg_rating
+            from marts.fct_reviews where tenant_id = ? and local_date <= ? group by 1""", [tenant.id, week.end])
+
+
 def build_report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week) -> ReportData:
     """Read one tenant's marts (a read-only connection to its own warehouse) into the report for `week`."""
     tables = _tables(con)
     _read_voice_once(con, tenant, week, tables)
+    _read_reviews_once(con, tenant, week, tables)
     try:
         return _report_data(con, tenant, week, tables)
     finally:
         con.execute(f"drop table if exists {VOICE}")
+        con.execute(f"drop table if exists {REVIEWS_WEEKLY}")
 
 
 def _report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tables: set[str]) -> ReportData:

@@ -133,9 +133,9 @@ def test_review_uplift_counts_star_only_reviews(tmp_path: Path) -> None:
 
 def test_scoring_a_warehouse_built_before_the_reviews_mart_builds_it_first(shop: Settings) -> None:
     con = connect(shop.warehouse_path("toko-a"))
-    con.execute("drop table marts.fct_reviews")  # as a warehouse built by an older Gaung
+    con.execute("drop view marts.fct_reviews")  # as a warehouse built by an older Gaung
     con.close()
     counts = score_stage(get_tenant(shop.tenants_path, "toko-a"), settings=shop)
-    assert counts["marts.fct_reviews"] == 10 and "marts.fct_campaign_performance" in counts
+    assert "marts.fct_reviews" in counts and "marts.fct_campaign_performance" in counts
     con = connect(shop.warehouse_path("toko-a"), read_only=True)
     assert con.execute("select count(*) from marts.fct_reviews").fetchall() == [(10,)]

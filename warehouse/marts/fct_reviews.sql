@@ -1,6 +1,7 @@
 -- grain: one row per marketplace review (review_id), with words or stars only: the count and the stars
--- every report and uplift reads. No review text here (the voice mart reads texts through staging);
--- the reviewer is a keyed pseudonym, the seller's reply masked as staging writes it.
+-- every report and uplift reads. No review text here (the voice mart holds reviews with words); the
+-- reviewer is a keyed pseudonym, the seller's reply masked as staging writes it. A view over the staging
+-- view (see pipelines/models.py): a million reviews are not written again at every ingest.
 with
 
 reviews as (
