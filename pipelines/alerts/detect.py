@@ -303,23 +303,31 @@ def product_ideas(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: datetime,
     else:
         source = "marts.fct_voice_theme as t join marts.fct_customer_voice as c using (voice_id)"
         who, day = "coalesce(c.author_key, 'voice:' || t.voice_id)", "c.local_date"
+    # the unit is a product idea: the idea group where the themes mart has one (a theme spanning intents may hold
+    # several ideas), else the theme; an idea text is one whose intent is product_idea
+    unit = "idea_id" if "idea_id" in cols else "theme_id"
     rows = con.execute(f"""
-        select t.theme_id,
+        select t.{unit},
                count(distinct {who}) filter (where {day} <= ?) as n_now,
                count(distinct {who}) filter (where {day} <= ?) as n_before
         from {source}
         {intent_join}
-        where {intent} = 'product_idea' and {day} <= ?
-        group by t.theme_id
+        where {intent} = 'product_idea' and {day} <= ? and coalesce(t.{unit}, '') <> ''
+        group by t.{unit}
         having n_now >= ? and n_before < ?
-        order by n_now desc, t.theme_id
+        order by n_now desc, t.{unit}
     """, [today, today - timedelta(days=7), today, conf.idea_customers, conf.idea_customers]).fetchall()
     labels = _theme_labels(con)
+    if unit == "idea_id" and _exists(con, "marts", "fct_product_ideas") and {"idea_id", "label"} <= _columns(
+            con, "marts", "fct_product_ideas"):
+        labels |= dict(con.execute("select idea_id, label from marts.fct_product_ideas").fetchall())
     out = []
-    for theme_id, n_now, n_before in rows:
+    for subject, n_now, n_before in rows:
+        literal = "'" + str(subject).replace("'", "''") + "'"
+        fill_review_texts(con, f"voice_id in (select voice_id from marts.fct_voice_theme where {unit} = {literal})")
         texts = con.execute(f"""select v.text from {VOICE} as v join marts.fct_voice_theme as t using (voice_id)
-                                where t.theme_id = ? and v.intent = 'product_idea' and not v.is_from_business
-                                order by v.created_at desc, v.voice_id limit 20""", [theme_id]).fetchall()
+                                where t.{unit} = ? and v.intent = 'product_idea' and not v.is_from_business
+                                order by v.created_at desc, v.voice_id limit 20""", [subject]).fetchall()
         quotes: list[str] = []
         for (text,) in texts:
             q = quote(text)
@@ -327,10 +335,9 @@ def product_ideas(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: datetime,
                 quotes.append(q)
             if len(quotes) >= 2:
                 break
-        out.append(Detection("product_idea", theme_id, float(n_now), float(n_before), {
-            "theme": labels.get(theme_id) or (quotes[0] if quotes else theme_id), "quotes": quotes}))
+        out.append(Detection("product_idea", subject, float(n_now), float(n_before), {
+            "theme": labels.get(subject) or (quotes[0] if quotes else subject), "quotes": quotes}))
     return out
-
 
 def unanswered_questions(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSettings) -> list[Detection]:
     """Customer questions in WhatsApp chats and comment threads with no word from the business after them, older

@@ -78,6 +78,22 @@ def test_unanswered_question_is_masked_and_needs_a_business_that_answers_in_that
     assert found(home) == []
 
 
+def test_product_ideas_follow_idea_groups_when_the_theme_mart_has_them(home) -> None:
+    # themes that span intents: the theme holds complaints and two ideas; each idea group counts on its own
+    Shop().steady().plant({"product_idea"}).write(home)
+    con = connect(home.warehouse_path(TENANT))
+    try:
+        con.execute("alter table marts.fct_voice_theme add column idea_id varchar")
+        con.execute("update marts.fct_voice_theme set theme_id = 'tema-001', idea_id = 'tema-001.2'"
+                    " where intent = 'product_idea'")
+        con.execute("create table marts.fct_product_ideas as select 'tema-001.2' as idea_id, 'varian pandan' as label")
+    finally:
+        con.close()
+    [d] = found(home)
+    assert (d.kind, d.subject, d.figure, d.facts["theme"]) == ("product_idea", "tema-001.2", 6.0, "varian pandan")
+    assert d.facts["quotes"] == ["kak tolong bikin varian pandan dong"]
+
+
 def test_viral_post_links_the_post_and_compares_at_the_same_age(home) -> None:
     Shop().steady().plant({"viral_post"}).write(home)
     [d] = found(home)
