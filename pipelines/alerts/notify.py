@@ -136,6 +136,12 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
         con.execute("begin transaction")
         try:
             run.new = record(con, tenant, run.found, now, write=not dry_run)
+            if not dry_run:
+                # a question answered while its alert waited (quiet hours, the cap) is no longer news
+                waiting = [d.subject for d in run.found if d.kind == "unanswered_question"]
+                con.execute("""update ops.alerts set status = 'resolved' where tenant_id = ? and kind = 'unanswered_question'
+                               and status in ('pending', 'held', 'failed') and not list_contains(?, subject)""",
+                            [tenant.id, waiting])
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

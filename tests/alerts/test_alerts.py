@@ -125,6 +125,18 @@ def test_quiet_hours_hold_and_the_morning_sends_one_digest(home) -> None:
     assert len(box) == 1 and "Keluhan naik" in box[0].read_text()
 
 
+def test_a_question_answered_during_quiet_hours_is_not_sent_in_the_morning(home) -> None:
+    shop = Shop().steady().plant({"unanswered_question"})
+    shop.write(home)
+    late_riser = tenant(quiet_start="22:00", quiet_end="10:30")
+    assert alerts_stage(late_riser, settings=home, now=NOW).reason == "quiet_hours"
+    shop.say(NOW + timedelta(minutes=5), "biz", "bisa kak", "other", chat="chat-asker")
+    shop.messages[-1]["is_from_business"] = True
+    shop.write(home)
+    run = alerts_stage(late_riser, settings=home, now=NOW + timedelta(minutes=45))
+    assert run.sent == [] and rows(home, "select status from marts.fct_alerts") == [("resolved",)]
+
+
 def test_running_twice_sends_nothing_twice(home) -> None:
     Shop().steady().plant({"complaint_surge"}).write(home)
     first = alerts_stage(tenant(), settings=home, now=NOW)

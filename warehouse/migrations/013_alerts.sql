@@ -18,7 +18,7 @@ create table ops.alerts (
     link           varchar,
     message_id     varchar not null,
     message_en     varchar not null,
-    status         varchar not null check (status in ('pending', 'held', 'sent', 'failed')),
+    status         varchar not null check (status in ('pending', 'held', 'sent', 'failed', 'resolved')),
     attempts       integer not null default 0,
     sent_at        timestamptz,
     delivery_key   varchar,
