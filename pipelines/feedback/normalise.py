@@ -41,9 +41,13 @@ MARKETPLACE = {
     "recommended": "rekomendasi", "recomended": "rekomendasi", "ori": "original", "kw": "palsu", "cs": "admin",
     "min": "admin", "mimin": "admin", "kak": "kak", "ka": "kak", "kakak": "kak", "sis": "kak", "gan": "kak",
     # the general lists are wrong for these in a shop: "katanya" is hearsay, not "saya dengar"; a "gepeng" parcel
-    # is crushed; "30s" is a cotton yarn count, not thirty seconds
-    "katanya": "katanya", "gepeng": "penyok", "penyet": "penyok", "20s": "20s", "24s": "24s", "30s": "30s",
+    # is crushed ("penyet" is left alone: ayam penyet is a dish); "30s" is a cotton yarn count, not thirty seconds
+    "katanya": "katanya", "gepeng": "penyok", "20s": "20s", "24s": "24s", "30s": "30s",
     "40s": "40s",
+    # food talk the general lists read as violence or debt: "nagih" is moreish, not menagih (to collect a debt);
+    # a "nampol" sambal hits the spot, it does not pukul (punch) anyone
+    "nagih": "ketagihan", "nagihin": "ketagihan", "nampol": "mantap", "endul": "enak", "uenak": "enak",
+    "maknyus": "enak", "mantep": "mantap",
     # general chat abbreviations the lists miss (question words, requests); no place names
     "kpan": "kapan", "kapn": "kapan", "dmana": "di mana", "dimn": "di mana", "dmn": "di mana", "brapa": "berapa",
     "brpa": "berapa", "gmna": "bagaimana", "gmana": "bagaimana", "knpa": "kenapa", "mntp": "mantap", "tmbh": "tambah",

@@ -82,3 +82,23 @@ def test_default_cache_is_under_gaung_home(cache_dir: Path, home: Path, monkeypa
     (home / "cache" / pickled.name).write_bytes(pickled.read_bytes())
     monkeypatch.setattr(sentiment_module, "train_model", lambda: pytest.fail("retrained despite the cache"))
     assert sentiment(["kecewa, barang rusak"])[0] == ["negative"]
+
+
+def test_training_data_holds_nusax_in_every_language() -> None:
+    texts, labels, langs, ids = sentiment_module.nusax_data("train")
+    assert len(texts) == len(labels) == len(langs) == len(ids) == 12 * 500
+    assert set(langs) >= {"javanese", "sundanese", "banjarese", "indonesian"}
+    assert set(labels) == set(sentiment_module.LABELS)
+    assert sentiment_module.nusax_data("valid", ["banjarese"])[2] == ["banjarese"] * 100
+
+
+def test_emoji_are_words_the_model_has_read() -> None:
+    assert sentiment_module.prepare(["enak 😍", "kecewa 😡", "wkwk 😂"]) == [
+        "enak senang", "kecewa kecewa", "hahaha hahaha"]
+
+
+def test_regional_comments_and_food_words(cache_dir: Path) -> None:
+    texts = ["Rasane enak tenan, ora ngapusi", "pesanan kada datang, kecewa banar",   # Javanese, Banjarese
+             "pedasnya nampol, bikin nagih", "enak bgt 😍😍"]                          # food words, emoji
+    labels, _ = sentiment(texts, cache_dir=cache_dir)
+    assert labels == ["positive", "negative", "positive", "positive"]
