@@ -76,20 +76,14 @@ def _sheet_patterns(prefixed: bool) -> dict[str, re.Pattern]:
     p = rb"<(?:[A-Za-z_][\w.-]*:)?" if prefixed else b"<"
     return {
         "row": re.compile(p + rb"row[\s/>]"),
+        # Every writer seen puts the reference first in a row's or cell's tag; one written later takes the
+        # slower patterns (the ones that end in _anywhere).
         "row_r": re.compile(p + rb"row r=\"(\d{1,12})\""),
+        "cell_ref": re.compile(p + rb"c r=\"([A-Z]{1,4})\d"),
         "row_r_anywhere": re.compile(p + rb"row\b[^>]*?\sr=\"(\d{1,12})\""),
         "cell": re.compile(p + rb"c[\s/>]"),
-        # Every writer seen puts a cell's reference first; one written elsewhere takes the slower pattern.
-        "cell_ref": re.compile(p + rb"c r=\"([A-Z]{1,4})\d"),
         "cell_ref_anywhere": re.compile(p + rb"c\b[^>]*?\sr=\"([A-Z]{1,4})\d"),
     }
-
-
-def _count_tags(part: bytes, name: bytes, pattern: re.Pattern) -> int:
-    """How many <name> elements start in the XML: plain byte counts unless the pattern admits prefixes."""
-    if pattern.pattern.startswith(b"<("):
-        return len(pattern.findall(part))
-    return sum(part.count(b"<" + name + end) for end in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
 
 
 def _column_number(letters: bytes) -> int:
@@ -123,12 +117,12 @@ def _sheet_extent(fh, budget: int, grid_budget: int) -> tuple[int, int, int]:
             rows, cols = int(last_row), _column_number(last_col)
         first = False
         rx = _sheet_patterns(b":row" in part or b":c " in part)
-        row_numbers, n_rows = rx["row_r"].findall(part), _count_tags(part, b"row", rx["row"])
+        row_numbers, n_rows = rx["row_r"].findall(part), len(rx["row"].findall(part))
+        refs, n_cells = rx["cell_ref"].findall(part), len(rx["cell"].findall(part))
         if len(row_numbers) < n_rows:
             row_numbers = rx["row_r_anywhere"].findall(part)
         row_tags += n_rows
         rows = max([rows, *map(int, row_numbers)])
-        refs, n_cells = rx["cell_ref"].findall(part), _count_tags(part, b"c", rx["cell"])
         if len(refs) < n_cells:
             refs = rx["cell_ref_anywhere"].findall(part)
         cols = max([cols, *map(_column_number, set(refs))])
