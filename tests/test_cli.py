@@ -193,3 +193,18 @@ def test_output_piped_to_another_program_keeps_its_lines_whole(home: Path, tmp_p
     assert ("ini halaman web (HTML), bukan ekspor: yang tersimpan halaman login atau halaman error, bukan berkasnya"
             in done.stderr)
     assert "\x1b[" not in done.stdout + done.stderr  # no terminal colours into a pipe
+
+
+def test_a_file_ingested_with_the_wrong_format_can_be_ingested_again_with_the_right_one(home: Path, tmp_path: Path) -> None:
+    reviews = tmp_path / "ulasan tiktok shop.csv"
+    reviews.write_text("reviewContent,rating,reviewTime\nbagus banget,5,12 Jan 2024\njelek,1,13 Jan 2024\n")
+    first = runner.invoke(app, ["ingest", str(reviews), "--tenant", "toko-a", "--json"])
+    assert json.loads(first.stdout)["source_format"] == "lazada_reviews"  # not what this shop sells on
+    mapped = ["--format", "mapped_reviews", "--map", "text=reviewContent", "--map", "rating=rating",
+              "--platform", "tiktok_shop", "--json"]
+    right = runner.invoke(app, ["ingest", str(reviews), "--tenant", "toko-a", *mapped])
+    assert right.exit_code == 0, right.output
+    out = json.loads(right.stdout)
+    assert (out["status"], out["source_format"], out["rows_loaded"]) == ("loaded", "mapped_reviews", 2)
+    again = runner.invoke(app, ["ingest", str(reviews), "--tenant", "toko-a", *mapped])
+    assert json.loads(again.stdout)["status"] == "duplicate"
