@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import html
 import io
 import json
 import re
@@ -135,6 +136,38 @@ def _sheet_extent(fh, budget: int, grid_budget: int) -> tuple[int, int, int]:
     return max(rows, row_tags), cols, read
 
 
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b[^>]*>")
+
+
+def _attribute(tag: bytes, name: bytes) -> str | None:
+    m = re.search(rb"\s" + name + rb"=\"([^\"]*)\"", tag)
+    return html.unescape(m.group(1).decode("utf-8", errors="replace")) if m else None
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> the sheet's name as Excel shows it ('xl/worksheets/sheet1.xml' -> 'Ulasan'), from
+    xl/workbook.xml and its relationships; empty when they are missing or implausibly large."""
+    try:
+        parts = {i.filename: i for i in zf.infolist()}
+        book, rels = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
+        if not book or not rels or book.file_size > 10 * 1024**2 or rels.file_size > 10 * 1024**2:
+            return {}
+        targets = {}
+        for tag in _RELATIONSHIP_TAG.findall(zf.read(rels)):
+            rid, target = _attribute(tag, b"Id"), _attribute(tag, b"Target")
+            if rid and target:
+                targets[rid] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        names = {}
+        for tag in _SHEET_TAG.findall(zf.read(book)):
+            name, rid = _attribute(tag, b"name"), _attribute(tag, rb"(?:[A-Za-z_][\w.-]*:)?id")
+            if name and rid in targets:
+                names[targets[rid]] = name
+        return names
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return {}
+
+
 def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError | None:
     """Why a workbook is refused before any reader opens it, or None: it unpacks to more than max_bytes
     (GAUNG_MAX_ARCHIVE_BYTES), a part compresses more than max_ratio:1 (GAUNG_MAX_ARCHIVE_RATIO), a sheet has
@@ -160,6 +193,7 @@ def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError
                 f"bagian workbook {info.filename} terkompresi {ratio:.0f}:1, melebihi batas {max_ratio}:1 "
                 "(GAUNG_MAX_ARCHIVE_RATIO); kemungkinan zip bomb, bukan ekspor")
     unpacked = grid = 0
+    names = _sheet_names(zf)
     for info in infos:
         is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         try:
@@ -174,7 +208,7 @@ def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return None  # a damaged part: the reader reports it
         unpacked += read
-        sheet = info.filename.rsplit("/", 1)[-1]
+        sheet = repr(names.get(info.filename, info.filename.rsplit("/", 1)[-1]))
         if unpacked > max_bytes:
             return FormatError(
                 f"the workbook unpacks to more than {max_bytes:,} bytes, over the limit (GAUNG_MAX_ARCHIVE_BYTES; "

@@ -302,6 +302,7 @@ def test_workbooks_are_bounded_like_zips(settings: Settings, tmp_path: Path, mon
                                b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
     out = ingest_unit(con, "toko-a", Unit("Ulasan.xlsx", data=far), fmt=None, ingested_at=NOW)
     assert out.status == "rejected" and "GAUNG_MAX_ARCHIVE_BYTES" in out.error and "1,048,576 rows" in out.error
+    assert "sheet 'Ulasan' spans" in out.error  # named as Excel shows it, not by its part in the zip
     # more rows than Excel has (rows without numbers, so no reference gives them away)
     rows = _workbook_with_sheet(tmp_path, SHEET_HEAD + b"<row/>" * 1_100_000 + b"</sheetData></worksheet>")
     assert len(rows) < 100_000
