@@ -13,7 +13,8 @@ development set, tests/fixtures/devset/intent_devset.csv; the labelling guide is
    cue counts as features (strong request phrasings, and weak cues such as "saran" or "lain kali" that as
    often introduce a tip or a fix of a failed order), so it learns how far to trust each rule on real text. Questions are too rare in the
    development set to learn (people ask in chats, the sources are reviews and tweets), so where the rules
-   say question and the classifier says praise or other, the rules win.
+   say question and the classifier says praise or other, the rules win; and it may only call a text a product
+   idea where a request cue, strong or weak, is in it (ideas are asked for in words).
 
 `classify_intent(texts, ratings)` uses both (method="model", the default); method="rules" gives the rules
 alone. The classifier is trained once per process on first use (about a second); nothing is pickled.
@@ -128,7 +129,7 @@ COMPLAINT = "|".join([
 # name, a colon, and a poor verdict; matched on the raw text, where the colon still is.
 TEMPLATE_COMPLAINT = (r"(?i)\b[a-z][a-z ]{1,20}\s*:\s*(?:kurang|jelek|buruk|tidak|gak|ga|nggak|engga|biasa|lama|mahal|"
                       r"kecewa|parah|payah|rusak|lambat)\b")
-QUESTION_ANYWHERE = r"\b(?:berapa|di mana|dimana|bagaimana|gimana|apakah|kapan)\b"
+QUESTION_ANYWHERE = r"\b(?:berapa\w*|di mana|dimana|bagaimana|gimana|apakah|kapan)\b"
 QUESTION_WORDS = (r"\b(?:berapa|brp|kapan|dimana|di mana|gimana|bagaimana|apakah|apa|ready|redi|tersedia|bisa|boleh|"
                   r"masih|ada|kenapa|mengapa)\b")
 PRAISE_WORDS = (
@@ -173,12 +174,22 @@ def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Exp
     )
 
 
+def stars(ratings: pl.Series | None) -> pl.Series | None:
+    """Star ratings as whole numbers (null where there is none): "5", 5, 5.0 and " 4 " all read."""
+    if ratings is None:
+        return None
+    r = pl.Series(ratings)
+    if r.dtype == pl.String:
+        r = r.str.strip_chars()
+    return r.cast(pl.Float64, strict=False).round(0).cast(pl.Int32, strict=False)
+
+
 def rule_frame(texts: pl.Series, ratings: pl.Series | None = None) -> pl.DataFrame:
     """Per text: normalised text (`norm`), the rules' intent (`rule`) and the cue counts the classifier reads."""
     frame = pl.DataFrame({"t": texts.cast(pl.String)}).with_columns(norm=normalise_expr(pl.col("t"), regional=True))
     rating = None
     if ratings is not None:
-        frame = frame.with_columns(r=pl.Series(ratings).cast(pl.String))
+        frame = frame.with_columns(r=stars(ratings))
         rating = pl.col("r")
     n = pl.col("norm").fill_null("")
     return frame.with_columns(
@@ -231,7 +242,13 @@ class IntentModel:
         if len(texts) == 0:
             return []
         frame = rule_frame(texts, ratings)
-        pred = self.svm_.predict(self._x(frame)).astype(object)
+        scores = self.svm_.decision_function(self._x(frame))
+        classes = list(self.svm_.classes_)
+        if "product_idea" in classes:
+            # an idea is asked for in words: without any request cue, strong or weak, it is not one
+            no_cue = (frame["idea_hits"].to_numpy() == 0) & (frame["weak_idea_hits"].to_numpy() == 0)
+            scores[no_cue, classes.index("product_idea")] = -np.inf
+        pred = np.asarray(classes, dtype=object)[scores.argmax(axis=1)]
         rule = frame["rule"].to_numpy()
         # questions are too rare in the training set to learn: the rules' question wins over praise / other
         take_rule = (rule == "question") & np.isin(pred, ["praise", "other"])
@@ -240,13 +257,12 @@ class IntentModel:
         empty = frame["norm"].str.strip_chars().fill_null("").to_numpy() == ""
         pred[empty] = "other"
         if ratings is not None:
-            stars = pl.Series(ratings).cast(pl.String).cast(pl.Int32, strict=False).to_numpy()
-            stars = np.where(np.isnan(stars.astype(float)), 0, stars).astype(int)
+            given = stars(ratings).fill_null(0).to_numpy()
             # the stars break ties where the text carries no complaint cue at all ("biasa aja" with 5 stars);
             # a complaint in words stays a complaint whatever the stars (5-star complaints are common)
             no_cue = frame["complaint_hits"].to_numpy() == 0
-            pred[(stars >= 4) & ((pred == "other") | ((pred == "complaint") & no_cue))] = "praise"
-            pred[(stars >= 1) & (stars <= 2) & (pred == "other")] = "complaint"
+            pred[(given >= 4) & ((pred == "other") | ((pred == "complaint") & no_cue))] = "praise"
+            pred[(given >= 1) & (given <= 2) & (pred == "other")] = "complaint"
         return pred.tolist()
 
 
@@ -269,8 +285,6 @@ def classify_intent(texts: pl.Series, ratings: pl.Series | None = None, method: 
     """Intent per text (and star rating), one of INTENTS: method="model" (rules + classifier, the default) or
     "rules" (the rules alone)."""
     texts = pl.Series(texts).cast(pl.String)
-    if ratings is not None:
-        ratings = pl.Series(ratings).cast(pl.String)
     if method == "rules":
         return rule_frame(texts, ratings)["rule"].alias("intent")
     if method != "model":

@@ -117,3 +117,15 @@ def test_model_beats_rules_under_grouped_cross_validation() -> None:
     model_f1 = f1_score(truth, pred, labels=labels, average="macro")
     assert model_f1 >= 0.6
     assert model_f1 > f1_score(truth, rules, labels=labels, average="macro")
+
+
+def test_ratings_read_as_numbers_or_text() -> None:
+    texts = pl.Series(["biasa aja"] * 3)
+    for ratings in (pl.Series([5.0, 1.0, 4.0]), pl.Series(["5", " 1", "4"]), pl.Series([5, 1, 4])):
+        assert classify_intent(texts, ratings).to_list() == ["praise", "complaint", "praise"]
+
+
+def test_no_request_cue_no_product_idea() -> None:
+    # the classifier may only call a text an idea where a request cue is in it
+    assert classify_intent(pl.Series(["wkwk lucu", "enak bgt 😍", "mantap min"])).to_list() == [
+        "praise", "praise", "praise"]
