@@ -27,7 +27,7 @@ from pipelines.tenants import Delivery, Tenant, add_tenant
 
 WEEKS = 8
 # Planted structural paths: content -> viral (a), content -> co-creation (c), viral -> co-creation (b).
-PLANTED = {"KD -> KV": 0.6, "KD -> KK": 0.2, "KV -> KK": 0.5}
+PLANTED = {"KD -> KV": 0.45, "KD -> KK": 0.15, "KV -> KK": 0.75}
 PRODUCTS = ["keripik", "kopi bubuk", "sambal", "batik tulis", "tas rotan", "kue kering", "madu hutan", "tenun ikat",
             "sabun herbal", "dodol", "amplang", "kerupuk", "teh rempah", "gantungan kunci", "kaos sablon"]
 VARIANTS = ["pedas", "original", "pandan", "coklat", "ukuran kecil", "ukuran jumbo", "kemasan sachet", "warna pastel",
@@ -66,11 +66,11 @@ def behaviour(rng: random.Random, z: dict[str, float]) -> dict[str, float]:
     """The rates a business's latent scores set, each with its own noise (measurement error)."""
     kd, kv, kk = z["KD"], z["KV"], z["KK"]
     return {
-        "active_week_prob": _sigmoid(0.8 + 1.4 * kd + 0.4 * rng.gauss(0, 1)),
-        "posts_per_active_week": 0.8 + 2.4 * _sigmoid(1.2 * kd + 0.5 * rng.gauss(0, 1)),
-        "video_prob": _sigmoid(0.2 + 1.2 * kd + 0.5 * rng.gauss(0, 1)),
+        "active_week_prob": _sigmoid(0.8 + 1.4 * kd + 0.25 * rng.gauss(0, 1)),
+        "posts_per_active_week": 0.8 + 2.4 * _sigmoid(1.2 * kd + 0.3 * rng.gauss(0, 1)),
+        "video_prob": _sigmoid(0.2 + 1.2 * kd + 0.3 * rng.gauss(0, 1)),
         "share_rate": 0.004 * math.exp(0.6 * kv + 0.25 * rng.gauss(0, 1)),
-        "spike_prob": 0.25 * _sigmoid(1.6 * kv - 0.5 + 0.5 * rng.gauss(0, 1)),
+        "spike_prob": 0.25 * _sigmoid(1.6 * kv - 0.5 + 0.3 * rng.gauss(0, 1)),
         "views_per_follower": 1.5 * math.exp(0.5 * kv + 0.25 * rng.gauss(0, 1)),
         "ideas_per_week": 0.4 + 1.6 * math.exp(0.6 * kk + 0.25 * rng.gauss(0, 1)),
         "new_idea_customer_prob": _sigmoid(0.3 + 1.0 * kk + 0.4 * rng.gauss(0, 1)),
@@ -210,21 +210,56 @@ def write_businesses(settings: Settings, n: int, *, seed: int = 7, end: date | N
     return ids, path
 
 
-def run_businesses(settings: Settings, tenant_ids: list[str], *, now: datetime, embedder=None, progress: bool = False) -> None:
-    """Every stage for each demo business (one embedding model shared by all), then the constructs mart."""
+_WORKER: dict = {}
+
+
+def _init_worker(model: str, allow_download: bool) -> None:
     from pipelines.feedback.embeddings import SentenceTransformerEmbedder
+
+    _WORKER["embedder"] = SentenceTransformerEmbedder(model, allow_download=allow_download)
+
+
+def _run_one(tenant_id: str, now: datetime, embedder=None) -> str:
+    """Ingest, score, feedback and constructs of one business (its own warehouse file)."""
     from pipelines.lab.io import constructs_stage
     from pipelines.run import ingest_stage, score_stage, themes_stage
-    from pipelines.tenants import load_tenants
+    from pipelines.settings import get_settings
+    from pipelines.tenants import get_tenant
 
-    tenants = load_tenants(settings.tenants_path)
-    if embedder is None:
-        embedder = SentenceTransformerEmbedder(settings.embedding_model, allow_download=settings.allow_model_download)
-    for i, tenant_id in enumerate(tenant_ids, 1):
+    settings = get_settings()
+    tenant = get_tenant(settings.tenants_path, tenant_id)
+    ingest_stage(tenant, [settings.landing_dir(tenant_id)], fmt=None, settings=settings, now=now)
+    score_stage(tenant, settings=settings)
+    themes_stage(tenant, settings=settings, now=now, embedder=embedder or _WORKER["embedder"])
+    constructs_stage(tenant, settings=settings)
+    return tenant_id
+
+
+def run_businesses(settings: Settings, tenant_ids: list[str], *, now: datetime, embedder=None, progress: bool = False,
+                   workers: int | None = None) -> None:
+    """Every stage for each demo business, then its constructs mart. Businesses are independent (one
+    warehouse file each), so `workers` processes (default: the CPUs, at most 8) run them side by side,
+    each loading the embedding model once."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or min(8, os.cpu_count() or 1)
+    settings.master_key  # noqa: B018  (made once here, not raced for by the workers)
+    done = 0
+
+    def tick(tenant_id: str) -> None:
+        nonlocal done
+        done += 1
         if progress:
-            print(f"{tenant_id} ({i}/{len(tenant_ids)})", end="\r", file=sys.stderr, flush=True)
-        tenant = tenants[tenant_id]
-        ingest_stage(tenant, [settings.landing_dir(tenant_id)], fmt=None, settings=settings, now=now)
-        score_stage(tenant, settings=settings)
-        themes_stage(tenant, settings=settings, now=now, embedder=embedder)
-        constructs_stage(tenant, settings=settings)
+            print(f"{tenant_id} ({done}/{len(tenant_ids)})", end="\r", file=sys.stderr, flush=True)
+
+    if workers <= 1 or len(tenant_ids) <= 1:
+        if embedder is None:
+            _init_worker(settings.embedding_model, settings.allow_model_download)
+        for tenant_id in tenant_ids:
+            tick(_run_one(tenant_id, now, embedder))
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(settings.embedding_model, settings.allow_model_download)) as pool:
+        for tenant_id in pool.map(_run_one, tenant_ids, [now] * len(tenant_ids)):
+            tick(tenant_id)

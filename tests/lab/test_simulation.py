@@ -54,3 +54,13 @@ def test_same_seed_same_output_different_seed_different_intervals():
     assert a.paths == b.paths and a.indirect == b.indirect and a.quality == b.quality
     assert a.paths != c.paths
     assert [p["estimate"] for p in a.paths] == [p["estimate"] for p in c.paths]
+
+
+def test_moving_block_resamples_keep_weeks_in_runs():
+    from pipelines.lab.pls import block_counts
+
+    counts = block_counts(np.random.default_rng(0), 27, 50, length=3)
+    assert counts.shape == (50, 27) and (counts.sum(1) == 27).all()
+    # blocks of three consecutive weeks: the first and last weeks can only start or end a block, so they
+    # are drawn less often than a middle week
+    assert counts[:, 0].mean() < counts[:, 13].mean() and counts[:, -1].mean() < counts[:, 13].mean()
