@@ -7,7 +7,7 @@ Precision: the demo (seed 7) is built through the real pipeline (ingest, models,
 --no-themes), then `alerts_stage` is replayed at 09:00 and 21:00 tenant time (--per-day 3 adds 15:00) on every
 day of its twelve weeks, as if it had run then. An alert is *found* when it matches a planted event (same kind,
 first seen from the planted moment to three days after): the seven of the last week, the week-6 viral video and
-the start of the declared campaign; a product idea crossing five customers on one of the demo's planted request
+the declared campaign's mentions while it runs; a product idea crossing five customers on one of the demo's planted request
 themes is counted apart (the demo plants those themes all along); everything else is a false alert.
 
 Scale: 1,000,000 marketplace reviews (real Indonesian review sentences from PRDECT-ID, tests/fixtures, paired so
@@ -52,7 +52,9 @@ def planted_events(truth: dict, tz: ZoneInfo) -> list[dict]:
     events.append({"kind": "viral_post", "from": viral.replace(hour=0, minute=0), "to": viral + timedelta(days=3),
                    "note": "week-6 viral video"})
     camp = datetime.combine(date.fromisoformat(truth["campaign"]["start_date"]), datetime.min.time(), tzinfo=tz)
-    events.append({"kind": "campaign_mentions", "from": camp, "to": camp + timedelta(days=7), "note": "campaign start"})
+    weeks = truth["campaign"].get("weeks", 1)
+    events.append({"kind": "campaign_mentions", "from": camp, "to": camp + timedelta(weeks=weeks),
+                   "note": "declared campaign"})
     return events
 
 

@@ -17,12 +17,15 @@ FLASH_PROMO = {"name": "Promo Kilat Akhir Bulan", "hashtags": ["#promokilat"], "
 PROMO_LINES = ["kak kode KILAT25 masih bisa dipakai?", "mau order pakai KILAT25 ya kak", "liat #promokilat, masih ada kak?",
                "promo KILAT25 sampai kapan kak?", "pesen 2 pakai kode KILAT25 kak"]
 NEW_IDEAS = {
-    "kopi-senja-jambi": ["kak tolong bikin paket hampers kopi buat lebaran dong", "semoga ada hampers kopi buat kado kantor ya kak",
-                         "request paket hampers kopi isi 3 botol kak", "kalau bisa ada hampers kopi lebaran min"],
-    "konveksi-rapi-tasik": ["kak tolong bikin seragam couple keluarga dong", "semoga ada gamis couple ibu dan anak ya kak",
-                            "request baju couple keluarga buat lebaran kak", "kalau bisa ada set couple ayah ibu anak min"],
-    "rotan-mahakam-samarinda": ["kak tolong bikin tempat tisu rotan dong", "semoga ada tempat tisu anyaman rotan ya kak",
-                                "request tempat tisu rotan buat kafe kak", "kalau bisa ada tempat tisu rotan bulat min"],
+    "kopi-senja-jambi": ["kak tolong bikin paket hampers kopi buat lebaran dong", "request hampers kopi buat kado kantor kak",
+                         "request paket hampers kopi isi 3 botol kak", "kalau bisa ada hampers kopi lebaran min",
+                         "tolong bikinin hampers kopi buat parsel ya kak", "kak request hampers kopi pakai kartu ucapan"],
+    "konveksi-rapi-tasik": ["kak tolong bikin seragam couple keluarga dong", "request gamis couple ibu dan anak kak",
+                            "request baju couple keluarga buat lebaran kak", "kalau bisa ada set couple ayah ibu anak min",
+                            "tolong bikinin baju couple sekeluarga ya kak", "kak request couple keluarga warna sage"],
+    "rotan-mahakam-samarinda": ["kak tolong bikin tempat tisu rotan dong", "request tempat tisu anyaman rotan kak",
+                                "request tempat tisu rotan buat kafe kak", "kalau bisa ada tempat tisu rotan bulat min",
+                                "tolong bikinin tempat tisu rotan buat hotel ya kak", "kak request tempat tisu rotan natural"],
 }
 UNANSWERED = "kak besok bisa kirim pagi? alamat saya di luar kota, mohon infonya"
 ONE_STAR = ["kecewa kak, barang rusak pas sampai", "parah, pesanan salah dan cacat", "jelek, tidak sesuai foto sama sekali",
