@@ -86,6 +86,7 @@ bench:
 	$(PY) bench/sentiment_quality.py
 	$(PY) bench/themes_quality.py
 	$(PY) bench/report.py
+	$(PY) bench/lab_pls.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
