@@ -286,7 +286,12 @@ def _check_reachable(path: Path) -> None:
 
 def _start_postgres(layout: Layout, state: State, password: str) -> None:
     data, run = layout.pg / "data", layout.pg / "run"
-    _check_reachable(layout.root)
+    if os.geteuid() == 0:
+        # GAUNG_HOME, cluster/ and pg/ (ours) become passable (o+x, not listable) for the PostgreSQL user.
+        layout.pg.mkdir(parents=True, exist_ok=True)
+        for folder in (layout.home, layout.root, layout.pg):
+            folder.chmod(folder.stat().st_mode | 0o001)
+    _check_reachable(layout.pg)
     fresh = not (data / "PG_VERSION").exists()
     run.mkdir(parents=True, exist_ok=True)
     if fresh:
@@ -502,12 +507,15 @@ def start(home: Path, *, executor: str = "CeleryExecutor", workers: int = 2, wor
             if k.startswith(("AIRFLOW", "GAUNG_", "HF_")) or k in ("PATH", "PYTHONPATH")))
         _airflow(env, "db", "migrate")
         _airflow(env, "pools", "set", POOL, str(pool_slots), "Tasks writing a tenant DuckDB file")
-        for name in ("api-server", "scheduler", "dag-processor", "triggerer"):
+        # The API server first, as compose's depends_on has it: a task sent before it answers fails at once.
+        _spawn(layout, "api-server", _airflow_args(layout, state, "api-server"), env)
+        _wait(lambda: _http_ok(f"{state.api_url}/api/v2/monitor/health"), 300, layout, "api-server")
+        for name in ("dag-processor", "triggerer"):
             _spawn(layout, name, _airflow_args(layout, state, name), env)
         for i in range(state.workers):
             name = f"worker-{i}"
             _spawn(layout, name, _airflow_args(layout, state, name), _worker_env(layout, state, name))
-        _wait(lambda: _http_ok(f"{state.api_url}/api/v2/monitor/health"), 180, layout, "api-server")
+        _spawn(layout, "scheduler", _airflow_args(layout, state, "scheduler"), env)
         _wait(lambda: _http_ok(f"http://127.0.0.1:{ports['scheduler_health']}/health"), 180, layout, "scheduler")
         for i in range(state.workers):
             _wait(lambda i=i: "ready." in layout.log(f"worker-{i}").read_text(errors="replace"), 180, layout,

@@ -21,6 +21,8 @@ from ops.cluster.cluster import ADMIN, POOL, Layout, load_secrets, load_state
 # The DAG ids of one pass of the pipeline, in order: ingest, then scores and themes (on the warehouse
 # asset ingest emits), then the weekly reports of every zone the demo businesses live in.
 PIPELINE_DAGS = ("gaung_ingest", "gaung_score_themes")
+# The DAGs whose order per tenant (ingest, then score, then themes; report, then deliver) is the one-writer rule.
+ORDERED_DAGS = ("gaung_ingest", "gaung_score_themes", "gaung_weekly_reports_", "gaung_rerun")
 REPORT_ZONES = {"gaung_weekly_reports_jakarta": "Asia/Jakarta", "gaung_weekly_reports_makassar": "Asia/Makassar",
                 "gaung_weekly_reports_jayapura": "Asia/Jayapura"}
 FINISHED = {"success", "failed"}
@@ -265,32 +267,73 @@ class Try:
     queued: datetime | None
     hostname: str | None
     pool: str | None
+    map_index: int = -1
 
 
-def tries(home: Path) -> list[Try]:
-    """Every try of every task (task_instance and task_instance_history), from the cluster's PostgreSQL."""
+def _connect(home: Path):
     import psycopg2
 
     layout = Layout(home)
     state, keys = load_state(layout), load_secrets(layout)
-    con = psycopg2.connect(host="127.0.0.1", port=state.ports["postgres"], user="airflow", password=keys["postgres"],
-                           dbname="airflow")
-    cols = ("id::text, dag_id, run_id, task_id, rendered_map_index, try_number, state, start_date, end_date, queued_dttm, "
-            "hostname, pool")
+    return psycopg2.connect(host="127.0.0.1", port=state.ports["postgres"], user="airflow", password=keys["postgres"],
+                            dbname="airflow")
+
+
+def tries(home: Path) -> list[Try]:
+    """Every try of every task (task_instance and task_instance_history), from the cluster's PostgreSQL.
+
+    A mapped try's tenant is the map index's entry in the list of tenant ids its DAG run mapped over (the
+    return value of tenants_with_new_files, changed_tenants, tenants_due...): a try that failed before its
+    map_index_template was rendered has no tenant name of its own."""
+    cols = ("dag_id, run_id, task_id, rendered_map_index, try_number, state, start_date, end_date, queued_dttm, "
+            "hostname, pool, map_index")
+    con = _connect(home)
     try:
         with con.cursor() as cur:
-            cur.execute(f"select {cols} from task_instance union all select {cols} from task_instance_history")
+            # A try that is up for retry is in both tables: its archived row in the history wins.
+            cur.execute(f"select task_instance_id::text, {cols} from task_instance_history")
             rows = cur.fetchall()
+            archived = {(r[1], r[2], r[3], r[12], r[5]) for r in rows}
+            cur.execute(f"select id::text, {cols} from task_instance")
+            rows += [r for r in cur.fetchall() if (r[1], r[2], r[3], r[12], r[5]) not in archived]
+            cur.execute("select dag_id, run_id, value from xcom where key = 'return_value' and map_index = -1")
+            lists: dict[tuple[str, str], list] = defaultdict(list)
+            for dag_id, run_id, value in cur.fetchall():
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    lists[(dag_id, run_id)].append(value)
     finally:
         con.close()
-    return [Try(*r) for r in rows]
+    out = []
+    for r in rows:
+        t = Try(*r)
+        found = lists.get((t.dag_id, t.run_id), [])
+        if t.map_index >= 0 and len(found) == 1 and t.map_index < len(found[0]):
+            t.tenant = found[0][t.map_index]
+        elif t.tenant is not None and t.tenant.isdigit():
+            t.tenant = None
+        out.append(t)
+    return out
 
 
-def overlapping_writers(all_tries: list[Try]) -> list[tuple[Try, Try]]:
-    """Pairs of tries of tasks in the DuckDB pool for the same tenant whose [start, end] intervals overlap."""
+def db_activity(home: Path) -> dict[str, int]:
+    """PostgreSQL's counters for the metadata database (commits, rows written, bytes): diff two readings for a pass."""
+    con = _connect(home)
+    try:
+        with con.cursor() as cur:
+            cur.execute("select xact_commit, tup_inserted, tup_updated, tup_deleted, tup_fetched, "
+                        "pg_database_size('airflow') from pg_stat_database where datname = 'airflow'")
+            row = cur.fetchone()
+    finally:
+        con.close()
+    return dict(zip(("commits", "inserted", "updated", "deleted", "fetched", "bytes"), row, strict=True))
+
+
+def overlapping_writers(all_tries: list[Try], dag_prefixes: tuple[str, ...] = ("",)) -> list[tuple[Try, Try]]:
+    """Pairs of tries of tasks in the DuckDB pool for the same tenant whose [start, end] intervals overlap,
+    among the DAGs whose id starts with one of `dag_prefixes` (default: every DAG)."""
     by_tenant: dict[str, list[Try]] = defaultdict(list)
     for t in all_tries:
-        if t.pool == POOL and t.tenant and t.start is not None:
+        if t.pool == POOL and t.tenant and t.start is not None and t.dag_id.startswith(dag_prefixes):
             by_tenant[t.tenant].append(t)
     clashes = []
     now = datetime.now(UTC)
