@@ -127,8 +127,17 @@ COMPLAINT = "|".join([
 ])
 # A marketplace's review template ("Wangi: kurang", "Kualitas: jelek") is the customer's own word: an aspect
 # name, a colon, and a poor verdict; matched on the raw text, where the colon still is.
-TEMPLATE_COMPLAINT = (r"(?i)\b[a-z][a-z ]{1,20}\s*:\s*(?:kurang|jelek|buruk|tidak|gak|ga|nggak|engga|biasa|lama|mahal|"
-                      r"kecewa|parah|payah|rusak|lambat)\b")
+TEMPLATE_COMPLAINT = (r"(?i)\b[a-z][a-z ]{1,20}\s*:\s*(?:[a-z]+\s+){0,1}(?:kurang|jelek|buruk|lama|mahal|"
+                      r"(?:tidak|gak|ga|nggak|engga)\s+(?:sesuai|bagus|enak|wangi|harum|rapi|awet|kuat|lembut|nyaman|"
+                      r"worth|ori|original|cocok|berfungsi|nyala)|" + NEGATIVE_WORDS + r")\b")
+
+
+def template_hits(text: pl.Expr) -> pl.Expr:
+    """Poor verdicts in a review template; "kurang lebih" (about) and a negated negative word ("tidak
+    mengecewakan") are no verdicts."""
+    return (text.fill_null("").str.replace_all(r"(?i)kurang\s+lebih", "~")
+            .str.replace_all(rf"(?i)\b(?:tidak|tdk|gak|ga|nggak|ngga|engga|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", "~")
+            .str.count_matches(TEMPLATE_COMPLAINT))
 QUESTION_ANYWHERE = r"\b(?:berapa\w*|di mana|dimana|bagaimana|gimana|apakah|kapan)\b"
 QUESTION_WORDS = (r"\b(?:berapa|brp|kapan|dimana|di mana|gimana|bagaimana|apakah|apa|ready|redi|tersedia|bisa|boleh|"
                   r"masih|ada|kenapa|mengapa)\b")
@@ -150,14 +159,15 @@ def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Exp
     rating = rating.cast(pl.Int32, strict=False) if rating is not None else pl.lit(None, dtype=pl.Int32)
     # a negated negative word is not a complaint ("tidak luntur"); a negated praise word is not praise
     complaint_hits = (norm.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ")
-                      .str.count_matches(COMPLAINT) + text.str.count_matches(TEMPLATE_COMPLAINT).fill_null(0))
+                      .str.count_matches(COMPLAINT) + template_hits(text))
     praise_hits = norm.str.replace_all(rf"\b(?:tidak|kurang|belum|bukan)\s+(?:{PRAISE_WORDS})\b", " ").str.count_matches(PRAISE)
     is_question = (norm.str.contains(r"\?") | norm.str.contains(QUESTION_ANYWHERE)
                    | norm.str.contains(rf"^(?:(?:kak|admin|halo|permisi|pagi|siang|sore|malam)\s+)*{QUESTION_WORDS}"))
     # What follows "tapi", "namun", "sayang"... is what the customer wants heard.
     turns_negative = norm.str.contains(rf"\b(?:tapi|tetapi|namun|sayang|sayangnya|cuma|hanya|sedangkan)\b.*(?:{COMPLAINT})")
     is_complaint = (
-        (complaint_hits > praise_hits)
+        (template_hits(text) > 0)
+        | (complaint_hits > praise_hits)
         | turns_negative
         | ((complaint_hits > 0) & (rating <= 3).fill_null(False))
         | ((complaint_hits > 0) & (complaint_hits == praise_hits) & rating.is_null())
@@ -197,9 +207,11 @@ def rule_frame(texts: pl.Series, ratings: pl.Series | None = None) -> pl.DataFra
         idea_hits=n.str.count_matches(PRODUCT_IDEA),
         decisive=n.str.contains(DECISIVE_IDEA),
         weak_idea_hits=n.str.count_matches(WEAK_IDEA),
-        complaint_hits=n.str.count_matches(COMPLAINT) + pl.col("t").fill_null("").str.count_matches(TEMPLATE_COMPLAINT),
+        complaint_hits=(n.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ")
+                        .str.count_matches(COMPLAINT) + template_hits(pl.col("t"))),
         praise_hits=n.str.count_matches(PRAISE),
         question_marks=n.str.count_matches(r"\?"),
+        template_hits=template_hits(pl.col("t")),
         norm=n,
     )
 
@@ -254,6 +266,8 @@ class IntentModel:
         take_rule = (rule == "question") & np.isin(pred, ["praise", "other"])
         pred[take_rule] = "question"
         pred[frame["decisive"].to_numpy() & (rule == "product_idea")] = "product_idea"
+        # a review template's poor verdict ("Wangi: kurang") is the customer's own word, whatever else is praised
+        pred[(frame["template_hits"].to_numpy() > 0) & np.isin(pred, ["praise", "other"])] = "complaint"
         empty = frame["norm"].str.strip_chars().fill_null("").to_numpy() == ""
         pred[empty] = "other"
         if ratings is not None:

@@ -129,3 +129,9 @@ def test_no_request_cue_no_product_idea() -> None:
     # the classifier may only call a text an idea where a request cue is in it
     assert classify_intent(pl.Series(["wkwk lucu", "enak bgt 😍", "mantap min"])).to_list() == [
         "praise", "praise", "praise"]
+
+
+def test_review_template_verdicts_are_the_customers_word() -> None:
+    texts = pl.Series(["Wangi:kurang\nTekstur:lembut\nKemasan:bagus", "Bahan: tipis banget nerawang",
+                       "Kualitas: tidak mengecewakan", "Berat: kurang lebih 1kg, mantap"])
+    assert classify_intent(texts, pl.Series([5, 5, 5, 5])).to_list() == ["complaint", "complaint", "praise", "praise"]
