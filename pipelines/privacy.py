@@ -156,7 +156,8 @@ def _name_terms(name: str) -> list[str]:
 def name_words(names: list[str], *, keep: set[str] = frozenset(), vocabulary: set[str] = frozenset()) -> list[str]:
     """The terms of people's names worth masking in free text: words of written names and whole usernames; no
     honorifics, no phone numbers, 3+ characters, none of the words in `keep` (the business's own name, its
-    products) or in `vocabulary` (words the tenant's customers use as words: see people_terms)."""
+    products) or in `vocabulary` (words the tenant's customers use as words, or that no text holds: see
+    people_terms)."""
     drop = {w.casefold() for w in keep} | {w.casefold() for w in vocabulary}
     terms: dict[str, str] = {}
     for name in names:
@@ -207,11 +208,11 @@ def sql_mask_names(expr: str, words: list[str]) -> str:
 # Who wrote what, per source: the people whose names may be masked, and their words to tell names from vocabulary.
 # `party` is the other side of a conversation where the source knows it (a chat's name, a DM thread's title).
 _PEOPLE_TEXTS = {
-    "raw.whatsapp_export_messages": "select tenant_id, file_id as conversation, chat_name as party, author as person, body as text",
-    "raw.whatsapp_cloud_messages": "select tenant_id, null, null, profile_name, text_body",
-    "raw.reviews": "select tenant_id, null, null, author, text",
-    "raw.comments": "select tenant_id, null, null, author, text",
-    "raw.direct_messages": "select tenant_id, thread, thread, sender, text",
+    "raw.whatsapp_export_messages": "file_id, chat_name, author, body",
+    "raw.whatsapp_cloud_messages": "null, null, profile_name, text_body",
+    "raw.reviews": "null, null, author, text",
+    "raw.comments": "null, null, author, text",
+    "raw.direct_messages": "thread, thread, sender, text",
 }
 
 
@@ -219,12 +220,13 @@ def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[
     """The name terms of the people this tenant's warehouse knows, learnt from its own data: senders, reviewers,
     commenters; never the business itself (`own` names, and whoever wrote on the business side of its
     exported chats: in a two-person chat named after one, the other is the business), never the words in
-    `keep`, and never a word more people write than bear it (VOCABULARY_MIN_AUTHORS or more)."""
+    `keep` or the shop's product names, never a word more people write than bear it (VOCABULARY_MIN_AUTHORS or
+    more), and only terms some text holds."""
     present = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
-    parts = [f"{sql} from {table}" for table, sql in _PEOPLE_TEXTS.items() if table in present]
+    parts = [f"select tenant_id, {columns} from {table}" for table, columns in _PEOPLE_TEXTS.items() if table in present]
     if not parts:
         return []
-    union = " union all ".join(parts)
+    union = "select * from (" + " union all ".join(parts) + ") as t(tenant_id, conversation, party, person, text)"
     people = con.execute(f"""
         with t as ({union})
         select conversation, any_value(party), list(distinct person) from t
@@ -240,21 +242,29 @@ def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[
     for name in names:
         for term in {t.casefold() for t in _name_terms(name)}:
             bearers[term] = bearers.get(term, 0) + 1
-    plain = sorted(t for t in bearers if re.fullmatch(r"[^\W\d_]+", t))
-    writers = dict(con.execute(f"""
-        with t as ({union}),
-        words as (
-            select distinct coalesce(person, text) as who, unnest(regexp_extract_all(lower(text), '\\pL{{3,}}')) as word
-            from t where tenant_id = ? and text is not null
-        )
-        select word, count(distinct who) from words where list_contains(?, word) group by word""",
-                                [tenant_id, plain]).fetchall()) if plain else {}
-    vocabulary = {w for w, n in writers.items() if n >= VOCABULARY_MIN_AUTHORS and n > bearers.get(w, 0)}
     if "raw.reviews" in present:  # the words of the shop's own products are the shop's, not anyone's name
         for (product,) in con.execute("select distinct product_name from raw.reviews where tenant_id = ?"
                                       " and product_name is not null", [tenant_id]).fetchall():
             keep = set(keep) | set(re.findall(r"[^\W\d_]+", product))
-    return name_words(names, keep=keep, vocabulary=vocabulary)
+    candidates = sorted(set(bearers) - {w.casefold() for w in keep}, key=lambda w: (-len(w), w))
+    if not candidates:
+        return []
+    # Which candidates the texts hold, and written by how many people: one RE2 pass over the texts pulls out
+    # only the candidates (not every word of every text; spaces and commas doubled, as each match eats the one after). A term no text holds needs no masking, which keeps
+    # the mart's macro small however many reviewers a shop has.
+    found = f"(?:^|{_NOT_WORD})({'|'.join(re.escape(w) for w in candidates)})(?:{_NOT_WORD}|$)".replace("'", "''")
+    writers = dict(con.execute(f"""
+        with t as ({union}),
+        words as (
+            select distinct coalesce(person, text) as who, unnest(regexp_extract_all(
+                regexp_replace(lower(text), '([\\s,;:!?()/])', '\\1\\1', 'g'), '{found}', 1)) as word
+            from t where tenant_id = ? and text is not null
+        )
+        select word, count(distinct who) from words group by word""", [tenant_id]).fetchall())
+    unused = {w for w in candidates if not writers.get(w)}
+    vocabulary = {w for w, n in writers.items() if re.fullmatch(r"[^\W\d_]+", w)
+                  and n >= VOCABULARY_MIN_AUTHORS and n > bearers.get(w, 0)}
+    return name_words(names, keep=keep, vocabulary=vocabulary | unused)
 
 
 def business_names(tenant) -> dict[str, set[str]]:
@@ -269,7 +279,8 @@ def create_name_macro(con, tenant_id: str, *, own: set[str] = frozenset(), keep:
     mask_quote does after phones), stored in the warehouse with this tenant's name terms written in; returns
     how many terms it masks."""
     terms = people_terms(con, tenant_id, own=own, keep=keep)
-    con.execute(f"create or replace macro gaung_mask_names(t) as {sql_mask_names(sql_mask_handles('t'), terms)}")
+    handles = f"(case when contains(t, '@') then {sql_mask_handles('t')} else t end)"
+    con.execute(f"create or replace macro gaung_mask_names(t) as {sql_mask_names(handles, terms)}")
     return len(terms)
 
 

@@ -69,8 +69,9 @@ def test_the_name_list_learns_names_from_the_tenants_own_data(shop: Settings) ->
         terms = {t.casefold() for t in people_terms(con, "toko-a", own={"Toko A"}, keep={"Toko"})}
     finally:
         con.close()
-    # people: whole usernames, words of written names
-    assert {"gd.parfum", "parfumpemula", "dewi.ayu", "rinaldi", "sari", "rahayu", "murah", "jaya"} <= terms
+    # people: whole usernames, words of written names, as far as some text holds them
+    assert {"gd.parfum", "parfumpemula", "sari", "rahayu", "jaya"} <= terms
+    assert not terms & {"dewi.ayu", "rinaldi", "murah"}  # names no text mentions need no masking
     # 'parfum' is written by five reviewers and borne by one: a word; the business (the other side of a chat
     # named after Sari Rahayu) is no customer; Shopee's own masked names hide themselves
     assert not terms & {"parfum", "smb", "telkom", "b*****i"}
