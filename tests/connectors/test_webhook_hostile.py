@@ -159,3 +159,50 @@ def test_a_landed_payload_is_readable_by_its_owner_only(receiver, settings) -> N
     [path] = landed(settings)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def _call(app: WebhookApp, method: str, path: str, query: bytes, headers: list, body: bytes) -> int:
+    """One request straight through the ASGI app; the status it answers."""
+    import asyncio
+
+    sent: list[dict] = []
+    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive():
+        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": headers}
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"]
+
+
+def test_any_bytes_a_client_sends_get_an_answer_below_500(settings: Settings, monkeypatch) -> None:
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    monkeypatch.setenv("GAUNG_WHATSAPP_VERIFY_TOKEN", "verify-me")
+    monkeypatch.setenv("GAUNG_WHATSAPP_APP_SECRET", SECRET)
+    app = WebhookApp(Settings())
+
+    @hsettings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(method=st.sampled_from(["GET", "POST", "PUT"]),
+           tenant=st.sampled_from(["toko-a", "toko-b", "nope", "x" * 70]),
+           query=st.binary(max_size=200) | st.just(b"hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=\xff"),
+           signature=st.binary(max_size=80), sign_it=st.booleans(),
+           body=st.binary(max_size=300) | st.recursive(st.none() | st.integers() | st.text(max_size=5),
+                                                       lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=3), c, max_size=3),
+                                                       max_leaves=20).map(lambda v: json.dumps(v).encode()))
+    def check(method, tenant, query, signature, sign_it, body) -> None:
+        headers = [(b"x-hub-signature-256", sign(body).encode() if sign_it else signature)]
+        status = _call(app, method, f"/webhooks/whatsapp/{tenant}", query, headers, body)
+        assert status < 500, status
+        if status == 200 and method == "POST":
+            assert isinstance(json.loads(body), dict)
+
+    check()
+    for path in landed(settings):
+        assert isinstance(json.loads(path.read_bytes()), dict)  # nothing the next ingest must reject
