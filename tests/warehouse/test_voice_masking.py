@@ -20,13 +20,13 @@ JAKARTA = timezone(timedelta(hours=7))
 WHEN = datetime(2026, 3, 3, 10, 0, tzinfo=JAKARTA)
 
 
-def rating(i: int, author: str, comment: str) -> dict:
+def rating(i: int, author: str, comment: str, reply: str | None = None) -> dict:
     """One rating as Shopee's get_ratings JSON writes it (../shared/FORMATS.md, Marketplace reviews)."""
     return {"cmtid": 24_000_000_000 + i, "ctime": int((WHEN + timedelta(hours=i)).timestamp()), "rating_star": 5,
             "comment": comment, "author_username": author, "anonymous": False,
             "product_items": [{"itemid": 2_190_000_001, "modelid": 170_000_001, "name": "Eau de Melati 30 ml",
                                "model_name": "30 ml"}],
-            "ItemRatingReply": None, "detailed_rating": {"product_quality": 5}, "like_count": 0, "images": [], "videos": []}
+            "ItemRatingReply": {"comment": reply, "ctime": int(WHEN.timestamp()) + 7200} if reply else None, "detailed_rating": {"product_quality": 5}, "like_count": 0, "images": [], "videos": []}
 
 
 RATINGS = [
@@ -35,7 +35,8 @@ RATINGS = [
     rating(3, "Parfum Murah Jaya", "parfum ori, pengiriman cepat"),
     rating(4, "dewi.ayu", "wanginya enak, beli parfum lagi nanti. Kata Jaya juga enak"),
     rating(5, "b*****i", "mantap parfum nya, sudah order ke gd.parfum dan @parfumpemula"),
-    rating(6, "rinaldi", "paket rapi, hubungi +62 (812) 3456 7890 atau 021-5551234"),
+    rating(6, "rinaldi", "paket rapi, hubungi +62 (812) 3456 7890 atau 021-5551234",
+           reply="Terima kasih kak, salam untuk kak Jaya dan gd.parfum 🙏"),
 ]
 CHAT = """03/03/26, 10.00 - Sari Rahayu: kak parfum melati ready?
 03/03/26, 10.01 - SMB Telkom: Halo kak Sari, ready ya. Ini akun SMB resmi Telkom
@@ -81,6 +82,9 @@ def test_the_voice_mart_masks_names_handles_and_phones(shop: Settings) -> None:
     con = connect(shop.warehouse_path("toko-a"), read_only=True)
     try:
         texts = {r[0] for r in con.execute("select text from marts.fct_customer_voice").fetchall()}
+        replies = {r[0] for r in con.execute("select seller_reply from marts.fct_reviews where seller_reply is not null"
+                                             " union all select reply_text from marts.fct_customer_voice"
+                                             " where reply_text is not null").fetchall()}
         staged = " ".join(r[0] for r in con.execute(
             "select text from staging.stg_marketplace__reviews union all select text from staging.stg_whatsapp__messages"
         ).fetchall())
@@ -96,6 +100,7 @@ def test_the_voice_mart_masks_names_handles_and_phones(shop: Settings) -> None:
     assert "parfum ori, pengiriman cepat" in texts
     assert "paket rapi, hubungi +62 812-****-90 atau +62 21-****-34" in texts
     assert "siap, kak S*** R***" in texts
+    assert replies == {"Terima kasih kak, salam untuk kak J*** dan g*** 🙏"}
 
 
 def test_report_quotes_use_the_same_list(shop: Settings) -> None:

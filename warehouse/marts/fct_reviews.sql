@@ -23,7 +23,7 @@ final as (
         cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
         created_at_is_estimated,
         coalesce(trim(seller_reply), '') <> '' as has_seller_reply,
-        nullif(trim(seller_reply), '') as seller_reply,
+        gaung_mask_names(nullif(trim(seller_reply), '')) as seller_reply,  -- customers' names cut (privacy.py)
         seller_reply_at,
         author_key,
         is_anonymous,
