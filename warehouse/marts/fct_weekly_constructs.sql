@@ -40,18 +40,33 @@ posts as (
         coalesce(c.shares, 0) as shares,
         coalesce(c.comments, 0) as comments,
         c.engagement_rate_views,
-        c.views_vs_usual,
-        c.followers_at_post,
         coalesce(k.post_type in ('video', 'IG reel', 'reel', 'Reels', 'VIDEO') or c.platform = 'tiktok', false) as is_video
     from content as c
     left join content_kind as k using (content_id)
     where c.posted_local_date is not null
 ),
 
-tenant_engagement as (
-    select tenant_id, median(engagement_rate_views) as usual_engagement_rate
+tenant_followers as (
+    -- the business's audience on a day: followers summed over its accounts that report them
+    select tenant_id, date, sum(followers) as followers
+    from account_daily
+    where followers is not null
+    group by tenant_id, date
+),
+
+post_reach as (
+    select p.content_id, p.views / nullif(f.followers, 0) as views_per_follower
+    from posts as p
+    asof left join tenant_followers as f on p.tenant_id = f.tenant_id and p.week_start + 6 >= f.date
+),
+
+tenant_usual as (
+    -- the tenant's own usual post: proxies are read against it, so big and small accounts compare
+    select
+        tenant_id,
+        median(engagement_rate_views) as usual_engagement_rate,
+        median(views) filter (where views > 0) as usual_views
     from posts
-    where engagement_rate_views is not null
     group by tenant_id
 ),
 
@@ -63,13 +78,14 @@ post_weeks as (
         avg(p.is_video::double) as video_share,
         median(p.engagement_rate_views) / nullif(any_value(t.usual_engagement_rate), 0) as engagement_vs_usual,
         sum(p.shares) * 1000.0 / nullif(sum(p.views), 0) as shares_per_1k_views,
-        max(p.views_vs_usual) as peak_views_vs_usual,
-        sum(p.views) / nullif(max(p.followers_at_post), 0) as views_per_follower,
+        avg(r.views_per_follower) as views_per_follower,
+        avg((p.views > 3 * t.usual_views)::double) as breakout_share,
         count(distinct p.platform) filter (where p.shares > 0) as channels_shared,
         sum(p.comments) * 1000.0 / nullif(sum(p.views), 0) as comments_per_1k_views,
         sum(p.views)::bigint as views
     from posts as p
-    left join tenant_engagement as t using (tenant_id)
+    left join tenant_usual as t using (tenant_id)
+    left join post_reach as r using (content_id)
     group by p.tenant_id, p.week_start
 ),
 
@@ -169,7 +185,7 @@ final as (
         p.engagement_vs_usual as kd_engagement_vs_usual,
         -- viral campaign
         p.shares_per_1k_views as kv_shares_per_1k_views,
-        p.peak_views_vs_usual as kv_peak_views_vs_usual,
+        p.breakout_share as kv_breakout_share,
         p.views_per_follower as kv_views_per_follower,
         coalesce(p.channels_shared, 0) as kv_channels_reached,
         -- co-creation
