@@ -239,6 +239,11 @@ def voice_surges(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetti
 
 def rating_surge(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSettings) -> list[Detection]:
     """One-star ratings, written or not (marts.fct_reviews when it exists, else the staged reviews)."""
+    if fetch_value(con, f"select count(*) from {VOICE} where channel = 'review' and source_file_id is not null"):
+        # the voice table holds every review already, read from the reviews mart (no second pass over it)
+        current, past = _window_counts(con, VOICE, "channel = 'review' and rating = 1", "count(v.rating)", now,
+                                       conf.baseline_weeks)
+        return _rating_detection(con, conf, current, past, now)
     source = None
     for schema, name in (("marts", "fct_reviews"), ("staging", "stg_marketplace__reviews")):
         if _exists(con, schema, name) and {"rating", "created_at"} <= _columns(con, schema, name):
@@ -250,6 +255,11 @@ def rating_surge(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetti
     con.execute(f"""create or replace temp table _gaung_alert_ratings as
                     select created_at, rating from {source} where created_at >= ? and created_at <= ?""", [since, now])
     current, past = _window_counts(con, "_gaung_alert_ratings", "rating = 1", "count(v.rating)", now, conf.baseline_weeks)
+    return _rating_detection(con, conf, current, past, now)
+
+
+def _rating_detection(con: duckdb.DuckDBPyConnection, conf: AlertSettings, current: int, past: list[int],
+                      now: datetime) -> list[Detection]:
     fires, med, z = _surge(conf, current, past, conf.one_star_min)
     if not fires:
         return []
