@@ -17,17 +17,26 @@ from pipelines.feedback.intent import classify_intent
 from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly, mask_quote
 from pipelines.feedback.normalise import normalise
 from pipelines.feedback.sentiment import sentiment
-from pipelines.feedback.themes import KnownTheme, ThemeFit, find_themes, match_themes, text_key
+from pipelines.feedback.themes import (
+    KnownTheme,
+    ThemeFit,
+    clean_texts,
+    find_themes,
+    legacy_keys,
+    match_themes,
+    text_key,
+)
 
-CODE_VERSION = "themes-1"
+CODE_VERSION = "themes-2"
 
 
 @dataclass
 class Analysis:
-    """Per text: intent, sentiment, score, theme id ('' unassigned); per theme: its description."""
+    """Per text: intent, sentiment, score, theme id ('' unassigned), idea id; per theme and idea group: a description."""
 
-    texts: pl.DataFrame      # input columns + intent, sentiment, sentiment_score, text_key, theme_id
-    themes: pl.DataFrame     # theme_id, intent, label, keywords, quotes, size
+    texts: pl.DataFrame      # input columns + intent, sentiment, sentiment_score, text_key, theme_id, idea_id
+    themes: pl.DataFrame     # theme_id, intent (the main one), label, keywords, quotes, size
+    ideas: pl.DataFrame      # idea_id, theme_id, label, keywords, quotes
     fit: ThemeFit
     theme_ids: list[str]
 
@@ -48,15 +57,22 @@ def analyse_texts(frame: pl.DataFrame, embeddings: np.ndarray, *, previous: dict
     intents = classify_intent(texts, ratings).to_list()
     labels, scores = sentiment(texts.to_list(), ratings.to_list() if ratings is not None else None)
     fit = find_themes(texts.to_list(), embeddings, intents)
-    keys = [text_key(f"{i}\x1f{t}") for i, t in zip(intents, normalise(texts).fill_null("").to_list(), strict=True)]
-    ids = match_themes(fit, keys, previous or {}, known or [], next_number if next_number is not None else {})
+    normalised = normalise(pl.Series(clean_texts(texts.to_list()), dtype=pl.String)).fill_null("").to_list()
+    keys = [text_key(t) for t in normalised]
+    # a warehouse from before themes spanned intents keyed texts by intent and text (no mentions removed)
+    old = [legacy_keys(t) for t in normalise(texts).fill_null("").to_list()] if previous else None
+    ids = match_themes(fit, keys, previous or {}, known or [], next_number if next_number is not None else {}, old)
     id_of = np.asarray([*ids, ""], dtype=object)
+    idea_ids = _idea_ids(fit, ids)
+    idea_of = np.asarray([*idea_ids, ""], dtype=object)
+    groups = fit.ideas.group if fit.ideas is not None else np.full(len(texts), -1)
     out = frame.with_columns(
         intent=pl.Series(intents, dtype=pl.String),
         sentiment=pl.Series(labels, dtype=pl.String),
         sentiment_score=pl.Series(np.asarray(scores, dtype=np.float64)),
         text_key=pl.Series(keys, dtype=pl.String),
         theme_id=pl.Series(id_of[fit.cluster].tolist(), dtype=pl.String),
+        idea_id=pl.Series(idea_of[groups].tolist(), dtype=pl.String),
     )
     raw = texts.to_list()
     themes = pl.DataFrame({
@@ -65,10 +81,45 @@ def analyse_texts(frame: pl.DataFrame, embeddings: np.ndarray, *, previous: dict
         "label": fit.labels,
         "keywords": fit.keywords,
         "quotes": [_distinct_quotes([raw[i] for i in q]) for q in fit.quotes],
+        "complaint_quotes": _intent_quotes(fit, embeddings, intents, raw, "complaint"),
         "size": fit.sizes,
     }, schema={"theme_id": pl.String, "intent": pl.String, "label": pl.String, "keywords": pl.List(pl.String),
-               "quotes": pl.List(pl.String), "size": pl.Int64})
-    return Analysis(out, themes, fit, ids)
+               "quotes": pl.List(pl.String), "complaint_quotes": pl.List(pl.String), "size": pl.Int64})
+    ideas = fit.ideas
+    idea_frame = pl.DataFrame({
+        "idea_id": idea_ids,
+        "theme_id": [ids[t] if t >= 0 else "" for t in ideas.theme] if ideas else [],
+        "label": ideas.labels if ideas else [],
+        "keywords": ideas.keywords if ideas else [],
+        "quotes": [_distinct_quotes([raw[i] for i in q]) for q in ideas.quotes] if ideas else [],
+    }, schema={"idea_id": pl.String, "theme_id": pl.String, "label": pl.String, "keywords": pl.List(pl.String),
+               "quotes": pl.List(pl.String)})
+    return Analysis(out, themes, idea_frame, fit, ids)
+
+
+def _idea_ids(fit: ThemeFit, theme_ids: list[str]) -> list[str]:
+    """Per idea group: its theme's id, with '.1', '.2'... where the theme's ideas split; ideas outside every
+    theme: 'ide-lain.1', ... Stable while the themes are."""
+    if fit.ideas is None:
+        return []
+    out = []
+    for theme, part in zip(fit.ideas.theme, fit.ideas.part, strict=True):
+        base = theme_ids[theme] if theme >= 0 else "ide-lain"
+        out.append(base if part == 0 else f"{base}.{part}")
+    return out
+
+
+def _intent_quotes(fit: ThemeFit, embeddings: np.ndarray, intents: list[str], raw: list[str],
+                   intent: str) -> list[list[str]]:
+    """Per theme, masked quotes of its texts of one intent (its complaints), nearest the theme's centre first."""
+    of_intent = np.asarray([i == intent for i in intents], dtype=bool)
+    out = []
+    for c in range(fit.n_themes):
+        idx = np.flatnonzero((fit.cluster == c) & of_intent)
+        if embeddings.size and len(idx) and fit.centres.shape[1] == embeddings.shape[1]:
+            idx = idx[np.argsort(-(embeddings[idx] @ fit.centres[c]), kind="stable")]
+        out.append(_distinct_quotes([raw[i] for i in idx[:50]]))
+    return out
 
 
 def _distinct_quotes(texts: list[str], limit: int = 5) -> list[str]:
@@ -88,15 +139,18 @@ def warehouse_tables(analysis: Analysis, tenant_id: str, run_at: datetime, first
     signals = texts.select("voice_id", "tenant_id", "platform", "channel", "local_date", "author_key", "intent",
                            "sentiment", "sentiment_score", pl.col("rating").cast(pl.Int32), "lang")
     voice_theme = (texts.filter(pl.col("theme_id") != "")
-                   .select("voice_id", "tenant_id", "theme_id", "intent", "local_date", "author_key", "sentiment",
-                           "sentiment_score"))
+                   .select("voice_id", "tenant_id", "theme_id", "idea_id", "intent", "local_date", "author_key",
+                           "sentiment", "sentiment_score"))
     # a customer with no key (anonymous review) counts once per text
-    voice_theme = voice_theme.with_columns(author_key=pl.coalesce("author_key", pl.lit("voice:") + pl.col("voice_id")))
+    anonymous = pl.coalesce("author_key", pl.lit("voice:") + pl.col("voice_id"))
+    voice_theme = voice_theme.with_columns(author_key=anonymous)
+    voice_idea = (texts.filter(pl.col("idea_id") != "")
+                  .select("voice_id", "tenant_id", "idea_id", "theme_id", "local_date", author_key=anonymous))
     as_of = texts["local_date"].max()
     themes = analysis.themes.drop("size")
     dim = dim_theme(voice_theme, themes, as_of) if voice_theme.height else _empty_dim(tenant_id)
     weekly = fct_theme_weekly(voice_theme)
-    ideas = fct_product_ideas(dim)
+    ideas = fct_product_ideas(voice_idea, analysis.ideas, themes, as_of, tenant_id)
     centres = [c.tolist() for c in analysis.fit.centres]
     registry = pl.DataFrame({
         "tenant_id": [tenant_id] * len(analysis.theme_ids), "theme_id": analysis.theme_ids,
@@ -115,7 +169,9 @@ def warehouse_tables(analysis: Analysis, tenant_id: str, run_at: datetime, first
 def _empty_dim(tenant_id: str) -> pl.DataFrame:
     return pl.DataFrame(schema={
         "theme_id": pl.String, "tenant_id": pl.String, "intent": pl.String, "label": pl.String,
-        "keywords": pl.List(pl.String), "quotes": pl.List(pl.String), "n_texts": pl.Int32, "n_customers": pl.Int32,
+        "keywords": pl.List(pl.String), "quotes": pl.List(pl.String), "complaint_quotes": pl.List(pl.String),
+        "n_texts": pl.Int32, "n_customers": pl.Int32,
         "first_seen_date": pl.Date, "last_seen_date": pl.Date, "sentiment_mean": pl.Float64,
-        "negative_share": pl.Float64, "n_texts_recent": pl.UInt32, "n_texts_previous": pl.UInt32,
+        "negative_share": pl.Float64, "n_complaints": pl.Int32, "n_questions": pl.Int32, "n_product_ideas": pl.Int32,
+        "n_praise": pl.Int32, "n_other": pl.Int32, "n_texts_recent": pl.Int32, "n_texts_previous": pl.Int32,
         "growth": pl.Float64, "status": pl.String})

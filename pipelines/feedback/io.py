@@ -29,7 +29,7 @@ def read_voice(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 class History:
     previous: dict[str, str]           # text key -> theme id at the last run
     known: list[KnownTheme]
-    next_number: dict[str, int]        # per intent prefix: next free number
+    next_number: dict[str, int]        # per id prefix: next free number
     first_run: dict[str, datetime]     # theme id -> first run it was found in
 
 
@@ -41,10 +41,13 @@ def read_history(con: duckdb.DuckDBPyConnection, tenant_id: str) -> History:
         params=[tenant_id]).pl()
     known = [KnownTheme(t, i, np.asarray(c if c is not None else [], dtype=np.float32))
              for t, i, c in zip(registry["theme_id"], registry["intent"], registry["centre"], strict=True)]
+    # new ids continue after the highest of their prefix (ids from before themes spanned intents, such as
+    # keluhan-004, carry over as they are)
     next_number: dict[str, int] = {}
-    for theme_id, intent in zip(registry["theme_id"], registry["intent"], strict=True):
-        number = int(theme_id.rsplit("-", 1)[-1])
-        next_number[intent] = max(next_number.get(intent, 1), number + 1)
+    for theme_id in registry["theme_id"]:
+        prefix, _, number = theme_id.rpartition("-")
+        if number.isdigit():
+            next_number[prefix] = max(next_number.get(prefix, 1), int(number) + 1)
     return History(dict(zip(assigned["text_key"], assigned["theme_id"], strict=True)), known, next_number,
                    dict(zip(registry["theme_id"], registry["first_run_at"], strict=True)))
 

@@ -31,3 +31,20 @@ def tokens_expr(text: pl.Expr) -> pl.Expr:
 
     words = normalise_expr(text.str.replace_all(r"#\w+", " ")).str.extract_all(r"[a-z]+")
     return words.list.eval(pl.element().filter(pl.element().str.len_chars() >= 3))
+
+
+# Particles, fillers and address words of Indonesian chat and of the regional languages customers write in
+# (Javanese, Sundanese, Banjarese, Betawi...): general to every trade, never a theme's name on their own.
+PARTICLES = frozenset("""
+kah lah nah dong deh sih tah toh kan pun loh lho kok yah yuk ayo nih tuh ja gin jua pang am ai bah lo gw gue
+aku kamu ente sampean kulo ulun pian ikam aja ae wae bae rek cuy ya yaa iya yoi oke ok okey sip nya user
+teh atuh mah euy oge mas mbak mba bang kak kakak sis gan min mimin bun bunda say guys gaes ges wkwk wkwkwk
+haha hehe hihi huhu xixi amin aamiin btw plis pls please thx tks makasih terima kasih hai halo hallo kali
+bener emang memang kayak gimana gitu gini sini situ sana tau lagi banget bgt doang
+""".split())
+
+
+@cache
+def label_stopwords() -> frozenset[str]:
+    """Words never used on their own as a theme label or a clustering feature: stopwords and particles."""
+    return stopwords() | PARTICLES

@@ -166,6 +166,10 @@ class ThemeItem:
     week_negative_share: float | None
     status: str | None
     quotes: list[str]
+    mix: dict[str, int] = field(default_factory=dict)  # texts per intent, all weeks (complaint, question, ...)
+    week_complaints: int = 0
+    week_complaint_customers: int = 0
+    complaint_quotes: list[str] = field(default_factory=list)  # the theme's complaints, nearest its centre first
 
 
 @dataclass
@@ -179,6 +183,7 @@ class IdeaItem:
     growth: float | None
     week_texts: int
     quotes: list[str]
+    theme_label: str = ""
 
 
 @dataclass
@@ -402,31 +407,41 @@ def _themes(con, tenant: Tenant, week: Week, words: list[str]) -> list[ThemeItem
                    sum(n_texts) filter (where week_start = ?) as week_texts,
                    sum(n_customers) filter (where week_start = ?) as week_customers,
                    sum(n_texts * negative_share) filter (where week_start = ?) as week_negative,
-                   sum(n_texts) filter (where week_start >= ? and week_start < ?) as before_texts
+                   sum(n_texts) filter (where week_start >= ? and week_start < ?) as before_texts,
+                   sum(n_complaints) filter (where week_start = ?) as week_complaints,
+                   sum(n_complaint_customers) filter (where week_start = ?) as week_complaint_customers
             from marts.fct_theme_weekly where tenant_id = ? group by theme_id
         )
         select t.theme_id, t.intent, t.label, coalesce(w.week_texts, 0), coalesce(w.week_customers, 0),
                coalesce(w.before_texts, 0), t.n_texts, t.n_customers, t.first_seen_date, t.last_seen_date,
-               t.sentiment_mean, t.negative_share, w.week_negative, t.status, t.quotes
+               t.sentiment_mean, t.negative_share, w.week_negative, t.status, t.quotes,
+               t.n_complaints, t.n_questions, t.n_product_ideas, t.n_praise, t.n_other,
+               coalesce(w.week_complaints, 0), coalesce(w.week_complaint_customers, 0), t.complaint_quotes
         from marts.dim_theme t left join weekly w using (theme_id)
         where t.tenant_id = ? and (t.first_seen_date is null or t.first_seen_date <= ?)
         order by coalesce(w.week_texts, 0) desc, t.n_texts desc, t.theme_id""",
-                   [week.start, week.start, week.start, base_start, week.start, tenant.id, tenant.id, week.end])
+                   [week.start, week.start, week.start, base_start, week.start, week.start, week.start, tenant.id,
+                    tenant.id, week.end])
     return [ThemeItem(
         theme_id=r[0], intent=r[1] or "other", label=mask_quote(r[2], words), week_texts=int(r[3]), week_customers=int(r[4]),
         usual_texts=float(r[5]) / BASELINE_WEEKS, total_texts=int(r[6] or 0), total_customers=int(r[7] or 0),
         first_seen=r[8], last_seen=r[9], sentiment_mean=r[10], negative_share=r[11],
         week_negative_share=(r[12] / r[3]) if r[3] and r[12] is not None else None, status=r[13],
-        quotes=_quotes(r[14], words)) for r in rows]
+        quotes=_quotes(r[14], words),
+        mix={k: int(v or 0) for k, v in zip(("complaint", "question", "product_idea", "praise", "other"), r[15:20],
+                                            strict=True)},
+        week_complaints=int(r[20]), week_complaint_customers=int(r[21]),
+        complaint_quotes=_quotes(r[22], words)) for r in rows]
 
 
 def _ideas(con, tenant: Tenant, week: Week, words: list[str], themes: list[ThemeItem]) -> list[IdeaItem]:
     by_theme = {t.theme_id: t for t in themes}
     rows = _rows(con, """
-        select idea_rank, theme_id, label, n_customers, n_texts, last_seen_date, growth, quotes
-        from marts.fct_product_ideas where tenant_id = ? order by idea_rank, theme_id limit 5""", [tenant.id])
+        select idea_rank, theme_id, label, n_customers, n_texts, last_seen_date, growth, quotes, theme_label
+        from marts.fct_product_ideas where tenant_id = ? order by idea_rank, idea_id limit 5""", [tenant.id])
     return [IdeaItem(int(r[0]), r[1], mask_quote(r[2], words), int(r[3] or 0), int(r[4] or 0), r[5], r[6],
-                     by_theme[r[1]].week_texts if r[1] in by_theme else 0, _quotes(r[7], words)) for r in rows]
+                     by_theme[r[1]].week_texts if r[1] in by_theme else 0, _quotes(r[7], words),
+                     mask_quote(r[8], words) if r[8] and r[8] != r[2] else "") for r in rows]
 
 
 def _voice_total(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[Metric, int]:
@@ -555,7 +570,7 @@ def _actions(d: ReportData) -> list[Phrase]:
         c = complaints[0]
         out.append(Phrase("r_complaint", {"label": Quote(c.label)}, Phrase("e_complaint", {
             "customers": c.week_customers, "negative": Pct(c.week_negative_share or c.negative_share or 0),
-            "quote": Quote(c.quotes[0]) if c.quotes else "–"})))
+            "quote": Quote((c.complaint_quotes or c.quotes)[0]) if (c.complaint_quotes or c.quotes) else "–"})))
     viral = next((c for c in d.week_content if c.is_viral), None) or (d.viral_recent[0] if d.viral_recent else None)
     if viral and viral.basis == "likes" and viral.likes_vs_usual:
         out.append(Phrase("r_viral", {"title": Quote(viral.title), "platform": platform_name(viral.platform)},
@@ -645,13 +660,18 @@ def _report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tab
     viral_recent = _content(con, tenant, week, tables, "s.is_viral and s.posted_local_date >= ?", [history_start], 3)
     top = _content(con, tenant, week, tables, "s.posted_local_date >= ?", [history_start], 6,
                    order="s.views desc nulls last")
-    feedback_ready = all(f"marts.{t}" in tables for t in FEEDBACK_TABLES)
+    # marts from before themes spanned intents (no intent mix) wait for the next `gaung themes`
+    feedback_ready = all(f"marts.{t}" in tables for t in FEEDBACK_TABLES) and bool(_rows(
+        con, "select 1 from information_schema.columns where table_schema = 'marts' and table_name = 'dim_theme' "
+             "and column_name = 'n_complaints'"))
     themes = _themes(con, tenant, week, words) if feedback_ready else []
     ideas = _ideas(con, tenant, week, words, themes) if feedback_ready else []
     recent = week.start - timedelta(weeks=BASELINE_WEEKS - 1)
-    complaints = sorted([t for t in themes if t.intent == "complaint" and (t.week_texts or t.usual_texts
-                                                                             or (t.last_seen and t.last_seen >= recent))],
-                        key=lambda t: (-t.week_customers, -t.week_texts, -(t.negative_share or 0), t.theme_id))
+    # a theme is a complaint to handle when complaints are its main intent or a third of its texts
+    complaints = sorted([t for t in themes if (t.intent == "complaint" or 3 * t.mix.get("complaint", 0) >= t.total_texts > 0)
+                         and (t.week_texts or t.usual_texts or (t.last_seen and t.last_seen >= recent))],
+                        key=lambda t: (-t.week_complaint_customers, -t.week_customers, -t.week_texts,
+                                       -(t.negative_share or 0), t.theme_id))
     trends, judged = _trends(con, tenant, week, tables)
     notes = _notes(con, tenant, week, tables, platforms)
     notes.feedback_ready = feedback_ready

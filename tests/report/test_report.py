@@ -95,6 +95,9 @@ def test_demo_report_names_the_planted_truths(demo, tenants) -> None:
             ideas = html.split(">Ide produk dari pelanggan</h2>", 1)[1].split("</section>", 1)[0]
             lines = [mask_quote(line) for key, ls in biz["themes"].items() if key.startswith("request") for line in ls]
             assert any(_escaped(line) in ideas for line in lines), tenant_id
+            # themes span intents: each shows what it holds (complaints, questions, ideas, praise)
+            voice = html.split(">Suara pelanggan</h2>", 1)[1].split("</section>", 1)[0]
+            assert re.search(r"Isinya: \d+ (keluhan|pertanyaan|ide produk|pujian|lainnya)", voice), tenant_id
         else:
             assert "belum dijalankan" in seen
 
