@@ -64,3 +64,14 @@ def test_moving_block_resamples_keep_weeks_in_runs():
     # blocks of three consecutive weeks: the first and last weeks can only start or end a block, so they
     # are drawn less often than a middle week
     assert counts[:, 0].mean() < counts[:, 13].mean() and counts[:, -1].mean() < counts[:, 13].mean()
+
+
+def test_block_bootstrap_fit_over_weeks():
+    # a tenant's weeks: rows in time order, resampled in moving blocks
+    X = simulate(np.random.default_rng(11), 60, 0.5, 0.25, 0.4)
+    res = fit_model(X, SPEC, boot=300, seed=4, resampling="block")
+    assert res.resampling == "block" and res.dropped_resamples == 0
+    for p in res.paths + res.indirect:
+        assert p["ci_low"] <= p["estimate"] <= p["ci_high"] and 0 <= p["p"] <= 1
+    again = fit_model(X, SPEC, boot=300, seed=4, resampling="block")
+    assert again.paths == res.paths
