@@ -47,7 +47,8 @@ def _count(entry) -> int | None:
     if value is None:
         return None
     text = re.sub(r"[,.\s]", "", str(value))
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
+    count = int(text) if re.fullmatch(r"-?\d+", text) else None
+    return count if count is not None and abs(count) < 2**63 else None  # BIGINT in the warehouse
 
 
 def _epoch(value) -> datetime | None:

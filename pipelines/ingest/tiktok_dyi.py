@@ -27,6 +27,7 @@ _URL = re.compile(r"^https?://\S+$")
 # link (video-*.tiktokv.us/storage/v1/...?x-tos-expires=...) carries no id.
 _VIDEO_ID = re.compile(r"^https?://[^/?#]*tiktok[^/?#]*/(?:[^?#]*/)?video/(\d+)")
 _EMPTY = (None, "", "N/A", "n/a", [], {})
+_MAX_COUNT = 2**63 - 1  # the warehouse stores counts as BIGINT
 
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
@@ -86,7 +87,10 @@ def _count(value) -> int | None:
     text = str(value).replace(",", "").replace(".", "").strip()
     if not re.fullmatch(r"-?\d+", text):
         raise ValueError(f"count {value!r} is not a number")
-    return int(text)
+    count = int(text)
+    if not -_MAX_COUNT <= count <= _MAX_COUNT:
+        raise ValueError(f"count {value!r} is too large to be a real count")
+    return count
 
 
 def _text(value) -> str | None:
