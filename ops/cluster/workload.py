@@ -21,6 +21,8 @@ from ops.cluster.cluster import ADMIN, POOL, Layout, load_secrets, load_state
 # The DAG ids of one pass of the pipeline, in order: ingest, then scores and themes (on the warehouse
 # asset ingest emits), then the weekly reports of every zone the demo businesses live in.
 PIPELINE_DAGS = ("gaung_ingest", "gaung_score_themes")
+# Tasks whose return value is the list of tenant ids the next task maps over (one per DAG).
+MAP_SOURCES = {"tenants_with_new_files", "changed_tenants", "tenants_due", "tenants_to_check", "tenants_to_pull"}
 # The DAGs whose order per tenant (ingest, then score, then themes; report, then deliver) is the one-writer rule.
 ORDERED_DAGS = ("gaung_ingest", "gaung_score_themes", "gaung_weekly_reports_", "gaung_rerun")
 REPORT_ZONES = {"gaung_weekly_reports_jakarta": "Asia/Jakarta", "gaung_weekly_reports_makassar": "Asia/Makassar",
@@ -296,19 +298,21 @@ def tries(home: Path) -> list[Try]:
             archived = {(r[1], r[2], r[3], r[12], r[5]) for r in rows}
             cur.execute(f"select id::text, {cols} from task_instance")
             rows += [r for r in cur.fetchall() if (r[1], r[2], r[3], r[12], r[5]) not in archived]
-            cur.execute("select dag_id, run_id, value from xcom where key = 'return_value' and map_index = -1")
+            cur.execute("select dag_id, run_id, task_id, value from xcom where key = 'return_value' and map_index = -1")
             lists: dict[tuple[str, str], list] = defaultdict(list)
-            for dag_id, run_id, value in cur.fetchall():
+            for dag_id, run_id, task_id, value in cur.fetchall():
                 if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                    lists[(dag_id, run_id)].append(value)
+                    lists[(dag_id, run_id)].append((task_id not in MAP_SOURCES, value))
     finally:
         con.close()
     out = []
     for r in rows:
         t = Try(*r)
-        found = lists.get((t.dag_id, t.run_id), [])
-        if t.map_index >= 0 and len(found) == 1 and t.map_index < len(found[0]):
-            t.tenant = found[0][t.map_index]
+        # The list a mapped task expanded over: from a task known to list tenants, else the only list there.
+        found = sorted(lists.get((t.dag_id, t.run_id), []), key=lambda x: x[0])
+        source = found[0][1] if found and (not found[0][0] or len(found) == 1) else None
+        if t.map_index >= 0 and source is not None and t.map_index < len(source):
+            t.tenant = source[t.map_index]
         elif t.tenant is not None and t.tenant.isdigit():
             t.tenant = None
         out.append(t)
@@ -361,13 +365,42 @@ def latency(all_tries: list[Try]) -> dict[str, float]:
 RUN_TIME_COLUMNS = {"applied_at", "ingested_at", "loaded_at", "built_at", "computed_at", "generated_at",
                     "created_at", "updated_at", "delivered_at", "scored_at", "started_at", "finished_at",
                     "run_at", "refreshed_at", "sent_at", "written_at", "first_seen_at", "last_seen_at", "seen_at"}
+FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 
-def table_digests(home: Path) -> dict[str, dict[str, tuple[int, str]]]:
-    """{tenant: {schema.table: (rows, digest of the sorted rows without run-time columns)}} of every warehouse."""
+@dataclass
+class TableDigest:
+    """One table's rows: their count, a digest of the exact columns, and each float column's sorted values
+    (model scores differ in the last bits between processes with other thread counts: compared with a tolerance)."""
+
+    rows: int
+    digest: str
+    floats: dict[str, list[float | None]]
+
+    def __getitem__(self, i: int):  # (rows, digest) like a tuple
+        return (self.rows, self.digest)[i]
+
+    def same_as(self, other: TableDigest | None, rel: float = 1e-5, abs_: float = 1e-6) -> bool:
+        import math
+
+        if other is None or (self.rows, self.digest) != (other.rows, other.digest) or self.floats.keys() != other.floats.keys():
+            return False
+        for col, values in self.floats.items():
+            theirs = other.floats[col]
+            if len(values) != len(theirs) or any(
+                    (a is None) != (b is None) or (a is not None and not math.isclose(a, b, rel_tol=rel, abs_tol=abs_))
+                    for a, b in zip(values, theirs, strict=True)):
+                return False
+        return True
+
+
+def table_digests(home: Path) -> dict[str, dict[str, TableDigest]]:
+    """{tenant: {schema.table: TableDigest}} of every warehouse: run-time columns (and *_run_at) left out,
+    this GAUNG_HOME's path written as $GAUNG_HOME, so two deployments' tables compare."""
     import duckdb
 
-    out: dict[str, dict[str, tuple[int, str]]] = {}
+    out: dict[str, dict[str, TableDigest]] = {}
+    prefix = str(home.resolve())
     for db in sorted((home / "warehouse").glob("*.duckdb")):
         con = duckdb.connect(str(db), read_only=True)
         try:
@@ -375,15 +408,19 @@ def table_digests(home: Path) -> dict[str, dict[str, tuple[int, str]]]:
                                  "where table_type = 'BASE TABLE' order by 1, 2").fetchall()
             found = {}
             for schema, table in tables:
-                cols = con.execute("select column_name from information_schema.columns where table_schema = ? "
+                cols = con.execute("select column_name, data_type from information_schema.columns where table_schema = ? "
                                    "and table_name = ? order by ordinal_position", [schema, table]).fetchall()
-                keep = [c for (c,) in cols if c not in RUN_TIME_COLUMNS and not c.endswith("_run_id")]
-                if not keep:
-                    continue
-                select = ", ".join(f'"{c}"::varchar' for c in keep)
-                rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
+                keep = [(c, t) for c, t in cols
+                        if c not in RUN_TIME_COLUMNS and not c.endswith(("_run_id", "_run_at"))]
+                exact = [c for c, t in keep if t not in FLOAT_TYPES]
+                floats = [c for c, t in keep if t in FLOAT_TYPES]
+                select = ", ".join(f"replace(\"{c}\"::varchar, ?, '$GAUNG_HOME')" for c in exact) or "1"
+                rows = con.execute(f'select {select} from "{schema}"."{table}"', [prefix] * len(exact)).fetchall()
                 lines = sorted(repr(r) for r in rows)
-                found[f"{schema}.{table}"] = (len(rows), hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16])
+                values = {c: sorted((v for (v,) in con.execute(f'select "{c}" from "{schema}"."{table}"').fetchall()),
+                                    key=lambda v: (v is None, v or 0.0)) for c in floats}
+                found[f"{schema}.{table}"] = TableDigest(
+                    len(rows), hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16], values)
             out[db.stem] = found
         finally:
             con.close()

@@ -259,7 +259,8 @@ def test_tables_equal_a_local_executor_run(homes, celery_run, local_run) -> None
     differ = {f"{tenant}:{table}": (celery_tables[tenant].get(table), local_tables[tenant].get(table))
               for tenant in homes["tenants"]
               for table in set(celery_tables[tenant]) | set(local_tables[tenant])
-              if celery_tables[tenant].get(table) != local_tables[tenant].get(table)}
+              if table not in celery_tables[tenant]
+              or not celery_tables[tenant][table].same_as(local_tables[tenant].get(table))}
     assert differ == {}
     assert workload.reports(celery_run["home"]) == workload.reports(local_run["home"])
     print(f"celery {celery_run['timing']}; local {local_run['timing']}")
