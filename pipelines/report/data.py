@@ -363,8 +363,10 @@ def _trends(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Tre
         from marts.fct_trends
         where tenant_id = ? and week_start = ? and status <> 'fading'
           and (is_notable or status in ('emerging', 'rising'))
-        order by (status = 'emerging') desc, z_score desc nulls last, support desc, term""",
+        order by z_score desc nulls last, (status = 'emerging') desc, support desc, term""",
                    [tenant.id, week.start])
+    # The strongest bursts first (a week of new words must not hide a trend still well above its normal);
+    # every candidate is seen before the five are cut, so a phrase can stand in for its own word.
     chosen: list[tuple] = []
     for r in rows:
         words = set(r[0].lstrip("#").split())
@@ -372,11 +374,16 @@ def _trends(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Tre
         if r[1] != "bigram" and any(set(c[0].split()) > words and c[2] >= 0.8 * r[2] for c in chosen):
             continue
         if r[1] == "bigram":
-            chosen = [c for c in chosen if not (c[1] != "bigram" and set(c[0].lstrip("#").split()) < words
-                                                  and r[2] >= 0.8 * c[2])]
+            # The phrase takes the place of a word it contains with (nearly) the same support.
+            at = next((i for i, c in enumerate(chosen) if c[1] != "bigram"
+                       and set(c[0].lstrip("#").split()) < words and r[2] >= 0.8 * c[2]), None)
+            if at is not None:
+                chosen = [c for c in chosen if not (c[1] != "bigram" and set(c[0].lstrip("#").split()) < words
+                                                      and r[2] >= 0.8 * c[2])]
+                chosen.insert(min(at, len(chosen)), r)
+                continue
         chosen.append(r)
-        if len(chosen) >= 5:
-            break
+    chosen = chosen[:5]
     out = []
     first = week.shift(-7)
     for r in chosen:
