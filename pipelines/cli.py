@@ -560,8 +560,8 @@ def demo(
         _print_outcomes(result.outcomes, tenant_id, lang)
         out.print(t("models_built", lang, tables=_tables_text(result.tables, lang)))
         out.print(t("warehouse_at", lang, path=settings.warehouse_path(tenant_id)))
-    _demo_reports(settings, tenants, list(written), lang)
     _demo_alerts(settings, tenants, list(written), out_dir or settings.home / "landing", lang)
+    _demo_reports(settings, tenants, list(written), lang)  # last: the demo ends with the reports' paths
 
 
 def _demo_alerts(settings, tenants: dict, tenant_ids: list[str], root: Path, lang: str) -> None:
