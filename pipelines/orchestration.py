@@ -211,10 +211,13 @@ def score_tenant(tenant_id: str, *, settings: Settings) -> dict[str, Any]:
 
 
 def themes_tenant(tenant_id: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    """Rebuild the tenant's feedback marts (intent, sentiment, themes); returns the row counts."""
-    from pipelines.run import themes_stage
+    """Rebuild the tenant's feedback marts (intent, sentiment, themes) and weekly constructs; returns the row counts."""
+    from pipelines.run import constructs_stage, themes_stage
 
-    return {"tenant": tenant_id, "tables": themes_stage(tenant(settings, tenant_id), settings=settings, now=now)}
+    t = tenant(settings, tenant_id)
+    tables = themes_stage(t, settings=settings, now=now)
+    tables.update(constructs_stage(t, settings=settings))
+    return {"tenant": tenant_id, "tables": tables}
 
 
 def report_week(t: Tenant, week: str | date | None, *, at: datetime) -> str:

@@ -145,4 +145,12 @@ def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bo
     result.tables.update(score_stage(tenant, settings=settings))
     if themes:
         result.tables.update(themes_stage(tenant, settings=settings, now=now, progress=progress))
+        result.tables.update(constructs_stage(tenant, settings=settings))
     return result
+
+
+def constructs_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
+    """The analysts' weekly behavioural constructs (marts.fct_weekly_constructs), after scores and themes."""
+    from pipelines.lab.io import constructs_stage as build
+
+    return {k: v for k, v in build(tenant, settings=settings).items() if v is not None}
