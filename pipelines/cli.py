@@ -566,7 +566,9 @@ def demo(
 
 def _demo_alerts(settings, tenants: dict, tenant_ids: list[str], root: Path, lang: str) -> None:
     """Replay each demo business's alerts over its last week and print which fired (pipelines/demo/alerts.py)."""
+    from pipelines.alerts.messages import WEEKDAYS
     from pipelines.demo.alerts import replay_demo
+    from pipelines.report.texts import fmt_date
 
     for tenant_id in tenant_ids:
         fired = replay_demo(settings, tenants[tenant_id], root / "demo_truth.json")
@@ -575,7 +577,9 @@ def _demo_alerts(settings, tenants: dict, tenant_ids: list[str], root: Path, lan
         out.print(Text(head, style="bold"))
         for alert in fired:
             first = alert["text"].splitlines()
-            out.print(f"  {alert['at']:%a %d %b %H:%M} {first[0]}: {first[1] if len(first) > 1 else ''}", soft_wrap=True)
+            at = alert["at"]
+            when = f"{WEEKDAYS[lang][at.weekday()]} {fmt_date(at.date(), lang)} {at:%H:%M}"
+            out.print(f"  {when} {first[0]}: {first[1] if len(first) > 1 else ''}", soft_wrap=True)
 
 
 def _demo_reports(settings, tenants: dict, tenant_ids: list[str], lang: str) -> None:
