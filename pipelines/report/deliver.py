@@ -131,18 +131,24 @@ def _smtp_send(conf: DeliverySettings, msg: EmailMessage, tenant_id: str) -> int
     raise DeliveryError(f"SMTP server {conf.smtp_host}:{conf.smtp_port}: gave up after {MAX_ATTEMPTS} attempts ({last})")
 
 
-def _whatsapp(settings: Settings, tenant: Tenant, week: Week, pdf: Path, lang: str) -> dict:
+def _whatsapp_target(settings: Settings, tenant: Tenant, purpose: str) -> tuple[str, str, dict, ApiClient]:
+    """The owner's number, the sending phone id, the auth header and a Cloud API client for one tenant."""
     number = phone_digits(tenant.delivery.whatsapp_number or "")
     if not number:
-        raise DeliveryError(f"tenant {tenant.id} has no WhatsApp number for reports: add whatsapp_number = "
+        raise DeliveryError(f"tenant {tenant.id} has no WhatsApp number for {purpose}: add whatsapp_number = "
                             f"\"+62 8..\" under [tenants.{tenant.id}.delivery] in tenants.toml")
     suffix = tenant.id.upper().replace("-", "_")
     token = secret("WHATSAPP_TOKEN", tenant.id, airflow_conn="gaung_whatsapp")
     phone_id = secret("WHATSAPP_PHONE_NUMBER_ID", tenant.id)
-    headers = {"Authorization": f"Bearer {token}"}
+    client = ApiClient("WhatsApp Cloud API", settings.graph_api_url, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF_SECONDS,
+                       token_hint=f"GAUNG_WHATSAPP_TOKEN__{suffix} or GAUNG_WHATSAPP_TOKEN")
+    return number, phone_id, {"Authorization": f"Bearer {token}"}, client
+
+
+def _whatsapp(settings: Settings, tenant: Tenant, week: Week, pdf: Path, lang: str) -> dict:
+    number, phone_id, headers, api = _whatsapp_target(settings, tenant, "reports")
     caption = say("wa_caption", lang, tenant=tenant.name, range=fmt_range(week.start, week.end, lang))
-    with ApiClient("WhatsApp Cloud API", settings.graph_api_url, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF_SECONDS,
-                   token_hint=f"GAUNG_WHATSAPP_TOKEN__{suffix} or GAUNG_WHATSAPP_TOKEN") as client:
+    with api as client:
         media = client.request("POST", f"/{phone_id}/media", headers=headers,
                                data={"messaging_product": "whatsapp", "type": "application/pdf"},
                                files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")})
@@ -284,16 +290,9 @@ def send_text(settings: Settings, tenant: Tenant, channel: str, key: str, text: 
 
 
 def _whatsapp_text(settings: Settings, tenant: Tenant, text: str) -> dict:
-    number = phone_digits(tenant.delivery.whatsapp_number or "")
-    if not number:
-        raise DeliveryError(f"tenant {tenant.id} has no WhatsApp number for alerts: add whatsapp_number = "
-                            f"\"+62 8..\" under [tenants.{tenant.id}.delivery] in tenants.toml")
-    suffix = tenant.id.upper().replace("-", "_")
-    token = secret("WHATSAPP_TOKEN", tenant.id, airflow_conn="gaung_whatsapp")
-    phone_id = secret("WHATSAPP_PHONE_NUMBER_ID", tenant.id)
-    with ApiClient("WhatsApp Cloud API", settings.graph_api_url, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF_SECONDS,
-                   token_hint=f"GAUNG_WHATSAPP_TOKEN__{suffix} or GAUNG_WHATSAPP_TOKEN") as client:
-        sent = client.request("POST", f"/{phone_id}/messages", headers={"Authorization": f"Bearer {token}"}, json={
+    number, phone_id, headers, api = _whatsapp_target(settings, tenant, "alerts")
+    with api as client:
+        sent = client.request("POST", f"/{phone_id}/messages", headers=headers, json={
             "messaging_product": "whatsapp", "recipient_type": "individual", "to": number, "type": "text",
             "text": {"preview_url": True, "body": text[:4096]}})
         messages = sent.get("messages") or [{}]
