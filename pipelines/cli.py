@@ -517,6 +517,9 @@ def alerts(
     tenant_obj = _tenant(tenant, lang)
     try:
         moment = parse_moment(now, tenant_obj.timezone) if now else datetime.now(UTC)
+    except ValueError:
+        _fail(t("bad_now", lang, value=now), lang)
+    try:
         run = alerts_stage(tenant_obj, settings=get_settings(), now=moment, dry_run=dry_run)
     except ValueError as exc:
         _fail(str(exc), lang)

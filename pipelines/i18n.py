@@ -90,6 +90,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "format {fmt!r} tidak dikenal; pakai salah satu dari: {known} (daftar lengkap: gaung formats)",
         "en": "unknown format {fmt!r}; use one of: {known} (all of them: gaung formats)",
     },
+    "bad_now": {
+        "id": "--now {value!r} bukan tanggal dan jam: tulis seperti 2026-11-24T09:00 (jam usaha itu) atau "
+              "2026-11-24T02:00Z",
+        "en": "--now {value!r} is no date and time: write it as 2026-11-24T09:00 (the tenant's time) or "
+              "2026-11-24T02:00Z",
+    },
     "bad_week": {
         "id": "minggu {week!r} bukan minggu ISO yang ada; tulis sebagai TTTT-Www, misalnya 2026-W47 (tahun ISO "
               "punya 52 atau 53 minggu)",

@@ -206,8 +206,8 @@ def parse_moment(text: str, timezone: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"--now {text!r} is no date and time: write it as 2026-11-24T09:00 (the tenant's time) "
-                         f"or 2026-11-24T02:00Z / --now {text!r} bukan tanggal dan jam: tulis seperti 2026-11-24T09:00") from None
+        # The CLI says it in the user's language (i18n 'bad_now').
+        raise ValueError(f"--now {text!r} is no date and time: write it as 2026-11-24T09:00 or 2026-11-24T02:00Z") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
 
 

@@ -25,3 +25,6 @@ def test_alerts_command_dry_run_then_send_then_nothing_twice(home) -> None:
 def test_alerts_command_bad_moment(home) -> None:
     bad = runner.invoke(app, ["alerts", "--tenant", TENANT, "--now", "kemarin"])
     assert bad.exit_code == 2 and "2026-11-24T09:00" in bad.output and "Traceback" not in bad.output
+    assert "bukan tanggal dan jam" in bad.output and "is no date" not in bad.output  # the user's language only
+    english = runner.invoke(app, ["alerts", "--tenant", TENANT, "--now", "kemarin", "--lang", "en"])
+    assert english.exit_code == 2 and "is no date and time" in english.output and "bukan" not in english.output
