@@ -54,6 +54,7 @@ import sys, time
 start = time.perf_counter()
 import duckdb
 con = duckdb.connect(sys.argv[1])
+con.execute("set enable_progress_bar = false")  # its bar would mix into the stdout parsed below
 con.execute("create table reviews as select * from read_csv(?, all_varchar = true)", [sys.argv[2]])
 n = con.execute("select count(*) from reviews").fetchall()[0][0]
 print(n, time.perf_counter() - start)
