@@ -48,3 +48,12 @@ bener emang memang kayak gimana gitu gini sini situ sana tau lagi banget bgt doa
 def label_stopwords() -> frozenset[str]:
     """Words never used on their own as a theme label or a clustering feature: stopwords and particles."""
     return stopwords() | PARTICLES
+
+
+# How customers ask, not what for: general request wording (Indonesian and common chat forms), dropped from the
+# words themes and idea groups are found by, so that two different requests do not meet on "tolong bikin".
+REQUEST_WORDS = frozenset("""
+tolong mohon minta request req rekues ditunggu tunggu semoga moga harap berharap pengen pingin kepengen ingin
+saran usul usulan bikin bikinin bikinkan buatin buatkan adain adakan adakanlah tambahin tambahkan sediakan
+sediain sedian kasih kasi dibikin dibuat dibikinin diadain diadakan ditambah ditambahin disediakan next
+kedepannya kedepan""".split())

@@ -8,18 +8,24 @@ is complained about, asked about or praised.
 The pipeline, fit/predict-shaped and deterministic for the same input:
 1. texts are cleaned (mentions, links), normalised (slang, repeats, negators; see normalise.py) and
    deduplicated; each distinct text weighs as many times as it was said;
-2. features learnt from the tenant's own texts only: TF-IDF over its words, word pairs and character
-   n-grams (reduced with SVD), joined with the sentence embedding, both L2-normalised. No hand-written
-   trade vocabulary: what is specific to a trade is what its customers write;
-3. k-means for each k in a range, the number of themes chosen by the silhouette on the distinct texts
-   (a sample on large inputs), a k with tiny themes passed over;
+2. features learnt from the tenant's own texts only: TF-IDF over its subject words, word pairs and
+   character n-grams. No hand-written trade vocabulary: what is specific to a trade is what its customers
+   write;
+3. topics by non-negative matrix factorisation of that matrix, each text in its strongest topic; the number
+   of topics grows with the square root of the texts said, at most MAX_THEMES. Texts with no subject
+   word (emoji, fillers) join the theme nearest in the sentence embedding;
 4. clusters smaller than `min_size` texts are left unassigned (so are empty texts);
 5. labels from class-based TF-IDF (c-TF-IDF) over the customers' phrases of one to three words, a phrase
    first; stopwords, particles, mentions, numbers and emoji never make a label. Quotes are the texts
    nearest the theme's centre.
 
-Product ideas (`idea_groups`): the idea texts of a theme form one group, split further only when the
-split is clearly better (silhouette); each group gets its own label from its own texts.
+Why NMF and not k-means over joined embedding and word features (round 2's first version): on CASA,
+the PRDECT-ID set and the demo the topics of NMF matched the labelled aspects as well or better at every
+k (CASA adjusted Rand 0.12-0.16 against 0.05-0.11), and the bundled sentence model is English, so it
+adds little to Indonesian topics.
+
+Product ideas (`idea_groups`): the idea texts of a theme form one group, split further only where they
+ask for clearly different things (sharing almost no vocabulary); each group gets its own label.
 
 Matching to earlier themes (stable ids) lives in `match_themes`: a new cluster takes the id of the earlier
 theme that most of its already-seen texts belonged to, else of the earlier theme whose embedding centre is
@@ -36,21 +42,17 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.normalise import normalise
-from pipelines.feedback.text import PARTICLES, label_stopwords, stopwords
+from pipelines.feedback.text import PARTICLES, REQUEST_WORDS, label_stopwords, stopwords
 
 MIN_SIZE = 3               # texts (with repeats) a theme needs; smaller clusters stay unassigned
 MAX_THEMES = 15
 DISTINCT_PER_THEME = 3     # distinct texts per theme on average at most k allows (no themes of one phrase)
-SMALL_SHARE = 0.01         # a k whose smallest theme holds less than this share of the texts is passed over
-SPLIT_SILHOUETTE = 0.04    # a few idea texts split into groups only when the best silhouette reaches this
-ALWAYS_SPLIT = 40          # ... and this many distinct idea texts or more always split (best k >= 2)
-LEXICAL_DIM = 96
+IDEA_DISTANCE = 0.9        # idea texts join in groups whose words and topics overlap (average cosine > 0.1)
+IDEA_TOPIC_SHARE = 0.08    # share of an idea text's features given to its topic loadings (the rest: its words)
+IDEA_LINKAGE_MAX = 2000    # ... by average linkage up to this many distinct idea texts in a theme, else k-means
 CHAR_NGRAMS = True
 CLITICS = False
-KMEANS_RESTARTS = 8        # k-means starts per k, the best kept: themes depend less on the luck of one start
-EMBEDDING_WEIGHT = 0.3     # share of the joined features given to the sentence embedding (the bundled model is English)
-SAMPLE = 2500              # distinct texts used to choose k on large inputs
-FIT_SAMPLE = 15000         # distinct texts the word features are learnt from on large inputs
+FIT_SAMPLE = 15000         # distinct texts the word features and topics are learnt from on large inputs
 MATCH_COSINE = 0.85
 MATCH_SHARE = 0.5
 PREFIX = "tema"            # new theme ids: tema-001, tema-002, ...
@@ -93,7 +95,7 @@ class IdeaGroups:
 EVALUATIVE = frozenset("""
 bagus mantap puas memuaskan suka kecewa mengecewakan jelek buruk parah payah top oke keren best terbaik sukses
 joss mantul rekomendasi recommend rekomen recommended zonk kapok nyesel menyesal love terima kasih makasih thanks
-baik sangat banget sekali tidak kurang lumayan good nice sesuai""".split())
+baik sangat banget sekali tidak kurang lumayan good nice sesuai pas tetapi tapi namun padahal""".split())
 
 
 def clean_texts(texts: list[str]) -> list[str]:
@@ -107,9 +109,9 @@ def without_clitic(word: str) -> str:
 
 
 def content_words(normalised: list[str]) -> list[str]:
-    """Normalised text reduced to its subject words (3+ letters, -nya dropped; stopwords, particles, evaluative
+    """Normalised text reduced to its subject words (3+ letters; stopwords, particles, evaluative and request
     words left out)."""
-    drop = stopwords() | label_stopwords() | EVALUATIVE
+    drop = stopwords() | label_stopwords() | EVALUATIVE | REQUEST_WORDS
     out = []
     for text in normalised:
         words = (without_clitic(w) if CLITICS else w for w in text.split() if w.isascii() and w.isalpha())
@@ -117,94 +119,111 @@ def content_words(normalised: list[str]) -> list[str]:
     return out
 
 
-def _lexical(docs: list[str]) -> np.ndarray:
-    from scipy.sparse import hstack
-    from sklearn.decomposition import TruncatedSVD
+def lexical_matrix(docs: list[str]):  # -> (sparse matrix, number of its word columns)
+    """TF-IDF of the tenant's own texts (L2-normalised sparse rows): words and word pairs, and on inputs up to
+    FIT_SAMPLE distinct texts character n-grams too (affixed, misspelt and regional forms of one word meet).
+    On larger inputs the vocabulary and idf are learnt on a fixed sample and applied to every text. Returns the
+    matrix and how many of its first columns are words and word pairs."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
     n = len(docs)
     min_df = 2 if n >= 200 else 1
-    # large inputs: vocabulary, idf and SVD basis learnt on a fixed sample, then applied to every text
     fit_docs = docs if n <= FIT_SAMPLE else [docs[i] for i in np.sort(
         np.random.default_rng(0).choice(n, FIT_SAMPLE, replace=False))]
-    parts = []
-    # character n-grams catch affixed, misspelt and regional forms; past FIT_SAMPLE texts their cost outweighs them
     kinds = [{"ngram_range": (1, 2)}] + ([{"analyzer": "char_wb", "ngram_range": (3, 5)}]
                                          if n <= FIT_SAMPLE and CHAR_NGRAMS else [])
+    parts = []
     for kwargs in kinds:
         vec = TfidfVectorizer(sublinear_tf=True, min_df=min_df, max_features=60000, dtype=np.float32, **kwargs)
         try:
-            fitted = vec.fit_transform(fit_docs)
+            vec.fit(fit_docs)
         except ValueError:  # no terms at all (every text was stopwords or emoji)
             continue
-        parts.append((vec, fitted))
+        parts.append(vec.transform(docs))
     if not parts:
-        return np.zeros((n, 1), dtype=np.float32)
-    sample = normalize(hstack([m for _, m in parts]).tocsr())
-    dim = min(LEXICAL_DIM, sample.shape[1] - 1, sample.shape[0] - 1)
-    full = sample if n <= FIT_SAMPLE else normalize(hstack([vec.transform(docs) for vec, _ in parts]).tocsr())
-    if dim < 2:
-        return normalize(full.toarray()).astype(np.float32)
-    svd = TruncatedSVD(dim, random_state=0, algorithm="randomized", n_iter=4).fit(sample)
-    return normalize(svd.transform(full)).astype(np.float32)
+        return csr_matrix((n, 0), dtype=np.float32), 0
+    n_words = parts[0].shape[1] if kinds[0].get("analyzer") is None and len(parts) == len(kinds) else 0
+    return normalize(hstack(parts).tocsr()).astype(np.float32), n_words
 
 
-def theme_features(docs: list[str], embeddings: np.ndarray) -> np.ndarray:
-    """Joined, L2-normalised features of distinct texts: the sentence embedding and the tenant's own words."""
-    from sklearn.preprocessing import normalize
-
-    lexical = _lexical(docs)
-    parts = [np.sqrt(1 - EMBEDDING_WEIGHT) * lexical]
-    if embeddings.size:
-        parts.insert(0, np.sqrt(EMBEDDING_WEIGHT) * normalize(embeddings.astype(np.float32)))
-    return normalize(np.hstack(parts)).astype(np.float32)
+def n_themes_for(n_distinct: int, total_weight: float, min_size: int = MIN_SIZE) -> int:
+    """How many themes: growing with the square root of the texts said (sqrt(n / 4): 8 for 250 texts, 14 for
+    800), at most MAX_THEMES (what an owner can read), and no more than the texts allow (DISTINCT_PER_THEME
+    distinct texts and `min_size` texts per theme)."""
+    k = round(np.sqrt(total_weight / 4))
+    return int(max(1, min(k, MAX_THEMES, n_distinct // DISTINCT_PER_THEME, total_weight // min_size)))
 
 
-def _kmeans(features: np.ndarray, weights: np.ndarray, k: int, init=None):
-    from sklearn.cluster import KMeans, MiniBatchKMeans
+def topic_clusters(matrix, weights: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's topic: non-negative matrix factorisation of its TF-IDF row into k topics (learnt on a fixed
+    sample of FIT_SAMPLE distinct texts on large inputs, repeated texts counting more), the strongest topic
+    kept; -1 for a text with no term at all. Deterministic (NNDSVD start). Returns (topic, loadings)."""
+    from sklearn.decomposition import NMF
 
-    if init is not None and len(features) > FIT_SAMPLE:
-        model = MiniBatchKMeans(k, init=init, n_init=1, random_state=0, batch_size=4096, max_iter=50)
+    n = matrix.shape[0]
+    if k < 2 or matrix.shape[1] < 2:
+        some = np.asarray(matrix.sum(axis=1)).ravel() > 0
+        return np.where(some, 0, -1).astype(np.int64), some.astype(np.float32)[:, None]
+    fit = matrix
+    if n > FIT_SAMPLE:
+        pick = np.sort(np.random.default_rng(0).choice(n, FIT_SAMPLE, replace=False, p=weights / weights.sum()))
+        fit = matrix[pick]
     else:
-        model = KMeans(k, n_init=1 if init is not None else KMEANS_RESTARTS, init=init if init is not None else "k-means++",
-                       random_state=0, max_iter=100)
-    return model.fit(features, sample_weight=weights)
+        # a text said several times weighs more: its row scaled by the square root of its count
+        from scipy.sparse import diags
+
+        fit = diags(np.sqrt(weights).astype(np.float32)) @ matrix
+    model = NMF(k, init="nndsvda", random_state=0, max_iter=300, tol=1e-4)
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(fit)
+        topics = model.transform(matrix)
+    out = topics.argmax(axis=1).astype(np.int64)
+    out[topics.max(axis=1) <= 0] = -1
+    return out, topics.astype(np.float32)
 
 
-def choose_clusters(features: np.ndarray, weights: np.ndarray, min_size: int = MIN_SIZE, *,
-                    max_k: int | None = None, split_at: float = -1.0) -> np.ndarray:
-    """Cluster numbers for distinct texts, k chosen by silhouette; k = 1 unless a split reaches `split_at`."""
-    from sklearn.metrics import silhouette_score
+def place_by_embedding(cluster: np.ndarray, emb: np.ndarray, weight: np.ndarray, targets: np.ndarray) -> None:
+    """Texts in `targets` (no subject word) join the cluster whose embedding centre is nearest, in place."""
+    if not len(targets) or not emb.shape[1] or cluster.max() < 0:
+        return
+    n_clusters = int(cluster.max()) + 1
+    centres = np.zeros((n_clusters, emb.shape[1]), dtype=np.float32)
+    for c in range(n_clusters):
+        members = np.flatnonzero(cluster == c)
+        centres[c] = (emb[members] * weight[members, None]).sum(axis=0)
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    cluster[targets] = (emb[targets] @ centres.T).argmax(axis=1)
 
-    n = len(features)
-    total = float(weights.sum())
-    kmax = int(min(max_k or MAX_THEMES, n // DISTINCT_PER_THEME, total // min_size))
-    if n < 4 or kmax < 2:
+
+def split_requests(matrix, weights: np.ndarray) -> np.ndarray:
+    """Groups of idea texts that ask for clearly different things: average-linkage clusters of their TF-IDF rows
+    cut where groups share almost none of their weighted vocabulary (cosine distance IDEA_DISTANCE); past
+    IDEA_LINKAGE_MAX texts, k-means with k growing with the square root of the texts."""
+    n = matrix.shape[0]
+    if n < 2 or matrix.shape[1] == 0:
         return np.zeros(n, dtype=np.int64)
-    if n > SAMPLE:
-        pick = np.unique(np.sort(np.random.default_rng(0).choice(n, SAMPLE, replace=False, p=weights / total)))
-    else:
-        pick = np.arange(n)
-    sample, sample_weights = features[pick], weights[pick]
-    smallest = max(min_size, SMALL_SHARE * float(sample_weights.sum()))
-    best_k, best_score, best_model = 1, split_at, None
-    for k in range(2, kmax + 1):
-        model = _kmeans(sample, sample_weights, k)
-        labels = model.labels_
-        if len(set(labels.tolist())) < 2:
-            continue
-        sizes = np.bincount(labels, weights=sample_weights, minlength=k)
-        if best_model is not None and sizes.min() < smallest:
-            continue
-        score = silhouette_score(sample, labels, metric="euclidean")
-        if score > best_score + 1e-9:
-            best_k, best_score, best_model = k, score, model
-    if best_model is None:
-        return np.zeros(n, dtype=np.int64)
-    if n > SAMPLE:
-        return _kmeans(features, weights, best_k, init=best_model.cluster_centers_).labels_.astype(np.int64)
-    return best_model.labels_.astype(np.int64)
+    if n <= IDEA_LINKAGE_MAX:
+        from sklearn.cluster import AgglomerativeClustering
+
+        dense = matrix.toarray()
+        if not np.any(dense.sum(axis=1) > 0):
+            return np.zeros(n, dtype=np.int64)
+        dense[dense.sum(axis=1) == 0] = 1.0 / np.sqrt(dense.shape[1])
+        model = AgglomerativeClustering(n_clusters=None, distance_threshold=IDEA_DISTANCE, metric="cosine",
+                                        linkage="average")
+        return model.fit(dense).labels_.astype(np.int64)
+    from sklearn.cluster import MiniBatchKMeans
+
+    k = int(min(MAX_THEMES, max(2, round(np.sqrt(n / 4)))))
+    return MiniBatchKMeans(k, random_state=0, n_init=3, batch_size=4096).fit(matrix, sample_weight=weights
+                                                                               ).labels_.astype(np.int64)
 
 
 # ---- labels -------------------------------------------------------------------------------------------------
@@ -308,7 +327,7 @@ def group_keywords(normalised: list[str], weights: np.ndarray, group: np.ndarray
 LABEL_SKIP = frozenset("""
 tidak cuma tapi tetapi iya kasih terima admin pas kemarin beli order dengar saya aku banget sudah mau bisa
 ada lagi sama juga jadi kalau kok masih semoga request ditunggu pokoknya uda dong tolong mohon minta very
-saran kakak barang produk yang buat untuk sangat sekali kurang belum bukan""".split())
+saran kakak barang produk yang buat untuk sangat sekali kurang belum bukan""".split()) | REQUEST_WORDS
 
 
 def theme_label(keywords: list[str]) -> str:
@@ -351,21 +370,26 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
 
     emb = normalize(embeddings[first].astype(np.float32)) if embeddings.size else np.zeros((len(first), 0), np.float32)
     distinct_cluster = np.full(len(distinct), -1, dtype=np.int64)
-    # every text with a word or an emoji takes part; the embedding places texts with no subject word
+    # topics from the texts' own words; a text with no subject word (emoji, fillers) is placed by its embedding
     idx = np.asarray([i for i, t in enumerate(norms) if t.strip()], dtype=np.int64)
-    features = np.zeros((len(distinct), 0), dtype=np.float32)
+    matrix, n_words = lexical_matrix(docs)
+    topics = np.zeros((len(distinct), 1), dtype=np.float32)
     if len(idx) and weight[idx].sum() >= min_size:
-        feats = theme_features([docs[i] for i in idx], emb[idx])
-        features = np.zeros((len(distinct), feats.shape[1]), dtype=np.float32)
-        features[idx] = feats
-        local = choose_clusters(feats, weight[idx], min_size) if len(idx) > 1 else np.zeros(1, dtype=np.int64)
+        worded = np.asarray(matrix.getnnz(axis=1) > 0)
+        has_words = idx[worded[idx]]
+        k = n_themes_for(len(has_words), float(weight[has_words].sum()), min_size)
+        local, loadings = topic_clusters(matrix[has_words], weight[has_words], k) if len(has_words) else (
+            np.zeros(0, np.int64), np.zeros((0, 1), np.float32))
+        topics = np.zeros((len(distinct), loadings.shape[1]), dtype=np.float32)
+        topics[has_words] = loadings
         next_cluster = 0
-        for c in sorted(set(local.tolist())):
-            members = idx[local == c]
+        for c in sorted(set(local.tolist()) - {-1}):
+            members = has_words[local == c]
             if weight[members].sum() < min_size:
                 continue
             distinct_cluster[members] = next_cluster
             next_cluster += 1
+        place_by_embedding(distinct_cluster, emb, weight, np.setdiff1d(idx, has_words))
     n_clusters = int(distinct_cluster.max()) + 1 if len(distinct_cluster) else 0
     # order clusters by size (largest first) so numbering is meaningful and deterministic
     sizes = np.asarray([weight[distinct_cluster == c].sum() for c in range(n_clusters)])
@@ -377,19 +401,36 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     sizes = sizes[order] if n_clusters else sizes
 
     keywords = group_keywords(norms, weight, distinct_cluster, n_clusters)
-    centres, quotes = _centres_and_quotes(emb, weight, distinct_cluster, n_clusters, first)
+    centres, quotes = _centres_and_quotes(emb, weight, distinct_cluster, n_clusters, first, matrix)
     cluster = distinct_cluster[of_text]
     main_intent = ["all"] * n_clusters
     ideas = None
     if intents is not None:
         main_intent = _main_intents(cluster, intents, n_clusters)
-        ideas = idea_groups(cluster, intents, n_clusters, of_text, features, weight, norms, emb, first, min_size)
+        idea_matrix = idea_features(matrix, n_words, topics)
+        ideas = idea_groups(cluster, intents, n_clusters, of_text, idea_matrix, weight, norms, emb, first)
     return ThemeFit(cluster=cluster, intents=main_intent, labels=[theme_label(k) for k in keywords],
                     keywords=keywords, quotes=quotes, centres=centres, sizes=[int(s) for s in sizes], ideas=ideas)
 
 
+def idea_features(matrix, n_words: int, topics: np.ndarray):
+    """An idea text as its words and, with IDEA_TOPIC_SHARE of the weight, its topic loadings: the topics carry
+    which words customers use together ('gula' with 'manis'), so one request in other words can still meet.
+    Words only, no character n-grams: those make every two requests for one product type look alike."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.preprocessing import normalize
+
+    if matrix.shape[0] == 0:
+        return matrix
+    words = normalize(matrix[:, :n_words]) if n_words else matrix
+    return normalize(hstack([np.sqrt(1 - IDEA_TOPIC_SHARE) * words,
+                             csr_matrix(np.sqrt(IDEA_TOPIC_SHARE) * normalize(topics))]).tocsr())
+
+
 def _centres_and_quotes(emb: np.ndarray, weight: np.ndarray, group: np.ndarray, n_groups: int,
-                        first: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+                        first: np.ndarray, matrix=None) -> tuple[np.ndarray, list[list[int]]]:
+    """Per group, the mean normalised embedding (for matching themes across runs) and five quotes: the texts
+    nearest the group's centre in its words (TF-IDF, when given), else in the embedding."""
     centres = np.zeros((n_groups, emb.shape[1]), dtype=np.float32)
     quotes: list[list[int]] = []
     for c in range(n_groups):
@@ -397,10 +438,17 @@ def _centres_and_quotes(emb: np.ndarray, weight: np.ndarray, group: np.ndarray, 
         if emb.shape[1]:
             centre = (emb[members] * weight[members, None]).sum(axis=0)
             centres[c] = centre / max(np.linalg.norm(centre), 1e-9)
+        if matrix is not None and matrix.shape[1] and len(members):
+            rows = matrix[members]
+            centre = np.asarray(rows.T @ weight[members]).ravel()
+            closeness = np.asarray(rows @ (centre / max(np.linalg.norm(centre), 1e-9))).ravel()
+        elif emb.shape[1]:
             closeness = emb[members] @ centres[c]
         else:
             closeness = weight[members]
         ranked = members[np.argsort(-closeness, kind="stable")]
+        if matrix is not None and matrix.shape[1] and np.any(closeness > 0):
+            ranked = ranked[np.sort(-closeness)[: len(ranked)] < 0]  # texts with words, when the group has any
         quotes.append([int(first[i]) for i in ranked[:5]])
     return centres, quotes
 
@@ -414,13 +462,10 @@ def _main_intents(cluster: np.ndarray, intents: list[str], n_clusters: int) -> l
 
 
 def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_text: np.ndarray,
-                features: np.ndarray, weight: np.ndarray, norms: list[str], emb: np.ndarray, first: np.ndarray,
-                min_size: int = MIN_SIZE) -> IdeaGroups:
-    """The product-idea texts grouped by what they ask for, each group under the theme most of its texts are in.
-
-    The idea texts are clustered among themselves in the features of all texts (k by silhouette), so one
-    request said in the words of several themes stays one group; where a theme holds several groups, they
-    are clearly different requests (numbered parts of the theme)."""
+                matrix, weight: np.ndarray, norms: list[str], emb: np.ndarray, first: np.ndarray) -> IdeaGroups:
+    """The product-idea texts grouped by what they ask for: the ideas of a theme are one group, split further
+    only where they ask for clearly different things (`split_requests` over their TF-IDF rows, learnt on all
+    the tenant's texts, so words every text shares weigh little); each group gets its own label."""
     is_idea = np.asarray([i == "product_idea" for i in intents], dtype=bool)
     n_distinct = len(weight)
     # distinct texts said as ideas, with how often, and the theme they are in
@@ -430,23 +475,19 @@ def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_tex
     members = np.flatnonzero((idea_weight > 0) & np.asarray([bool(t.strip()) for t in norms], dtype=bool))
     distinct_group = np.full(n_distinct, -1, dtype=np.int64)
     group_theme: list[int] = []
+    found = []
     if len(members):
-        if len(members) > 1 and features.shape[1]:
-            # a few ideas stay one group unless a split is clearly better; many always split
-            local = choose_clusters(features[members], idea_weight[members], min_size=1,
-                                    split_at=SPLIT_SILHOUETTE if len(members) < ALWAYS_SPLIT else -1.0)
-        else:
-            local = np.zeros(len(members), dtype=np.int64)
-        found = []
+        # the idea texts among themselves, so one request said in the words of several themes stays one group;
+        # each group sits in the theme most of its texts are in
+        local = split_requests(matrix[members], idea_weight[members])
         for c in sorted(set(local.tolist())):
-            mine = members[local == c]
-            themes = theme_of[mine][theme_of[mine] >= 0]
-            weights = idea_weight[mine][theme_of[mine] >= 0]
-            theme = int(np.bincount(themes, weights=weights).argmax()) if len(themes) else -1
-            found.append((theme, -float(idea_weight[mine].sum()), c))
-        for theme, _size, c in sorted(found, key=lambda f: (f[0] < 0, f[0], f[1], f[2])):
-            distinct_group[members[local == c]] = len(group_theme)
-            group_theme.append(theme)
+            rows = members[local == c]
+            themes = theme_of[rows][theme_of[rows] >= 0]
+            theme = int(np.bincount(themes, weights=idea_weight[rows][theme_of[rows] >= 0]).argmax()) if len(themes) else -1
+            found.append((theme, -float(idea_weight[rows].sum()), c, rows))
+    for theme, _size, _c, rows in sorted(found, key=lambda f: (f[0] < 0, f[0], f[1], f[2])):
+        distinct_group[rows] = len(group_theme)
+        group_theme.append(theme)
     n_groups = len(group_theme)
     per_theme = {t: group_theme.count(t) for t in set(group_theme)}
     seen: dict[int, int] = {}
@@ -462,7 +503,7 @@ def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_tex
     idea_first = np.full(n_distinct, -1, dtype=np.int64)
     for i in np.flatnonzero(is_idea)[::-1]:
         idea_first[of_text[i]] = i
-    _centres, quotes = _centres_and_quotes(emb, idea_weight, label_group, n_groups, idea_first)
+    _centres, quotes = _centres_and_quotes(emb, idea_weight, label_group, n_groups, idea_first, matrix)
     group = np.where(is_idea, distinct_group[of_text], -1)
     return IdeaGroups(group=group, theme=group_theme, part=group_part, labels=[theme_label(k) for k in keywords],
                       keywords=keywords, quotes=quotes)

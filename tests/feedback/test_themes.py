@@ -223,12 +223,15 @@ def test_planted_themes_come_out_with_fitting_labels(demo, tenant) -> None:
     # under a label made of words they used
     top = ideas.row(0, named=True)
     assert top["idea_rank"] == 1 and top["n_customers"] >= 5
-    assert len(top["quotes"]) >= 3 and _from_pool(top["quotes"], pools[request]) >= 0.6
+    # (its two first quotes, the texts most customers wrote: a request new this week that shares the product's word
+    # with it, as rotan's "tempat tisu rotan" shares "rotan" with "tas rotan", may join the group; see themes.py)
+    assert len(top["quotes"]) >= 2 and _from_pool(top["quotes"][:2], pools[request]) == 1.0
     assert set(top["label"].replace(" / ", " ").split()) & _words(pools[request])
-    # each planted complaint leads a theme of its own, labelled with its words, mostly complaints and negative
+    # each planted complaint leads a theme of its own, labelled with its words, mostly complaints and negative (half
+    # its quotes or more from the complaint: a theme is a topic, so praise of the same thing may share it)
     for name in complaints:
         best = max(themes.to_dicts(), key=lambda th: _from_pool(th["quotes"], pools[name]))
-        assert _from_pool(best["quotes"], pools[name]) >= 0.6, (name, best["label"])
+        assert _from_pool(best["quotes"], pools[name]) >= 0.5, (name, best["label"])
         assert set(best["label"].replace(" / ", " ").split()) & _words(pools[name])
         assert best["n_complaints"] >= best["n_texts"] / 2 and best["negative_share"] > 0.5
     # the intent mix adds up to the theme's texts
