@@ -74,6 +74,8 @@ PRODUCT_IDEA_DECISIVE = [
     rf"\b(?:tolong|mohon|minta|please|plis|pls)\b(?:\s+\w+){{0,3}}\s+{_CHANGE_VERBS}\b",
     rf"\bditunggu\s+(?:\w+\s+){{0,2}}{_VARIANTS}",
     rf"\b(?:request|req|usul|usulan)\b(?:\s+\w+){{0,2}}\s+(?:dong|donk|{_VARIANTS})\b",
+    # a chat message that opens with "request" asks for something: "kak request hampers kopi buat kado"
+    r"^(?:(?:kak|kakak|min|admin|halo|hai|mbak|mba|mas|bang|sis|gan)\s+){0,2}(?:request|req|rekues|usul)\s+\w+",
     # branches and outlets: "kapan buka di X?", "buka cabang di X dong", "semoga ada outlet di X"
     rf"\bkapan\s+(?:\w+\s+){{0,2}}{_MOVE}\s+(?:\w+\s+){{0,2}}(?:di|ke)\s+\w+",
     rf"\b(?:tolong|plis|ayo|yuk|semoga|kapan|pengen|pengin|ingin|harap|berharap|buruan|cepat|segera)\b(?:\s+\w+){{0,2}}\s+"
