@@ -227,26 +227,6 @@ def _rule_features(frame: pl.DataFrame) -> np.ndarray:
     return np.hstack([onehot, counts])
 
 
-PARALLEL_FROM = 20_000  # texts from which the character n-grams are computed in parallel chunks
-
-
-def _char_transform(vectorizer, docs: list[str]):
-    """The character n-gram TF-IDF of many texts, in chunks over up to four processes (the analyser is pure
-    Python and the slowest step on large inputs: 21 s for 100,000 texts on one core, 11 s on two)."""
-    import os
-
-    workers = min(4, os.cpu_count() or 1)
-    if len(docs) < PARALLEL_FROM or workers < 2:
-        return vectorizer.transform(docs)
-    from joblib import Parallel, delayed
-    from scipy import sparse
-
-    size = -(-len(docs) // workers)
-    parts = Parallel(n_jobs=workers)(delayed(vectorizer.transform)(docs[i:i + size])
-                                     for i in range(0, len(docs), size))
-    return sparse.vstack(parts).tocsr()
-
-
 class IntentModel:
     """Linear SVM over TF-IDF of the normalised text joined with the rules' verdict and cue counts."""
 
@@ -263,7 +243,7 @@ class IntentModel:
             self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
             w, c = self.words_.fit_transform(docs), self.chars_.fit_transform(docs)
         else:
-            w, c = self.words_.transform(docs), _char_transform(self.chars_, docs)
+            w, c = self.words_.transform(docs), self.chars_.transform(docs)
         r = sparse.csr_matrix(_rule_features(frame) * self.rule_weight)
         return sparse.hstack([w, c, r]).tocsr()
 
