@@ -211,14 +211,17 @@ def split_requests(matrix, weights: np.ndarray) -> np.ndarray:
         return np.zeros(n, dtype=np.int64)
     if n <= IDEA_LINKAGE_MAX:
         from sklearn.cluster import AgglomerativeClustering
+        from sklearn.preprocessing import normalize
 
-        dense = matrix.toarray()
-        if not np.any(dense.sum(axis=1) > 0):
+        rows = normalize(matrix)
+        if rows.nnz == 0:
             return np.zeros(n, dtype=np.int64)
-        dense[dense.sum(axis=1) == 0] = 1.0 / np.sqrt(dense.shape[1])
-        model = AgglomerativeClustering(n_clusters=None, distance_threshold=IDEA_DISTANCE, metric="cosine",
+        # cosine distances from the sparse rows (a text with no word is at distance 1 from every other)
+        distance = 1.0 - np.asarray((rows @ rows.T).todense(), dtype=np.float64)
+        np.fill_diagonal(distance, 0.0)
+        model = AgglomerativeClustering(n_clusters=None, distance_threshold=IDEA_DISTANCE, metric="precomputed",
                                         linkage="average")
-        return model.fit(dense).labels_.astype(np.int64)
+        return model.fit(np.clip(distance, 0.0, 2.0)).labels_.astype(np.int64)
     from sklearn.cluster import MiniBatchKMeans
 
     k = int(min(MAX_THEMES, max(2, round(np.sqrt(n / 4)))))
@@ -275,23 +278,34 @@ def phrases_of(tokens: list[str], skip: frozenset[str]) -> set[str]:
     return found
 
 
-def group_keywords(normalised: list[str], weights: np.ndarray, group: np.ndarray, n_groups: int,
-                   top: int = 6) -> list[list[str]]:
-    """Best label terms per group by class-based TF-IDF (BERTopic's c-TF-IDF, BM25-style idf) over the phrases
-    customers wrote, counted once per text; texts of group -1 count as background (they shape the idf only)."""
-    from scipy.sparse import csr_matrix
+def phrase_counts(normalised: list[str]):
+    """Per text, which label phrases it holds (a binary sparse matrix) and the phrases; None when no text has
+    one. Computed once per analysis: the themes and the idea groups are labelled from the same phrases."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    keywords: list[list[str]] = [[] for _ in range(n_groups)]
-    if n_groups == 0:
-        return keywords
     skip = label_stopwords() | stopwords() | LABEL_SKIP
     candidates = [sorted(phrases_of(t, skip)) for t in label_tokens(normalised)]
     try:
         vec = CountVectorizer(analyzer=lambda terms: terms, binary=True)
-        counts = vec.fit_transform(candidates)
+        return vec.fit_transform(candidates), vec.get_feature_names_out()
     except ValueError:
+        return None
+
+
+def group_keywords(normalised: list[str], weights: np.ndarray, group: np.ndarray, n_groups: int,
+                   top: int = 6, phrases=None) -> list[list[str]]:
+    """Best label terms per group by class-based TF-IDF (BERTopic's c-TF-IDF, BM25-style idf) over the phrases
+    customers wrote, counted once per text; texts of group -1 count as background (they shape the idf only).
+    `phrases`: phrase_counts(normalised) when the caller has it already."""
+    from scipy.sparse import csr_matrix
+
+    keywords: list[list[str]] = [[] for _ in range(n_groups)]
+    if n_groups == 0:
         return keywords
+    found = phrases if phrases is not None else phrase_counts(normalised)
+    if found is None:
+        return keywords
+    counts, terms = found
     rows = np.where(group >= 0, group, n_groups)
     onehot = csr_matrix((weights, (rows, np.arange(len(rows)))), shape=(n_groups + 1, len(rows)))
     per_class = np.asarray((onehot @ counts).todense(), dtype=np.float64)
@@ -299,7 +313,6 @@ def group_keywords(normalised: list[str], weights: np.ndarray, group: np.ndarray
     tf = per_class / np.maximum(texts_per_class[:, None], 1)
     avg = per_class.sum() / max(n_groups + 1, 1)
     idf = np.log(1 + avg / np.maximum(per_class.sum(axis=0), 1))
-    terms = vec.get_feature_names_out()
     length = np.asarray([len(str(t).split()) for t in terms])
     # a phrase said by several customers in a group says more than its words apart
     bonus = np.where(length > 1, 1.25, 1.0)
@@ -400,7 +413,8 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     distinct_cluster = np.where(distinct_cluster >= 0, remap[distinct_cluster], -1)
     sizes = sizes[order] if n_clusters else sizes
 
-    keywords = group_keywords(norms, weight, distinct_cluster, n_clusters)
+    phrases = phrase_counts(norms) if n_clusters else None
+    keywords = group_keywords(norms, weight, distinct_cluster, n_clusters, phrases=phrases)
     centres, quotes = _centres_and_quotes(emb, weight, distinct_cluster, n_clusters, first, matrix)
     cluster = distinct_cluster[of_text]
     main_intent = ["all"] * n_clusters
@@ -408,7 +422,7 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     if intents is not None:
         main_intent = _main_intents(cluster, intents, n_clusters)
         idea_matrix = idea_features(matrix, n_words, topics)
-        ideas = idea_groups(cluster, intents, n_clusters, of_text, idea_matrix, weight, norms, emb, first)
+        ideas = idea_groups(cluster, intents, n_clusters, of_text, idea_matrix, weight, norms, emb, first, phrases)
     return ThemeFit(cluster=cluster, intents=main_intent, labels=[theme_label(k) for k in keywords],
                     keywords=keywords, quotes=quotes, centres=centres, sizes=[int(s) for s in sizes], ideas=ideas)
 
@@ -462,7 +476,8 @@ def _main_intents(cluster: np.ndarray, intents: list[str], n_clusters: int) -> l
 
 
 def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_text: np.ndarray,
-                matrix, weight: np.ndarray, norms: list[str], emb: np.ndarray, first: np.ndarray) -> IdeaGroups:
+                matrix, weight: np.ndarray, norms: list[str], emb: np.ndarray, first: np.ndarray,
+                phrases=None) -> IdeaGroups:
     """The product-idea texts grouped by what they ask for: the ideas of a theme are one group, split further
     only where they ask for clearly different things (`split_requests` over their TF-IDF rows, learnt on all
     the tenant's texts, so words every text shares weigh little); each group gets its own label."""
@@ -498,7 +513,7 @@ def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_tex
     # labels from the ideas' own words, all other texts the background
     label_group = np.where(idea_weight > 0, distinct_group, -1)
     label_weight = np.where(idea_weight > 0, idea_weight, weight)
-    keywords = group_keywords(norms, label_weight, label_group, n_groups)
+    keywords = group_keywords(norms, label_weight, label_group, n_groups, phrases=phrases)
     # quotes are idea texts: each distinct text points at the first input text said as an idea
     idea_first = np.full(n_distinct, -1, dtype=np.int64)
     for i in np.flatnonzero(is_idea)[::-1]:
