@@ -421,6 +421,8 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     ideas = None
     if intents is not None:
         main_intent = _main_intents(cluster, intents, n_clusters)
+        # a theme's first quotes say what most of it says: a praise theme opens with praise (stable otherwise)
+        quotes = [sorted(q, key=lambda i, c=c: intents[i] != main_intent[c]) for c, q in enumerate(quotes)]
         idea_matrix = idea_features(matrix, n_words, topics)
         ideas = idea_groups(cluster, intents, n_clusters, of_text, idea_matrix, weight, norms, emb, first, phrases)
     return ThemeFit(cluster=cluster, intents=main_intent, labels=[theme_label(k) for k in keywords],
