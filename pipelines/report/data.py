@@ -441,13 +441,18 @@ def _themes(con, tenant: Tenant, week: Week, words: list[str]) -> list[ThemeItem
         complaint_quotes=_quotes(r[22], words)) for r in rows]
 
 
-def _ideas(con, tenant: Tenant, week: Week, words: list[str], themes: list[ThemeItem]) -> list[IdeaItem]:
-    by_theme = {t.theme_id: t for t in themes}
+def _ideas(con, tenant: Tenant, week: Week, words: list[str]) -> list[IdeaItem]:
+    # this week's count is the idea group's own texts in the week (an idea group is not its theme: a theme holds
+    # complaints and praise of the same thing too)
     rows = _rows(con, """
-        select idea_rank, theme_id, label, n_customers, n_texts, last_seen_date, growth, quotes, theme_label
-        from marts.fct_product_ideas where tenant_id = ? order by idea_rank, idea_id limit 5""", [tenant.id])
+        select i.idea_rank, i.theme_id, i.label, i.n_customers, i.n_texts, i.last_seen_date, i.growth, i.quotes,
+               i.theme_label,
+               (select count(*) from marts.fct_voice_theme as v
+                where v.idea_id = i.idea_id and v.intent = 'product_idea' and v.local_date between ? and ?)
+        from marts.fct_product_ideas as i where i.tenant_id = ? order by i.idea_rank, i.idea_id limit 5""",
+                 [week.start, week.end, tenant.id])
     return [IdeaItem(int(r[0]), r[1], mask_quote(r[2], words), int(r[3] or 0), int(r[4] or 0), r[5], r[6],
-                     by_theme[r[1]].week_texts if r[1] in by_theme else 0, _quotes(r[7], words),
+                     int(r[9] or 0), _quotes(r[7], words),
                      mask_quote(r[8], words) if r[8] and r[8] != r[2] else "") for r in rows]
 
 
@@ -672,7 +677,7 @@ def _report_data(con: duckdb.DuckDBPyConnection, tenant: Tenant, week: Week, tab
         con, "select 1 from information_schema.columns where table_schema = 'marts' and table_name = 'dim_theme' "
              "and column_name = 'n_complaints'"))
     themes = _themes(con, tenant, week, words) if feedback_ready else []
-    ideas = _ideas(con, tenant, week, words, themes) if feedback_ready else []
+    ideas = _ideas(con, tenant, week, words) if feedback_ready else []
     recent = week.start - timedelta(weeks=BASELINE_WEEKS - 1)
     # a theme is a complaint to handle when complaints are its main intent or a third of its texts
     complaints = sorted([t for t in themes if (t.intent == "complaint" or 3 * t.mix.get("complaint", 0) >= t.total_texts > 0)
