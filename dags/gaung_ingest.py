@@ -35,17 +35,20 @@ def gaung_ingest():
         from pipelines.orchestration import ingest_landing, run_time
         from pipelines.settings import Settings
 
-        return ingest_landing(tenant_id, settings=Settings(), now=run_time(context))
+        # a retry may follow a try that died after committing its load: its files come back as duplicates
+        return ingest_landing(tenant_id, settings=Settings(), now=run_time(context),
+                              retry=context["ti"].try_number > 1)
 
     # One warehouse event per run, naming every tenant that changed: downstream runs see them together.
     @task(outlets=[WAREHOUSE], trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
     def announce(summaries: list[dict], **context) -> list[str]:
-        """Emit the warehouse asset event for the tenants whose ingest loaded something (skip when none)."""
+        """Emit the warehouse asset event for the tenants whose ingest loaded something, or whose retried ingest
+        found its files loaded already (skip when none)."""
         from airflow.sdk.exceptions import AirflowSkipException
 
         from pipelines.orchestration import tenants_changed
 
-        changed = tenants_changed(summaries, key="loaded")
+        changed = tenants_changed(summaries, key="changed")
         if not changed:
             raise AirflowSkipException("no warehouse changed")
         context["outlet_events"][WAREHOUSE].extra = {"tenants": changed}

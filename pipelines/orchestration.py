@@ -137,11 +137,16 @@ def tenants_with_new_files(settings: Settings, *, now: float | None = None,
             if new_landing_files(settings, tid, now=now, settle_seconds=settle_seconds)[0]]
 
 
-def ingest_landing(tenant_id: str, *, settings: Settings, now: datetime, everything: bool = False) -> dict[str, Any]:
+def ingest_landing(tenant_id: str, *, settings: Settings, now: datetime, everything: bool = False,
+                   retry: bool = False) -> dict[str, Any]:
     """Ingest the tenant's new landing files (all of them with everything=True) and record what was seen.
 
-    Returns {"tenant", "files", "loaded", "duplicate", "rejected", "rows", "models"}; "loaded" > 0 means
-    the warehouse changed. Rejected files are logged with their reason and not retried until they change.
+    Returns {"tenant", "files", "loaded", "duplicate", "rejected", "rows", "models", "changed"}; "loaded" > 0
+    means this call changed the warehouse. `retry`: this call retries one that may have died after its load was
+    committed and before the files were recorded as seen (a worker killed mid-task); the files then load as
+    duplicates, and "changed" counts them too, so that the steps after ingest still run for the tenant (they
+    are idempotent: a needless run costs time, a skipped one loses the tenant's refresh). Rejected files are
+    logged with their reason and not retried until they change.
     """
     from pipelines.run import ingest_stage
 
@@ -161,6 +166,7 @@ def ingest_landing(tenant_id: str, *, settings: Settings, now: datetime, everyth
     summary = {"tenant": tenant_id, "files": len(outcomes), "rows": sum(o.rows_loaded for o in outcomes),
                "models": counts}
     summary.update({s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected")})
+    summary["changed"] = summary["loaded"] + (summary["duplicate"] if retry else 0)
     return summary
 
 

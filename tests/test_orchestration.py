@@ -59,6 +59,22 @@ def test_a_changed_file_is_new_again_and_loads_as_duplicate_when_bytes_match(set
     assert summary["duplicate"] == 1 and summary["loaded"] == 0
 
 
+def test_a_retry_after_a_committed_load_still_names_the_tenant_as_changed(settings: Settings) -> None:
+    chat = (EXPORTS / sorted(p.name for p in EXPORTS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    _drop(settings, "toko-a", "chat.txt", chat)
+    first = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC))
+    assert first["loaded"] == 1 and first["changed"] == 1
+    # the worker died after the load was committed, before the files were recorded as seen
+    orch.landing_state_path(settings, "toko-a").unlink()
+    retried = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC), retry=True)
+    assert retried["loaded"] == 0 and retried["duplicate"] == 1 and retried["changed"] == 1
+    assert orch.tenants_changed([retried], key="changed") == ["toko-a"]
+    # not a retry: the same bytes dropped again change nothing
+    orch.landing_state_path(settings, "toko-a").unlink()
+    again = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC))
+    assert again["duplicate"] == 1 and again["changed"] == 0
+
+
 def test_files_still_being_copied_wait_for_the_next_run(settings: Settings) -> None:
     _drop(settings, "toko-b", "reviews.csv", "a,b\n", age=0)
     assert orch.tenants_with_new_files(settings) == []
