@@ -16,16 +16,18 @@ The pipeline, fit/predict-shaped and deterministic for the same input:
    word (emoji, fillers) join the theme nearest in the sentence embedding;
 4. clusters smaller than `min_size` texts are left unassigned (so are empty texts);
 5. labels from class-based TF-IDF (c-TF-IDF) over the customers' phrases of one to three words, a phrase
-   first; stopwords, particles, mentions, numbers and emoji never make a label. Quotes are the texts
-   nearest the theme's centre.
+   first; stopwords, particles, mentions, numbers and emoji never make a label. Quotes are the worded texts
+   nearest the theme's centre in its words, those of the theme's main intent first.
 
 Why NMF and not k-means over joined embedding and word features (round 2's first version): on CASA,
 the PRDECT-ID set and the demo the topics of NMF matched the labelled aspects as well or better at every
 k (CASA adjusted Rand 0.12-0.16 against 0.05-0.11), and the bundled sentence model is English, so it
 adds little to Indonesian topics.
 
-Product ideas (`idea_groups`): the idea texts of a theme form one group, split further only where they
-ask for clearly different things (sharing almost no vocabulary); each group gets its own label.
+Product ideas (`idea_groups`): the idea texts are grouped among themselves (average linkage over their
+words and topic loadings, cut where groups share almost no vocabulary), so one request said in the words of
+several themes stays one group; each group is filed under the theme most of its texts are in and gets its own
+label.
 
 Matching to earlier themes (stable ids) lives in `match_themes`: a new cluster takes the id of the earlier
 theme that most of its already-seen texts belonged to, else of the earlier theme whose embedding centre is
@@ -49,7 +51,7 @@ MAX_THEMES = 15
 DISTINCT_PER_THEME = 3     # distinct texts per theme on average at most k allows (no themes of one phrase)
 IDEA_DISTANCE = 0.9        # idea texts join in groups whose words and topics overlap (average cosine > 0.1)
 IDEA_TOPIC_SHARE = 0.08    # share of an idea text's features given to its topic loadings (the rest: its words)
-IDEA_LINKAGE_MAX = 2000    # ... by average linkage up to this many distinct idea texts in a theme, else k-means
+IDEA_LINKAGE_MAX = 2000    # ... by average linkage up to this many distinct idea texts, else k-means
 CHAR_NGRAMS = True
 CLITICS = False
 FIT_SAMPLE = 15000         # distinct texts the word features and topics are learnt from on large inputs
@@ -480,9 +482,10 @@ def _main_intents(cluster: np.ndarray, intents: list[str], n_clusters: int) -> l
 def idea_groups(cluster: np.ndarray, intents: list[str], n_clusters: int, of_text: np.ndarray,
                 matrix, weight: np.ndarray, norms: list[str], emb: np.ndarray, first: np.ndarray,
                 phrases=None) -> IdeaGroups:
-    """The product-idea texts grouped by what they ask for: the ideas of a theme are one group, split further
-    only where they ask for clearly different things (`split_requests` over their TF-IDF rows, learnt on all
-    the tenant's texts, so words every text shares weigh little); each group gets its own label."""
+    """The product-idea texts grouped by what they ask for: `split_requests` over their words (TF-IDF learnt on
+    all the tenant's texts, so words every text shares weigh little) and topic loadings, groups apart where they
+    share almost no vocabulary; each group is filed under the theme most of its texts are in and gets its own
+    label."""
     is_idea = np.asarray([i == "product_idea" for i in intents], dtype=bool)
     n_distinct = len(weight)
     # distinct texts said as ideas, with how often, and the theme they are in

@@ -223,7 +223,7 @@ def test_planted_themes_come_out_with_fitting_labels(demo, tenant) -> None:
     # under a label made of words they used
     top = ideas.row(0, named=True)
     assert top["idea_rank"] == 1 and top["n_customers"] >= 5
-    # (its two first quotes, the texts most customers wrote: a request new this week that shares the product's word
+    # (its two first quotes, the texts nearest its centre: a request new this week that shares the product's word
     # with it, as rotan's "tempat tisu rotan" shares "rotan" with "tas rotan", may join the group; see themes.py)
     assert len(top["quotes"]) >= 2 and _from_pool(top["quotes"][:2], pools[request]) == 1.0
     assert set(top["label"].replace(" / ", " ").split()) & _words(pools[request])
