@@ -40,13 +40,16 @@ INTENTS = ("product_idea", "complaint", "question", "praise", "other")
 _CHANGE_VERBS = (r"(?:tambah|tambahin|tambahkan|tambah|dibuat|buat|bikin|bikinin|adain|adakan|sediakan|disediakan|produksi|"
                  r"keluarin|keluarkan|rilis|jual|dijual|ganti|diganti|kurangi|kurangin|dikurangi|dikurangin|dibesarin|"
                  r"diperbesar|besarin|gedein|digedein|dikecilin|diperkecil|dibanyakin|banyakin|dibagusin|perbanyak|"
-                 r"diperbanyak|ditambah|ditambahin|disamakan|dipanjangin|dipanjangkan|buka|bukain|dibuka|hadirkan|"
+                 r"diperbanyak|ditambah|ditambahin|disamakan|dipanjangin|dipanjangkan|buka|bukain|dibuka|open|hadirkan|restock|restok|"
                  r"perluas|diperluas|diberikan|dikasih|sediain|disediain|dipasang|pasang|diadakan)")
 _VARIANTS = (r"(?:varian|variant|rasa|ukuran|size|size_\w+|model|warna|pilihan|opsi|versi|menu|paket|kemasan|isi|level|"
              r"produk|produknya|inovasi|kreasi|koleksi|promo|promonya|cabang|outlet|gerai)")
 _PLACE = r"(?:cabang|outlet|gerai|toko|store|resto|booth|stand|kedai|warung)"
-_MOVE = r"(?:buka|dibuka|ada|hadir|masuk|datang|mampir|nyampe|sampai|ekspansi|launching)"
+_MOVE = r"(?:buka|dibuka|open|ada|hadir|masuk|datang|mampir|nyampe|sampai|ekspansi|launching)"
 _ASK = r"(?:dong|donk|dund|plis|please|pls|mohon|tolong|min|admin|kak|ya|yah|juga|jg|\?)"
+# a place named after "ke": any word but "sini", "sana", "situ" ("kapan-kapan ke sini lagi" is a visit, not a request;
+# written without look-ahead, which polars' regular expressions lack)
+_TOWN = r"(?:[a-rt-z0-9]\w*|s[^\Wai]\w*|s[ai]\w{3,}|s[ai]\w?)\b"
 _SEND = r"(?:kirim|dikirim|antar|diantar|delivery|deliv|layani|melayani|jangkau|menjangkau|cod|ongkir)"
 _TOWARDS = r"(?:segera|cepat|bisa|nanti|juga|kedepannya|ke depannya|next)"
 # Phrasings that ask for something new in the offer, in any trade: they decide the rules' verdict. The first
@@ -81,10 +84,17 @@ PRODUCT_IDEA_DECISIVE = [
     # branches and outlets: "kapan buka di X?", "buka cabang di X dong", "semoga ada outlet di X"
     rf"\bkapan\s+(?:\w+\s+){{0,2}}{_MOVE}\s+(?:\w+\s+){{0,2}}(?:di|ke)\s+\w+",
     rf"\b(?:tolong|plis|ayo|yuk|semoga|kapan|pengen|pengin|ingin|harap|berharap|buruan|cepat|segera)\b(?:\s+\w+){{0,2}}\s+"
-    rf"(?:buka|bukain|bikin|adain|adakan)\s+(?:\w+\s+){{0,1}}{_PLACE}\b",
-    rf"\b(?:buka|bukain|adain)\s+{_PLACE}\s+(?:di|ke)\s+\w+\s+(?:\w+\s+){{0,1}}{_ASK}",
+    rf"(?:buka|bukain|open|bikin|adain|adakan)\s+(?:\w+\s+){{0,1}}{_PLACE}\b",
+    rf"\b(?:buka|bukain|open|adain)\s+{_PLACE}\s+(?:di|ke)\s+\w+\s+(?:\w+\s+){{0,1}}{_ASK}",
     rf"\b{_MOVE}\s+(?:{_PLACE}\s+)?(?:di|ke)\s+\w+\s+(?:\w+\s+){{0,1}}(?:dong|donk|plis|please|pls)\b",
     r"\b(?:pengen|pengin|ingin|mau|berharap)\s+(?:\w+\s+){0,1}(?:ada|buka)\s+(?:\w+\s+){0,1}(?:di|ke)\s+\w+",
+    # "kapan ke samarinda?", "yuk buka di bogor": the business asked to come to a town ("yuk ke sini", friends
+    # invited by a customer, is not)
+    rf"\bkapan\s+(?:main\s+|mampir\s+|buka\s+|open\s+)?ke\s+{_TOWN}",
+    r"\b(?:ayo|ayok|yuk|yok)\s+(?:buka|open)\s+(?:\w+\s+)?(?:di|ke)\s+\w+",
+    # an outlet missing in the customer's town: "cabang martapura kada ada kah?", "belum ada outlet di kendari"
+    rf"\b{_PLACE}\s+(?:di\s+)?\w+\s+(?:tidak|belum)\s+ada\b",
+    rf"\b(?:tidak|belum)\s+ada\s+{_PLACE}\s+(?:di|ke)\s+\w+",
     rf"\bkenapa\s+(?:tidak|belum)\s+(?:{_CHANGE_VERBS}|menjual|menyediakan)\b",
     # delivery or coverage to an area
     rf"\b(?:kapan|semoga|tolong|mohon|plis|please|pengen|ingin|berharap)\b(?:\s+\w+){{0,4}}\s+{_SEND}\b(?:\s+\w+){{0,3}}\s+(?:ke|di|daerah|area|wilayah)\b",

@@ -63,6 +63,10 @@ def test_development_set_floor() -> None:
     "ditunggu produk terbarunya",
     "jangkauan siarnya tolong diperluas",            # coverage of an area
     "bangkunya juga tambahkan dong biar tidak menunggu",
+    "open cabang di balikpapan plis",                # English "open" for buka
+    "kapan ke samarinda kak",                        # the business asked to come to a town
+    "restock yg hitam dong kak",                     # bringing a variant back without "lagi"
+    "cabang martapura kada ada kah?",                # Banjarese: an outlet missing in the customer's town
 ])
 def test_requests_as_customers_write_them(text: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == ["product_idea"]
@@ -74,6 +78,8 @@ def test_requests_as_customers_write_them(text: str) -> None:
     ("lain kali cek dulu sebelum kirim, barangnya rusak", "complaint"),        # a fix of a failed order
     ("pedasnya mantap, bikin lapar terus", "praise"),                          # food words are not complaints
     ("harganya brp kak?", "question"),
+    ("kapan kapan ke sini lagi ya, makasih", "praise"),                      # a visit planned, not a request
+    ("yuk ke sini rame rame, enak banget", "praise"),                         # friends invited, not a request
 ])
 def test_what_is_not_a_request(text: str, intent: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == [intent]
