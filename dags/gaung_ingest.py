@@ -35,7 +35,8 @@ def gaung_ingest():
         from pipelines.orchestration import ingest_landing, run_time
         from pipelines.settings import Settings
 
-        # a retry may follow a try that died after committing its load: its files come back as duplicates
+        # a retry may follow a try that died after committing its load (its files come back as duplicates,
+        # or as seen already): a retry always announces its tenant
         return ingest_landing(tenant_id, settings=Settings(), now=run_time(context),
                               retry=context["ti"].try_number > 1)
 

@@ -69,6 +69,10 @@ def test_a_retry_after_a_committed_load_still_names_the_tenant_as_changed(settin
     retried = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC), retry=True)
     assert retried["loaded"] == 0 and retried["duplicate"] == 1 and retried["changed"] == 1
     assert orch.tenants_changed([retried], key="changed") == ["toko-a"]
+    # the worker died after the files were recorded as seen too: the retry finds nothing new and still says so
+    gone = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC), retry=True)
+    assert gone["files"] == 0 and gone["changed"] == 1
+    assert orch.tenants_changed([gone], key="changed") == ["toko-a"]
     # not a retry: the same bytes dropped again change nothing
     orch.landing_state_path(settings, "toko-a").unlink()
     again = orch.ingest_landing("toko-a", settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC))
