@@ -10,8 +10,10 @@ Buginese, Javanese, Madurese, Minangkabau, Ngaju, Sundanese, Toba Batak) are fir
 the NusaX lexicons (data/nusax/lexicon/), so "kada" (Banjarese), "ora" (Javanese) and "teu" (Sundanese) all
 become "tidak" and then meet the same rules and features as Indonesian text. A regional word that is also an
 Indonesian word (seen at least three times in SmSA's training texts, or an Indonesian entry of a lexicon) is
-left alone: Banjarese "nyaman" (tasty) stays "nyaman", as an Indonesian reader would take it. Where a
-regional word has several Indonesian translations, the one most frequent in SmSA wins.
+left alone: Banjarese "nyaman" (tasty) stays "nyaman", as an Indonesian reader would take it. So is a word of
+the colloquial Indonesian lists: "gemes" is gemas (adorable), not the lexicons' "biadab"; "pegel" is pegal, not
+"benci"; "nagih" is moreish, not "minta" (58 words where the two disagreed, most of them words people write in
+comments). Where a regional word has several Indonesian translations, the one most frequent in SmSA wins.
 """
 
 from __future__ import annotations
@@ -104,8 +106,9 @@ def indonesian_frequencies() -> Counter:
 
 @cache
 def regional_map() -> dict[str, str]:
-    """Regional word -> Indonesian word, from the NusaX lexicons. Left out: words that are also Indonesian, and
-    words two languages translate differently (Minangkabau "jua" is jual, Banjarese "jua" is juga)."""
+    """Regional word -> Indonesian word, from the NusaX lexicons. Left out: words that are also Indonesian (formal,
+    or colloquial: a key of the slang lists, which then maps it), and words two languages translate differently
+    (Minangkabau "jua" is jual, Banjarese "jua" is juga)."""
     freq = indonesian_frequencies()
     candidates: dict[str, dict[str, set[str]]] = {}
     indonesian_side: set[str] = set()
@@ -118,7 +121,7 @@ def regional_map() -> dict[str, str]:
             if not (reg.isalpha() and reg.isascii() and ind.isalpha() and ind.isascii()) or len(reg) < 3 or reg == ind:
                 continue
             candidates.setdefault(reg, {}).setdefault(lang, set()).add(ind)
-    known = indonesian_side | {w for w, n in freq.items() if n >= 3}
+    known = indonesian_side | {w for w, n in freq.items() if n >= 3} | set(slang_map())
     mapping: dict[str, str] = {}
     for reg, by_lang in candidates.items():
         agreed = set.intersection(*by_lang.values())

@@ -45,3 +45,12 @@ def test_regional_map_leaves_indonesian_words_alone() -> None:
     assert m["kada"] == m["ora"] == m["teu"] == "tidak"
     # Banjarese "nyaman" (tasty) is also Indonesian (comfortable): an Indonesian reader's sense is kept
     assert "nyaman" not in m and "enak" not in m and "tidak" not in m
+
+
+def test_colloquial_indonesian_wins_over_the_regional_lexicons() -> None:
+    # words people write in comments that the NusaX lexicons translate for a regional sense: "gemes" is
+    # adorable (not "biadab"), "pegel" is tired (not "benci"), "nagih" is moreish (not "minta")
+    m = regional_map()
+    assert "gemes" not in m and "pegel" not in m and "nagih" not in m
+    assert normalise(pl.Series(["gemes banget", "pegel nunggu", "bikin nagih"]), regional=True).to_list() == [
+        "gemas banget", "pegal menunggu", "bikin ketagihan"]
