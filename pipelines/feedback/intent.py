@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from functools import cache
 from importlib import resources
 
@@ -163,6 +164,12 @@ PRAISE_WORDS = (
     r"ketagihan|nagih|mantab|maknyus|legit|empuk|renyah|krispi|crispy|lapar|lapar mata|ngiler|mau dong|pengen coba)"
 )
 PRAISE = rf"\b{PRAISE_WORDS}\b"
+_PRAISE_TOKEN = re.compile(rf"{PRAISE_WORDS}")
+
+
+def praise_word(token: str) -> bool:
+    """Is this one normalised token a praise word ("enak", "mantap"...), also with -nya ("enaknya")?"""
+    return _PRAISE_TOKEN.fullmatch(token.removesuffix("nya") if len(token) > 5 else token) is not None
 
 
 def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Expr | None = None) -> pl.Expr:
@@ -257,11 +264,19 @@ class IntentModel:
         r = sparse.csr_matrix(_rule_features(frame) * self.rule_weight)
         return sparse.hstack([w, c, r]).tocsr()
 
-    def fit(self, texts: pl.Series, labels: list[str], ratings: pl.Series | None = None) -> IntentModel:
+    def fit(self, texts: pl.Series, labels: list[str], ratings: pl.Series | None = None,
+            groups: pl.Series | None = None) -> IntentModel:
+        """Fit on labelled texts. `groups`: texts of one group (NusaX's versions of one text in twelve languages)
+        count as one text together, so that words shared by all versions ("hahaha") are not learnt twelve times."""
         from sklearn.svm import LinearSVC
 
         frame = rule_frame(texts, ratings)
-        self.svm_ = LinearSVC(C=self.c, class_weight="balanced").fit(self._x(frame, fit=True), np.asarray(labels))
+        weight = None
+        if groups is not None:
+            g = pl.Series(groups).cast(pl.String).fill_null("")
+            weight = (1.0 / g.to_frame("g").select(pl.len().over("g"))["len"].to_numpy()).astype(np.float64)
+        self.svm_ = LinearSVC(C=self.c, class_weight="balanced").fit(self._x(frame, fit=True), np.asarray(labels),
+                                                                     sample_weight=weight)
         return self
 
     def predict(self, texts: pl.Series, ratings: pl.Series | None = None) -> list[str]:
@@ -302,7 +317,7 @@ def training_set() -> pl.DataFrame:
 def intent_model() -> IntentModel:
     """The classifier fitted on the shipped development set, once per process."""
     d = training_set()
-    return IntentModel().fit(d["text"], d["intent"].to_list(), d["rating"])
+    return IntentModel().fit(d["text"], d["intent"].to_list(), d["rating"], d["group"])
 
 
 def classify_intent(texts: pl.Series, ratings: pl.Series | None = None, method: str = "model") -> pl.Series:

@@ -131,10 +131,12 @@ def test_ratings_read_as_numbers_or_text() -> None:
         assert classify_intent(texts, ratings).to_list() == ["praise", "complaint", "praise"]
 
 
-def test_no_request_cue_no_product_idea() -> None:
-    # the classifier may only call a text an idea where a request cue is in it
-    assert classify_intent(pl.Series(["wkwk lucu", "enak bgt 😍", "mantap min"])).to_list() == [
-        "praise", "praise", "praise"]
+def test_laughter_and_praise_are_not_product_ideas() -> None:
+    # NusaX's twelve versions of one request all laugh ("hahaha"): counted as one text in training, the laugh
+    # is not learnt as a request (it was, twelve times over: "wkwk" alone read as a product idea)
+    texts = ["wkwk lucu", "enak bgt 😍", "mantap min", "wkwk", "hahaha", "wkwkwk"]
+    assert [i != "product_idea" for i in classify_intent(pl.Series(texts)).to_list()] == [True] * len(texts)
+    assert classify_intent(pl.Series(texts[:3])).to_list() == ["praise", "praise", "praise"]
 
 
 def test_review_template_verdicts_are_the_customers_word() -> None:
