@@ -89,6 +89,13 @@ def baseline(train_x: list[str], train_y: list[str], test_x: list[str]) -> tuple
     return model.predict(test_x), time.perf_counter() - t0
 
 
+def with_plain_questions(texts: list[str], pred) -> np.ndarray:
+    """The model's labels with plain questions set neutral, as sentiment() does."""
+    from pipelines.feedback.sentiment import plain_questions
+
+    return np.where(plain_questions(texts), "neutral", np.asarray(pred, dtype=object)).astype(str)
+
+
 def report(name: str, truth: list[str], pred, seconds: float | None = None) -> float:
     p, r, f, n = precision_recall_fscore_support(truth, pred, labels=list(LABELS), zero_division=0)
     macro = f1_score(truth, pred, labels=list(LABELS), average="macro", zero_division=0)
@@ -142,6 +149,8 @@ def main() -> None:
     model = SentimentModel().fit(train["text"], train["label"], valid["text"], valid["label"], refit=False)
     g_smsa = report("Gaung: NB-SVM + TF-IDF SGD, normalised (regional words, emoji), negation scope (train; valid "
                     "for tuning)", test_y, model.predict(test_x), model.fit_seconds_)
+    q_smsa = report("Gaung as sentiment() runs it: plain questions neutral", test_y,
+                    with_plain_questions(test_x, model.predict(test_x)))
 
     # --- NusaX test, per language ----------------------------------------------------------------------------
     rows = pool.nusax_test
@@ -153,17 +162,19 @@ def main() -> None:
     bpred, bsecs = baseline(train["text"] + valid["text"], train["label"] + valid["label"], texts)
     model = SentimentModel().fit(train["text"], train["label"], valid["text"], valid["label"], refit=False)
     gpred = model.predict(texts)
+    qpred = with_plain_questions(texts, gpred)
     print(f"baseline trained in {bsecs:.1f} s, Gaung in {model.fit_seconds_:.1f} s")
     print(f"\n{'language':12s} {'texts':>5s} {'baseline':>9s} {'Gaung':>7s}   (macro-F1)")
     langs = np.array([r["language"] for r in rows])
     truth = np.array([r["label"] for r in rows])
-    b_all, g_all = [], []
+    b_all, g_all, q_all = [], [], []
     for lang in LANGS:
         m = langs == lang
         b = f1_score(truth[m], bpred[m], labels=list(LABELS), average="macro", zero_division=0)
         g = f1_score(truth[m], gpred[m], labels=list(LABELS), average="macro", zero_division=0)
         b_all.append(b)
         g_all.append(g)
+        q_all.append(f1_score(truth[m], qpred[m], labels=list(LABELS), average="macro", zero_division=0))
         print(f"{lang:12s} {int(m.sum()):5d} {b:9.3f} {g:7.3f}")
     regional = [i for i, lang in enumerate(LANGS) if lang not in ("indonesian", "english")]
     print(f"{'mean (12)':12s} {'':5s} {np.mean(b_all):9.3f} {np.mean(g_all):7.3f}")
@@ -171,6 +182,7 @@ def main() -> None:
           f"{np.mean([g_all[i] for i in regional]):7.3f}")
     print(f"\nsummary: SmSA test macro-F1 {g_smsa:.3f} (baseline {b_smsa:.3f}); NusaX test mean macro-F1 over 12 "
           f"languages {np.mean(g_all):.3f} (baseline {np.mean(b_all):.3f})")
+    print(f"with plain questions neutral, as sentiment() does: SmSA test {q_smsa:.3f}, NusaX mean {np.mean(q_all):.3f}")
 
     with tempfile.TemporaryDirectory() as cache:
         shipped(Path(cache))

@@ -45,7 +45,7 @@ import polars as pl
 from pipelines.feedback.normalise import normalise
 
 LABELS = ("negative", "neutral", "positive")
-MODEL_VERSION = "2"  # bump when the features or the training change, so cached models are retrained
+MODEL_VERSION = "3"  # bump when the features or the training change, so cached models are retrained
 NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "kurang", "tanpa"})
 # Words between a negator and what it negates: "tidak terlalu manis", "belum pernah kecewa".
 SOFTENERS = frozenset({"terlalu", "begitu", "sangat", "cukup", "pernah", "terus", "lagi", "juga", "pula", "sama",
@@ -59,13 +59,57 @@ _EMOJI_WORDS = {**{e: " senang " for e in POSITIVE_EMOJI}, **{e: " kecewa " for 
 _EMOJI_RE = re.compile("|".join(re.escape(e) for e in sorted(_EMOJI_WORDS, key=len, reverse=True)))
 
 _MEMO: dict[Path, SentimentModel] = {}
+# Swearing and exaggeration are praise's intensifiers in comments ("enak parah", "gila enak banget", "ngeri sih
+# enaknya"); SmSA's reviews use them for complaints only. Within INTENSIFIER_REACH words of a praise word that is
+# not negated (and not across "!", "?" or a contrast word) they are dropped before the model reads the text;
+# alone, or beside a complaint ("parah, pelayanannya lama"), they stay. Normalised text has no commas, so
+# "enak, parah lama" reads as "enak parah lama": the one case this gets wrong.
+INTENSIFIERS = frozenset({"parah", "gila", "gile", "gilak", "gokil", "ngeri", "edan", "anjir", "anjay", "anjrit",
+                          "buset", "busyet", "sinting", "brutal"})
+INTENSIFIER_REACH = 2
+# normalised text keeps "!" and "?" but no commas: a contrast word ends the reach too ("enak tapi parah lama")
+_CLAUSE_END = frozenset({"!", "?", "tapi", "tetapi", "namun", "sayang", "sayangnya", "cuma", "hanya", "padahal"})
+# A plain request for information ("harganya berapa kak?", "ready ukuran L?") says nothing for or against:
+# neutral, whatever the model reads into its words. It is short (PLAIN_QUESTION_WORDS at most) and asks with an
+# information word (berapa, di mana, ready, bisa...). Rhetorical questions ("kok lama?", "kenapa belum dikirim?",
+# "Yakin itu ikhlas? Tulus?": NusaX's questions are mostly these, and negative) and questions carrying praise or a
+# complaint keep the model's verdict.
+RHETORICAL = re.compile(r"\b(?:kok|kenapa|mengapa|masa|masak|yakin|bukankah|bukannya)\b")
+INFORMATION = re.compile(r"\b(?:berapa\w*|brp|di mana|dimana|mana|gimana|bagaimana|apakah|kapan|ready|redi|tersedia|"
+                         r"bisa|boleh|ada|masih|info)\b")
+PLAIN_QUESTION_WORDS = 10
 
 
 def prepare(texts: Sequence[str | None]) -> list[str]:
     """Normalised text (regional words mapped, emoji as words) with each negator joined to the word it negates."""
     raw = [_EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], t or "") for t in texts]
     norm = normalise(pl.Series("t", raw, dtype=pl.String), regional=True).fill_null("").to_list()
-    return [_negation_scope(s) for s in norm]
+    return [_negation_scope(_without_praise_intensifiers(s)) for s in norm]
+
+
+def _without_praise_intensifiers(text: str) -> str:
+    """The text without intensifier slang standing next to an un-negated praise word (INTENSIFIERS)."""
+    toks = text.split()
+    if not INTENSIFIERS.intersection(toks):
+        return text
+    from pipelines.feedback.intent import praise_word
+
+    praise = [praise_word(t) and not (i > 0 and toks[i - 1] in NEGATORS) for i, t in enumerate(toks)]
+    keep = []
+    for i, t in enumerate(toks):
+        if t in INTENSIFIERS:
+            near = False
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(toks) and abs(j - i) <= INTENSIFIER_REACH and toks[j] not in _CLAUSE_END:
+                    if praise[j]:
+                        near = True
+                        break
+                    j += step
+            if near:
+                continue
+        keep.append(t)
+    return " ".join(keep)
 
 
 def _negation_scope(text: str) -> str:
@@ -277,6 +321,19 @@ def sentiment_model(cache_dir: Path | None = None) -> SentimentModel:
     return model
 
 
+def plain_questions(texts: Sequence[str]) -> list[bool]:
+    """Per text: a short question for information by the intent rules, with no praise, complaint or request cue
+    and not rhetorical."""
+    from pipelines.feedback.intent import rule_frame
+
+    frame = rule_frame(pl.Series(texts, dtype=pl.String))
+    norm = frame["norm"]
+    plain = ((frame["rule"] == "question") & (frame["praise_hits"] == 0) & (frame["complaint_hits"] == 0)
+             & (frame["idea_hits"] == 0) & ~norm.str.contains(RHETORICAL.pattern) & norm.str.contains(INFORMATION.pattern)
+             & (norm.str.count_matches(r"[a-z0-9]+") <= PLAIN_QUESTION_WORDS))
+    return plain.to_list()
+
+
 def _emoji_sentiment(text: str) -> float:
     """(positive - negative) / (positive + negative) emoji, 0.0 when there is none."""
     pos = sum(ch in POSITIVE_EMOJI for ch in text)
@@ -307,9 +364,10 @@ def sentiment(texts: Sequence[str | None], ratings: Sequence[int | None] | None 
     need_text = [i for i, (s, w) in enumerate(zip(stars, has_words, strict=True)) if w and s in (None, 3)]
     if need_text:
         proba = sentiment_model(cache_dir).predict_proba([texts[i] or "" for i in need_text])
-        for i, p in zip(need_text, proba, strict=True):
-            labels[i] = LABELS[int(p.argmax())]
-            scores[i] = float(p[2] - p[0])
+        plain = plain_questions([texts[i] or "" for i in need_text])
+        for i, p, q in zip(need_text, proba, plain, strict=True):
+            labels[i] = "neutral" if q else LABELS[int(p.argmax())]
+            scores[i] = 0.0 if q else float(p[2] - p[0])
     for i, (s, w) in enumerate(zip(stars, has_words, strict=True)):
         if s is not None and s != 3:
             labels[i] = "positive" if s >= 4 else "negative"

@@ -102,3 +102,22 @@ def test_regional_comments_and_food_words(cache_dir: Path) -> None:
              "pedasnya nampol, bikin nagih", "enak bgt 😍😍"]                          # food words, emoji
     labels, _ = sentiment(texts, cache_dir=cache_dir)
     assert labels == ["positive", "negative", "positive", "positive"]
+
+
+def test_swearing_beside_praise_intensifies_it(cache_dir: Path) -> None:
+    assert sentiment_module.prepare(["bikin nagih parah", "parah sih enaknya"]) == ["bikin ketagihan", "sih enaknya"]
+    # alone, beside a complaint or a negated praise word, or past a contrast word, it stays
+    assert sentiment_module.prepare(["parah, pelayanannya lama", "tidak enak parah", "enak tapi parah lamanya"]) == [
+        "parah pelayanannya lama", "tidak_enak parah", "enak tapi parah lamanya"]
+    labels, _ = sentiment(["gila enak banget ini", "bikin nagih parah", "parah, pelayanannya lama banget"],
+                          cache_dir=cache_dir)
+    assert labels == ["positive", "positive", "negative"]
+
+
+def test_a_plain_question_is_neutral(cache_dir: Path) -> None:
+    labels, scores = sentiment(["harganya berapa kak?", "lokasinya dimana kak?", "ready ukuran L kak?",
+                                "kok lama sih kak?", "kenapa belum dikirim?", "enak banget, ada cabang di solo?"],
+                               cache_dir=cache_dir)
+    assert labels[:3] == ["neutral"] * 3 and list(scores[:3]) == [0.0] * 3
+    # rhetorical questions and questions with a verdict keep the model's reading
+    assert labels[3:] == ["negative", "negative", "positive"]
