@@ -163,13 +163,22 @@ PRAISE_WORDS = (
     r"cakep|kece|gercep|responsif|fast|lancar|pas|favorit|rekomen|recommend|mendarat|lezat|nikmat|sedap|gurih|segar|"
     r"ketagihan|nagih|mantab|maknyus|legit|empuk|renyah|krispi|crispy|lapar|lapar mata|ngiler|mau dong|pengen coba)"
 )
-PRAISE = rf"\b{PRAISE_WORDS}\b"
+# a praise word, also with -nya ("enaknya", "cantiknya": how comments exclaim)
+PRAISE = rf"\b{PRAISE_WORDS}(?:nya)?\b"
+# a negated negative word is not a complaint: "tidak luntur", "tidak pernah kecewa", "tidak terlalu mahal"
+NEGATED_NEGATIVE = rf"\b(?:tidak|bukan|anti|tanpa)\s+(?:pernah\s+|terlalu\s+|begitu\s+|sama sekali\s+)?{NEGATIVE_WORDS}\b"
 _PRAISE_TOKEN = re.compile(rf"{PRAISE_WORDS}")
 
 
 def praise_word(token: str) -> bool:
     """Is this one normalised token a praise word ("enak", "mantap"...), also with -nya ("enaknya")?"""
     return _PRAISE_TOKEN.fullmatch(token.removesuffix("nya") if len(token) > 5 else token) is not None
+
+
+def praise_count(norm: pl.Expr) -> pl.Expr:
+    """Praise words not negated, plus negated negative words ("tidak pernah kecewa" is praise)."""
+    return (norm.str.replace_all(rf"\b(?:tidak|kurang|belum|bukan)\s+(?:{PRAISE_WORDS})(?:nya)?\b", " ")
+            .str.count_matches(PRAISE) + norm.str.count_matches(NEGATED_NEGATIVE))
 
 
 def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Expr | None = None) -> pl.Expr:
@@ -179,9 +188,9 @@ def intent_expr(text: pl.Expr, rating: pl.Expr | None = None, normalised: pl.Exp
     norm = normalised if normalised is not None else normalise_expr(text, regional=True)
     rating = rating.cast(pl.Int32, strict=False) if rating is not None else pl.lit(None, dtype=pl.Int32)
     # a negated negative word is not a complaint ("tidak luntur"); a negated praise word is not praise
-    complaint_hits = (norm.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ")
+    complaint_hits = (norm.str.replace_all(NEGATED_NEGATIVE, " ")
                       .str.count_matches(COMPLAINT) + template_hits(text))
-    praise_hits = norm.str.replace_all(rf"\b(?:tidak|kurang|belum|bukan)\s+(?:{PRAISE_WORDS})\b", " ").str.count_matches(PRAISE)
+    praise_hits = praise_count(norm)
     is_question = (norm.str.contains(r"\?") | norm.str.contains(QUESTION_ANYWHERE)
                    | norm.str.contains(rf"^(?:(?:kak|admin|halo|permisi|pagi|siang|sore|malam)\s+)*{QUESTION_WORDS}"))
     # What follows "tapi", "namun", "sayang"... is what the customer wants heard.
@@ -228,9 +237,9 @@ def rule_frame(texts: pl.Series, ratings: pl.Series | None = None) -> pl.DataFra
         idea_hits=n.str.count_matches(PRODUCT_IDEA),
         decisive=n.str.contains(DECISIVE_IDEA),
         weak_idea_hits=n.str.count_matches(WEAK_IDEA),
-        complaint_hits=(n.str.replace_all(rf"\b(?:tidak|bukan|anti|tanpa)\s+{NEGATIVE_WORDS}\b", " ")
+        complaint_hits=(n.str.replace_all(NEGATED_NEGATIVE, " ")
                         .str.count_matches(COMPLAINT) + template_hits(pl.col("t"))),
-        praise_hits=n.str.count_matches(PRAISE),
+        praise_hits=praise_count(n),
         question_marks=n.str.count_matches(r"\?"),
         template_hits=template_hits(pl.col("t")),
         norm=n,

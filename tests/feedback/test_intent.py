@@ -78,11 +78,17 @@ def test_requests_as_customers_write_them(text: str) -> None:
     ("lain kali cek dulu sebelum kirim, barangnya rusak", "complaint"),        # a fix of a failed order
     ("pedasnya mantap, bikin lapar terus", "praise"),                          # food words are not complaints
     ("harganya brp kak?", "question"),
+    ("masyaallah cantiknya", "praise"),                                        # praise with -nya
     ("kapan kapan ke sini lagi ya, makasih", "praise"),                      # a visit planned, not a request
     ("yuk ke sini rame rame, enak banget", "praise"),                         # friends invited, not a request
 ])
 def test_what_is_not_a_request(text: str, intent: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == [intent]
+
+
+def test_a_negated_complaint_word_is_praise_to_the_rules() -> None:
+    texts = pl.Series(["udah order 3x ga pernah kecewa", "bahannya tidak luntur", "tidak terlalu mahal kok"])
+    assert classify_intent(texts, method="rules").to_list() == ["praise", "praise", "praise"]
 
 
 def test_regional_wording_reaches_the_same_rules() -> None:
