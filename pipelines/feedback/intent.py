@@ -297,8 +297,13 @@ class IntentModel:
         pred = np.asarray(classes, dtype=object)[scores.argmax(axis=1)]
         rule = frame["rule"].to_numpy()
         # questions are too rare in the training set to learn: the rules' question wins over praise / other
-        take_rule = (rule == "question") & np.isin(pred, ["praise", "other"])
+        no_complaint_cue = frame["complaint_hits"].to_numpy() == 0
+        take_rule = (rule == "question") & (np.isin(pred, ["praise", "other"]) | ((pred == "complaint") & no_complaint_cue))
         pred[take_rule] = "question"
+        # a complaint needs words: one or two words without any complaint cue ("mau", "order", "pesen 1") are an
+        # order or a reply in a chat, which the reviews the classifier learnt from never are
+        words = frame["norm"].str.count_matches(r"[a-z]+").to_numpy()
+        pred[(pred == "complaint") & no_complaint_cue & (words <= 2)] = rule[(pred == "complaint") & no_complaint_cue & (words <= 2)]
         pred[frame["decisive"].to_numpy() & (rule == "product_idea")] = "product_idea"
         # a review template's poor verdict ("Wangi: kurang") is the customer's own word, whatever else is praised
         pred[(frame["template_hits"].to_numpy() > 0) & np.isin(pred, ["praise", "other"])] = "complaint"

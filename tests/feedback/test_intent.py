@@ -86,6 +86,12 @@ def test_what_is_not_a_request(text: str, intent: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == [intent]
 
 
+def test_chat_orders_and_questions_are_not_complaints() -> None:
+    texts = pl.Series(["cara order gimana kak", "mau", "order", "pesen 1"])
+    pred = classify_intent(texts).to_list()
+    assert pred[0] == "question" and "complaint" not in pred
+
+
 def test_a_negated_complaint_word_is_praise_to_the_rules() -> None:
     texts = pl.Series(["udah order 3x ga pernah kecewa", "bahannya tidak luntur", "tidak terlalu mahal kok"])
     assert classify_intent(texts, method="rules").to_list() == ["praise", "praise", "praise"]
