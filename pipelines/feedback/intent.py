@@ -303,7 +303,8 @@ class IntentModel:
         # a complaint needs words: one or two words without any complaint cue ("mau", "order", "pesen 1") are an
         # order or a reply in a chat, which the reviews the classifier learnt from never are
         words = frame["norm"].str.count_matches(r"[a-z]+").to_numpy()
-        pred[(pred == "complaint") & no_complaint_cue & (words <= 2)] = rule[(pred == "complaint") & no_complaint_cue & (words <= 2)]
+        wordless = (pred == "complaint") & no_complaint_cue & (words <= 2)
+        pred[wordless] = rule[wordless]
         pred[frame["decisive"].to_numpy() & (rule == "product_idea")] = "product_idea"
         # a review template's poor verdict ("Wangi: kurang") is the customer's own word, whatever else is praised
         pred[(frame["template_hits"].to_numpy() > 0) & np.isin(pred, ["praise", "other"])] = "complaint"

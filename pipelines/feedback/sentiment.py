@@ -326,12 +326,20 @@ def plain_questions(texts: Sequence[str]) -> list[bool]:
     and not rhetorical."""
     from pipelines.feedback.intent import rule_frame
 
-    frame = rule_frame(pl.Series(texts, dtype=pl.String))
+    out = [False] * len(texts)
+    # only short texts can be one: the rules (a second normalisation) run on those alone; the slack covers
+    # abbreviations that normalise to two words ("dmn" -> "di mana")
+    short = [i for i, t in enumerate(texts) if len(t.split()) <= PLAIN_QUESTION_WORDS + 5]
+    if not short:
+        return out
+    frame = rule_frame(pl.Series([texts[i] for i in short], dtype=pl.String))
     norm = frame["norm"]
     plain = ((frame["rule"] == "question") & (frame["praise_hits"] == 0) & (frame["complaint_hits"] == 0)
              & (frame["idea_hits"] == 0) & ~norm.str.contains(RHETORICAL.pattern) & norm.str.contains(INFORMATION.pattern)
              & (norm.str.count_matches(r"[a-z0-9]+") <= PLAIN_QUESTION_WORDS))
-    return plain.to_list()
+    for i, q in zip(short, plain.to_list(), strict=True):
+        out[i] = q
+    return out
 
 
 def _emoji_sentiment(text: str) -> float:
