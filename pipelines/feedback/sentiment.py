@@ -7,7 +7,8 @@ data/ATTRIBUTION.md), so that Javanese, Sundanese or Banjarese comments meet a m
 text is normalised (normalise.py: regional words mapped to Indonesian with the NusaX lexicons, slang, negators
 unified to "tidak"), emoji become words the model has read ("senang" for 😍👍🔥..., "kecewa" for 😡👎...,
 "haha" for 😂🤣), a negator is joined to the word it negates ("tidak enak" -> "tidak_enak", "tidak terlalu manis" ->
-"tidak_terlalu_manis"), then two linear models vote on word 1-3 grams (seen twice or more) and char_wb 3-5 grams: an NB-SVM
+"tidak_terlalu_manis"), then two linear models vote on word 1-3 grams (seen twice or more), char_wb 3-5 grams and
+two cue features (a general complaint word, a praise word; see CUE_FEATURES): an NB-SVM
 (Wang & Manning 2012: binary features scaled by per-class log-count ratios, one-vs-rest LinearSVC) and an
 SGD modified-Huber model on sublinear TF-IDF, both with balanced class weights (customers' feedback is not
 as positive as SmSA's training split). Member weights and the softmax temperature were chosen on SmSA's
@@ -45,7 +46,7 @@ import polars as pl
 from pipelines.feedback.normalise import normalise
 
 LABELS = ("negative", "neutral", "positive")
-MODEL_VERSION = "3"  # bump when the features or the training change, so cached models are retrained
+MODEL_VERSION = "4"  # bump when the features or the training change, so cached models are retrained
 NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "kurang", "tanpa"})
 # Words between a negator and what it negates: "tidak terlalu manis", "belum pernah kecewa".
 SOFTENERS = frozenset({"terlalu", "begitu", "sangat", "cukup", "pernah", "terus", "lagi", "juga", "pula", "sama",
@@ -82,9 +83,34 @@ PLAIN_QUESTION_WORDS = 10
 
 def prepare(texts: Sequence[str | None]) -> list[str]:
     """Normalised text (regional words mapped, emoji as words) with each negator joined to the word it negates."""
+    return _prepare(texts)[0]
+
+
+def _prepare(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
+    """prepare(texts) and per text its cue features (CUE_FEATURES), from one normalisation."""
     raw = [_EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], t or "") for t in texts]
-    norm = normalise(pl.Series("t", raw, dtype=pl.String), regional=True).fill_null("").to_list()
-    return [_negation_scope(_without_praise_intensifiers(s)) for s in norm]
+    norm = normalise(pl.Series("t", raw, dtype=pl.String), regional=True).fill_null("")
+    docs = [_negation_scope(_without_praise_intensifiers(s)) for s in norm.to_list()]
+    return docs, cue_features(norm)
+
+
+# General complaint and praise words (intent.py's cue lists: "bocor", "rusak", "telat", "mantap", "enak"...) as two
+# features whose weights the models learn from the training texts, like any word. SmSA and NusaX are restaurant,
+# hotel and phone talk: a complaint word their texts never use ("bocor", "rembes", "luntur") would otherwise
+# weigh nothing, and the other words of a short comment (its product: "kopi susu") decide. Counted on the
+# normalised text, negated praise ("tidak enak") counting as a complaint and negated complaints as praise.
+CUE_FEATURES = ("complaint_cue", "praise_cue")
+
+
+def cue_features(norm: pl.Series) -> np.ndarray:
+    """(n, 2) float32: 1 where a normalised text holds an un-negated complaint word (or negated praise), and
+    likewise a praise word (or negated complaint word)."""
+    from pipelines.feedback.intent import COMPLAINT, NEGATED_NEGATIVE, praise_count
+
+    frame = pl.DataFrame({"n": norm}).select(
+        complaint=pl.col("n").str.replace_all(NEGATED_NEGATIVE, " ").str.count_matches(COMPLAINT),
+        praise=praise_count(pl.col("n")))
+    return (frame.to_numpy() > 0).astype(np.float32)
 
 
 def _without_praise_intensifiers(text: str) -> str:
@@ -146,8 +172,8 @@ class SentimentModel:
         self.word_min_df = word_min_df
 
     # features ---------------------------------------------------------------------------------------------
-    def _fit_vocabulary(self, docs: list[str]):
-        """Fit the vectorizers and IDF on docs; their (binary, TF-IDF) features."""
+    def _fit_vocabulary(self, docs: list[str], cues: np.ndarray):
+        """Fit the vectorizers and IDF on docs; their (binary, TF-IDF) features, cue features last."""
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
         self.words_ = CountVectorizer(ngram_range=(1, 3), token_pattern=r"\S+", min_df=self.word_min_df,
@@ -156,19 +182,21 @@ class SentimentModel:
         w, c = self.words_.fit_transform(docs), self.chars_.fit_transform(docs)
         self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(w)
         self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(c)
-        return self._from_counts(w, c)
+        return self._from_counts(w, c, cues)
 
-    def _from_counts(self, w, c):
+    def _from_counts(self, w, c, cues: np.ndarray):
         from scipy import sparse
 
+        extra = sparse.csr_matrix(cues.astype(np.float32))
         binary = sparse.hstack([w, c]).tocsr()
         binary.data[:] = 1.0
-        tfidf = sparse.hstack([self.word_tfidf_.transform(w), self.char_tfidf_.transform(c)]).tocsr()
+        binary = sparse.hstack([binary, extra]).tocsr()
+        tfidf = sparse.hstack([self.word_tfidf_.transform(w), self.char_tfidf_.transform(c), extra]).tocsr()
         return binary, tfidf
 
-    def _features(self, docs: list[str]):
-        """(binary counts, TF-IDF) for prepared texts, word block then char block."""
-        return self._from_counts(self.words_.transform(docs), self.chars_.transform(docs))
+    def _features(self, docs: list[str], cues: np.ndarray):
+        """(binary counts, TF-IDF) for prepared texts: word block, char block, then the cue features."""
+        return self._from_counts(self.words_.transform(docs), self.chars_.transform(docs), cues)
 
     # members ----------------------------------------------------------------------------------------------
     def _fit_members(self, binary, tfidf, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -206,10 +234,10 @@ class SentimentModel:
         from scipy.optimize import minimize_scalar
 
         t0 = time.perf_counter()
-        train, valid = prepare(texts), prepare(valid_texts)
+        (train, train_cues), (valid, valid_cues) = _prepare(texts), _prepare(valid_texts)
         y, y_valid = np.asarray(labels), np.asarray(valid_labels)
         # Vocabulary and IDF from both splits (no labels involved); the members first see train only.
-        all_binary, all_tfidf = self._fit_vocabulary(train + valid)
+        all_binary, all_tfidf = self._fit_vocabulary(train + valid, np.vstack([train_cues, valid_cues]))
         binary, tfidf = all_binary[:len(train)], all_tfidf[:len(train)]
         self.nb_w_, self.nb_b_, self.sgd_w_, self.sgd_b_ = self._fit_members(binary, tfidf, y)
         if valid:
@@ -238,7 +266,7 @@ class SentimentModel:
         """(n, 3) probabilities in the order of LABELS / classes_."""
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)))
-        nb, sgd = self._member_scores(*self._features(prepare(texts)))
+        nb, sgd = self._member_scores(*self._features(*_prepare(texts)))
         return _softmax(self._combine(nb, sgd) / self.temperature_)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
