@@ -47,7 +47,7 @@ from pipelines.feedback.normalise import normalise
 from pipelines.feedback.text import PARTICLES, REQUEST_WORDS, label_stopwords, stopwords
 
 MIN_SIZE = 3               # texts (with repeats) a theme needs; smaller clusters stay unassigned
-MAX_THEMES = 15
+MAX_THEMES = 12
 DISTINCT_PER_THEME = 3     # distinct texts per theme on average at most k allows (no themes of one phrase)
 IDEA_DISTANCE = 0.9        # idea texts join in groups whose words and topics overlap (average cosine > 0.1)
 IDEA_TOPIC_SHARE = 0.08    # share of an idea text's features given to its topic loadings (the rest: its words)
@@ -151,9 +151,10 @@ def lexical_matrix(docs: list[str]):  # -> (sparse matrix, number of its word co
 
 
 def n_themes_for(n_distinct: int, total_weight: float, min_size: int = MIN_SIZE) -> int:
-    """How many themes: growing with the square root of the texts said (sqrt(n / 4): 8 for 250 texts, 14 for
-    800), at most MAX_THEMES (what an owner can read), and no more than the texts allow (DISTINCT_PER_THEME
-    distinct texts and `min_size` texts per theme)."""
+    """How many themes: growing with the square root of the texts said (sqrt(n / 4): 8 for 250 texts, 12 from
+    576), at most MAX_THEMES (a dozen an owner can still read; real labelled sets hold 6-8 topics, and 27 themes
+    where there were 8 split the big ones), and no more than the texts allow (DISTINCT_PER_THEME distinct texts
+    and `min_size` texts per theme)."""
     k = round(np.sqrt(total_weight / 4))
     return int(max(1, min(k, MAX_THEMES, n_distinct // DISTINCT_PER_THEME, total_weight // min_size)))
 
