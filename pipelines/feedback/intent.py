@@ -261,7 +261,8 @@ class IntentModel:
 
     def _x(self, frame: pl.DataFrame, fit: bool = False):
         from scipy import sparse
-        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from pipelines.feedback.vectorizers import FastTfidfVectorizer as TfidfVectorizer
 
         docs = frame["norm"].to_list()
         if fit:

@@ -174,7 +174,9 @@ class SentimentModel:
     # features ---------------------------------------------------------------------------------------------
     def _fit_vocabulary(self, docs: list[str], cues: np.ndarray):
         """Fit the vectorizers and IDF on docs; their (binary, TF-IDF) features, cue features last."""
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        from pipelines.feedback.vectorizers import FastCountVectorizer as CountVectorizer
 
         self.words_ = CountVectorizer(ngram_range=(1, 3), token_pattern=r"\S+", min_df=self.word_min_df,
                                       dtype=np.float32)

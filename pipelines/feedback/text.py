@@ -57,3 +57,4 @@ tolong mohon minta request req rekues ditunggu tunggu semoga moga harap berharap
 saran usul usulan bikin bikinin bikinkan buatin buatkan adain adakan adakanlah tambahin tambahkan sediakan
 sediain sedian kasih kasi dibikin dibuat dibikinin diadain diadakan ditambah ditambahin disediakan next
 kedepannya kedepan""".split())
+
