@@ -47,10 +47,33 @@ _VARIANTS = (r"(?:varian|variant|rasa|ukuran|size|size_\w+|model|warna|pilihan|o
              r"produk|produknya|inovasi|kreasi|koleksi|promo|promonya|cabang|outlet|gerai)")
 _PLACE = r"(?:cabang|outlet|gerai|toko|store|resto|booth|stand|kedai|warung)"
 _MOVE = r"(?:buka|dibuka|open|ada|hadir|masuk|datang|mampir|nyampe|sampai|ekspansi|launching)"
-_ASK = r"(?:dong|donk|dund|plis|please|pls|mohon|tolong|min|admin|kak|ya|yah|juga|jg|\?)"
-# a place named after "ke": any word but "sini", "sana", "situ" ("kapan-kapan ke sini lagi" is a visit, not a request;
-# written without look-ahead, which polars' regular expressions lack)
-_TOWN = r"(?:[a-rt-z0-9]\w*|s[^\Wai]\w*|s[ai]\w{3,}|s[ai]\w?)\b"
+_ASK = r"(?:dong|donk|dund|plis|please|pls|mohon|tolong|min|admin|kak|ya|yah|juga|jg|lah|kah|deh|nah|pang|\?)"
+
+
+def word_except(words: set[str]) -> str:
+    """A regular expression for one whole word that is none of `words` (written without look-ahead, which polars'
+    regular expressions lack): the words' letters as a tree, and at each step any other letter, or the end."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def below(node: dict, top: bool) -> str:
+        children = sorted(k for k in node if k)
+        alts = [] if top or "" in node else [""]
+        alts.append(rf"[^\W{''.join(children)}]\w*" if children else r"\w+")
+        alts.extend(c + below(node[c], False) for c in children)
+        return "(?:" + "|".join(alts) + ")"
+
+    return below(tree, True) + r"\b"
+
+
+# a place named after "ke" or "di": any word but "sini", "sana", "situ" ("kapan-kapan ke sini lagi" is a visit, not a
+# request), nor "mana" ("mau tanya ada di mana" asks where)
+_TOWN = word_except({"sini", "sana", "situ"})
+_WHERE = word_except({"sini", "sana", "situ", "mana"})
 _SEND = r"(?:kirim|dikirim|antar|diantar|delivery|deliv|layani|melayani|jangkau|menjangkau|cod|ongkir)"
 _TOWARDS = r"(?:segera|cepat|bisa|nanti|juga|kedepannya|ke depannya|next)"
 # Phrasings that ask for something new in the offer, in any trade: they decide the rules' verdict. The first
@@ -88,7 +111,8 @@ PRODUCT_IDEA_DECISIVE = [
     rf"(?:buka|bukain|open|bikin|adain|adakan)\s+(?:\w+\s+){{0,1}}{_PLACE}\b",
     rf"\b(?:buka|bukain|open|adain)\s+{_PLACE}\s+(?:di|ke)\s+\w+\s+(?:\w+\s+){{0,1}}{_ASK}",
     rf"\b{_MOVE}\s+(?:{_PLACE}\s+)?(?:di|ke)\s+\w+\s+(?:\w+\s+){{0,1}}(?:dong|donk|plis|please|pls)\b",
-    r"\b(?:pengen|pengin|ingin|mau|berharap)\s+(?:\w+\s+){0,1}(?:ada|buka)\s+(?:\w+\s+){0,1}(?:di|ke)\s+\w+",
+    # a wish for the business in the customer's town, a few words apart ("handak banar ulun amun ada di kandangan")
+    rf"\b(?:pengen|pengin|ingin|mau|berharap)\s+(?:\w+\s+){{0,3}}(?:ada|buka)\s+(?:\w+\s+){{0,1}}(?:di|ke)\s+{_WHERE}",
     # "kapan ke samarinda?", "yuk buka di bogor": the business asked to come to a town ("yuk ke sini", friends
     # invited by a customer, is not)
     rf"\bkapan\s+(?:main\s+|mampir\s+|buka\s+|open\s+)?ke\s+{_TOWN}",

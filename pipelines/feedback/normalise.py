@@ -57,10 +57,11 @@ MARKETPLACE = {
     "cbg": "cabang", "cab": "cabang", "otw": "otw", "ready": "ready", "redy": "ready", "rdy": "ready",
 }
 # Very common regional function words the lexicons miss or translate for another language only (general
-# grammar, not a domain list): Banjarese/Malay "jua" is juga (the Minangkabau lexicon's "jua" is jual),
-# "sing" is tidak in Balinese but yang in Javanese, so it is left alone.
+# grammar, not a domain list): Banjarese/Malay "jua" is juga (the Minangkabau lexicon's "jua" is jual), Banjarese
+# and Sundanese "mun" and "lamun" are kalau; "sing" is tidak in Balinese but yang in Javanese, so it is left alone.
 REGIONAL_FIXES = {"jua": "juga", "wan": "dengan", "nang": "yang", "amun": "kalau", "kawa": "bisa", "gasan": "untuk",
-                  "sing": "sing", "pang": "pang", "kadada": "tidak ada", "kadida": "tidak ada", "handak": "ingin"}
+                  "sing": "sing", "pang": "pang", "kadada": "tidak ada", "kadida": "tidak ada", "handak": "ingin",
+                  "mun": "kalau", "lamun": "kalau"}
 REGIONAL_LANGUAGES = ("acehnese", "balinese", "banjarese", "buginese", "javanese", "madurese", "minangkabau", "ngaju",
                       "sundanese", "toba_batak")
 UNITS = [

@@ -67,6 +67,9 @@ def test_development_set_floor() -> None:
     "kapan ke samarinda kak",                        # the business asked to come to a town
     "restock yg hitam dong kak",                     # bringing a variant back without "lagi"
     "cabang martapura kada ada kah?",                # Banjarese: an outlet missing in the customer's town
+    "buka cabang di martapura pang",                 # a Banjarese particle asks, as "dong" does
+    "mun kawa buka jua di banjarbaru kak",           # Banjarese "mun kawa": kalau bisa
+    "handak banar ulun amun ada di kandangan",       # a wish a few words from its town
 ])
 def test_requests_as_customers_write_them(text: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == ["product_idea"]
@@ -81,6 +84,7 @@ def test_requests_as_customers_write_them(text: str) -> None:
     ("masyaallah cantiknya", "praise"),                                        # praise with -nya
     ("kapan kapan ke sini lagi ya, makasih", "praise"),                      # a visit planned, not a request
     ("yuk ke sini rame rame, enak banget", "praise"),                         # friends invited, not a request
+    ("mau tanya ada di mana aja outletnya", "question"),                      # asks where, not for a branch
 ])
 def test_what_is_not_a_request(text: str, intent: str) -> None:
     assert classify_intent(pl.Series([text])).to_list() == [intent]
@@ -155,3 +159,15 @@ def test_review_template_verdicts_are_the_customers_word() -> None:
     texts = pl.Series(["Wangi:kurang\nTekstur:lembut\nKemasan:bagus", "Bahan: tipis banget nerawang",
                        "Kualitas: tidak mengecewakan", "Berat: kurang lebih 1kg, mantap"])
     assert classify_intent(texts, pl.Series([5, 5, 5, 5])).to_list() == ["complaint", "complaint", "praise", "praise"]
+
+
+@pytest.mark.parametrize("word", ["sini", "sana", "situ", "mana"])
+def test_word_except_leaves_out_exactly_its_words(word: str) -> None:
+    import re
+
+    from pipelines.feedback.intent import word_except
+
+    pattern = re.compile(word_except({"sini", "sana", "situ", "mana"}))
+    assert not pattern.fullmatch(word)
+    for other in (word[:-1], word + "h", word[:2], "samarinda", "siak", "manado", "bjm", "s", "m"):
+        assert pattern.fullmatch(other), other
