@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -58,3 +59,12 @@ saran usul usulan bikin bikinin bikinkan buatin buatkan adain adakan adakanlah t
 sediain sedian kasih kasi dibikin dibuat dibikinin diadain diadakan ditambah ditambahin disediakan next
 kedepannya kedepan""".split())
 
+
+# Laughter as customers type it, any length: "hahaha", "wkwkwk", "awkwk", "hehe", "xixi" (one syllable said again
+# and again, a letter either side). Never a topic's word nor a label; sentiment reads it on its own.
+LAUGHTER = re.compile(r"[a-z]?(ha|he|hi|hu|wk|kw|xi)\1+[a-z]?")
+
+
+def is_laughter(word: str) -> bool:
+    """Is this one lower-case token laughter ("hahaha", "wkwkwk")?"""
+    return LAUGHTER.fullmatch(word) is not None

@@ -45,7 +45,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.normalise import normalise
-from pipelines.feedback.text import PARTICLES, REQUEST_WORDS, label_stopwords, stopwords
+from pipelines.feedback.text import PARTICLES, REQUEST_WORDS, is_laughter, label_stopwords, stopwords
 
 MIN_SIZE = 3               # texts (with repeats) a theme needs; smaller clusters stay unassigned
 MAX_THEMES = 12
@@ -119,7 +119,7 @@ def content_words(normalised: list[str]) -> list[str]:
     out = []
     for text in normalised:
         words = (without_clitic(w) if CLITICS else w for w in text.split() if w.isascii() and w.isalpha())
-        out.append(" ".join(w for w in words if len(w) >= 3 and w not in drop))
+        out.append(" ".join(w for w in words if len(w) >= 3 and w not in drop and not is_laughter(w)))
     return out
 
 
@@ -258,12 +258,14 @@ def split_requests(matrix, weights: np.ndarray) -> np.ndarray:
 # ---- labels -------------------------------------------------------------------------------------------------
 
 def label_tokens(normalised: list[str]) -> list[list[str]]:
-    """Per normalised text, its words for labels: runs of words, '|' where a number, emoji or punctuation broke it."""
+    """Per normalised text, its words for labels: runs of words, '|' where a number, emoji, laughter or punctuation
+    broke it."""
     out = []
     for text in normalised:
         words = []
         for w in text.split():
-            words.append(without_clitic(w) if w.isascii() and re.fullmatch(r"[a-z][a-z_]*", w) else "|")
+            words.append(without_clitic(w) if w.isascii() and re.fullmatch(r"[a-z][a-z_]*", w) and not is_laughter(w)
+                         else "|")
         out.append(words)
     return out
 

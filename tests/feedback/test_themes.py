@@ -361,3 +361,13 @@ def test_shared_terms_keep_what_many_customers_say() -> None:
     # small inputs keep every term
     small, small_words = lexical_matrix(docs[:50])
     assert shared_terms(small, small_words, k=4) is small
+
+
+def test_laughter_is_never_a_label_or_a_topic_word() -> None:
+    from pipelines.feedback.text import is_laughter
+    from pipelines.feedback.themes import content_words, label_tokens
+
+    assert all(is_laughter(w) for w in ("hahaha", "wkwkwk", "awkwk", "hehe", "xixi"))
+    assert not any(is_laughter(w) for w in ("kaku", "kakak", "mama", "tata", "ha"))
+    assert content_words(["grosir buat souvenir hahaha"]) == ["grosir souvenir"]
+    assert label_tokens(["grosir souvenir hahaha mantap"]) == [["grosir", "souvenir", "|", "mantap"]]
