@@ -148,8 +148,11 @@ NEGATIVE_WORDS = (
     r"basi|asem|kadaluarsa|kadaluwarsa|expired|palsu|tiruan|penipu|penipuan|nipu|bohong|kapok|zonk|nyesel|menyesal|"
     r"ribet|berbelit|kasar|ghosting|hilang|refund|retur|komplain|complain|mahal|kemahalan|overpriced|ampas|tipis|"
     r"menerawang|letoy|ringkih|karatan|seiprit|sedih|ngeselin|kesal|kesel|salah|netes|menetes|tumpah|basah|marah|"
-    r"hambar|keasinan|kemanisan|alot|bau|amis|jorok|cuek|jutek|lama banget)"
+    r"hambar|keasinan|kemanisan|alot|bau|amis|jorok|cuek|jutek|lama banget|bolong|lecek|kusut|berjamur|damage|damaged|"
+    r"broken|defect)"
 )
+_FIX = (r"(?:lebih\s+(?:teliti|cermat|hati hati|diperhatikan|rapi|aman|tebal|cepat)|"
+        r"(?:di\s?|d)(?:percepat|perhatikan|balas|respon))")
 COMPLAINT = "|".join([
     rf"\b{NEGATIVE_WORDS}\b",
     r"\bbukan\s+(?:ori|original|asli)\b",
@@ -163,6 +166,14 @@ COMPLAINT = "|".join([
     r"\b(?:lama|lamban)\s+(?:banget|sekali|sampai|datang|nunggu|dikirim|respon|balas|prosesnya|pengiriman)\b",
     r"\bpengiriman\s+(?:lama|lambat)\b",
     r"\b(?:cuma|hanya)\s+(?:dikirim|datang|dapat|dapet)\b",
+    # asking to fix what went wrong, not for something new ("tolong lebih teliti", "kalau bisa dipercepat
+    # pengirimannya", "dicek dulu sebelum dikirim"): a complaint by the labelling guide, whatever the stars
+    rf"\b(?:tolong|mohon|harap|kalau bisa|lain kali|kedepannya|ke depannya|berikutnya|selanjutnya)\b(?:\s+\w+){{0,4}}\s+"
+    rf"{_FIX}\b",
+    r"\blebih\s+(?:teliti|cermat|hati hati)\b",
+    r"\b(?:di\s?|d)?(?:cek|tes|test|periksa)\s+(?:\w+\s+){0,2}sebelum\s+(?:di\s?|d)?(?:kirim|packing|pack|bungkus|kemas)",
+    # the wrong item: "yang datang malah yang hitam" ("malah" normalises to "bahkan")
+    r"\b(?:yang|yg)\s+(?:datang|dikirim|sampai|diterima|dapat)\s+(?:bahkan|justru|malah)\b",
 ])
 # A marketplace's review template ("Wangi: kurang", "Kualitas: jelek") is the customer's own word: an aspect
 # name, a colon, and a poor verdict; matched on the raw text, where the colon still is.

@@ -313,6 +313,10 @@ def _cache_key() -> str:
                  .read_bytes())
     h.update(resources.files("pipelines.feedback").joinpath("data", "nusax", "sentiment_train_valid.csv.gz").read_bytes())
     h.update(f"sklearn={sklearn.__version__};model={MODEL_VERSION}".encode())
+    # the cue features follow intent's cue lists: a change there retrains the model
+    from pipelines.feedback.intent import COMPLAINT, NEGATED_NEGATIVE, PRAISE_WORDS
+
+    h.update("\x1f".join((COMPLAINT, NEGATED_NEGATIVE, PRAISE_WORDS)).encode())
     return h.hexdigest()[:16]
 
 
