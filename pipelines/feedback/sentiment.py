@@ -46,7 +46,7 @@ import polars as pl
 from pipelines.feedback.normalise import normalise
 
 LABELS = ("negative", "neutral", "positive")
-MODEL_VERSION = "4"  # bump when the features or the training change, so cached models are retrained
+MODEL_VERSION = "5"  # bump when the features, the normalisation or the training change, so cached models retrain
 NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "kurang", "tanpa"})
 # Words between a negator and what it negates: "tidak terlalu manis", "belum pernah kecewa".
 SOFTENERS = frozenset({"terlalu", "begitu", "sangat", "cukup", "pernah", "terus", "lagi", "juga", "pula", "sama",

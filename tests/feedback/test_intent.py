@@ -171,3 +171,18 @@ def test_word_except_leaves_out_exactly_its_words(word: str) -> None:
     assert not pattern.fullmatch(word)
     for other in (word[:-1], word + "h", word[:2], "samarinda", "siak", "manado", "bjm", "s", "m"):
         assert pattern.fullmatch(other), other
+
+
+@pytest.mark.parametrize(("text", "rating"), [
+    ("bagus bngt,cmn klau bisa dpercepat pengirimannya ya kak lain kali", 5),   # asks to fix the delivery
+    ("pesan yg eyeliner putih yg dateng malah yg itemmm, hmmmmm, tolong lebih teliti", 4),   # the wrong item
+    ("bukunya sampai dengan selamattt, tapi sayang banget di beberapa sudutnya ada sedikit damage", 4),
+    ("pesanan saya belum di kirim kak", None),       # "di kirim" written apart is dikirim
+])
+def test_complaints_with_good_stars_or_informal_spelling(text: str, rating: int | None) -> None:
+    assert classify_intent(pl.Series([text]), pl.Series([rating], dtype=pl.Int32)).to_list() == ["complaint"]
+
+
+def test_chat_requests_are_not_fix_complaints() -> None:
+    texts = pl.Series(["kak tolong dicek ya ukuran L masih ada?", "tolong dibungkus kado ya kak"])
+    assert "complaint" not in classify_intent(texts).to_list()

@@ -54,3 +54,10 @@ def test_colloquial_indonesian_wins_over_the_regional_lexicons() -> None:
     assert "gemes" not in m and "pegel" not in m and "nagih" not in m
     assert normalise(pl.Series(["gemes banget", "pegel nunggu", "bikin nagih"]), regional=True).to_list() == [
         "gemas banget", "pegal menunggu", "bikin ketagihan"]
+
+
+def test_di_written_apart_from_its_verb_joins_it_places_stay() -> None:
+    out = normalise(pl.Series(["belum di kirim kak", "barang di bungkus rapi", "di atas meja", "di rumah aja",
+                               "di sini enak"])).to_list()
+    assert out[0].startswith("belum dikirim") and out[1].startswith("barang dibungkus")
+    assert out[2].startswith("di atas") and out[3].startswith("di rumah") and out[4].startswith("di sini")
