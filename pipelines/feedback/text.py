@@ -36,12 +36,14 @@ def tokens_expr(text: pl.Expr) -> pl.Expr:
 
 # Particles, fillers and address words of Indonesian chat and of the regional languages customers write in
 # (Javanese, Sundanese, Banjarese, Betawi...): general to every trade, never a theme's name on their own.
+# "gaskeun" and "gass" are the chat cheer "let's go" (plain "gas", also a product, is kept out of labels only:
+# themes.py LABEL_SKIP).
 PARTICLES = frozenset("""
 kah lah nah dong deh sih tah toh kan pun loh lho kok yah yuk ayo nih tuh ja gin jua pang am ai bah lo gw gue
 aku kamu ente sampean kulo ulun pian ikam aja ae wae bae rek cuy ya yaa iya yoi oke ok okey sip nya user
 teh atuh mah euy oge mas mbak mba bang kak kakak sis gan min mimin bun bunda say guys gaes ges wkwk wkwkwk
 haha hehe hihi huhu xixi amin aamiin btw plis pls please thx tks makasih terima kasih hai halo hallo kali
-bener emang memang kayak gimana gitu gini sini situ sana tau lagi banget bgt doang
+bener emang memang kayak gimana gitu gini sini situ sana tau lagi banget bgt doang gass gaskeun gasken gaskan
 """.split())
 
 

@@ -364,11 +364,13 @@ def group_keywords(normalised: list[str], weights: np.ndarray, group: np.ndarray
     return keywords
 
 
-# Words that say nothing about a topic on their own (chat fillers, generic verbs); kept inside phrases.
+# Words that say nothing about a topic on their own (chat fillers, generic verbs); kept inside phrases. "gas" is
+# mostly the chat cheer "let's go" ("user gas / gas kah" named a theme of real comments); a gas seller's themes
+# still cluster on it and are named by their other words.
 LABEL_SKIP = frozenset("""
 tidak cuma tapi tetapi iya kasih terima admin pas kemarin beli order dengar saya aku banget sudah mau bisa
 ada lagi sama juga jadi kalau kok masih semoga request ditunggu pokoknya uda dong tolong mohon minta very
-saran kakak barang produk yang buat untuk sangat sekali kurang belum bukan""".split()) | REQUEST_WORDS
+saran kakak barang produk yang buat untuk sangat sekali kurang belum bukan gas""".split()) | REQUEST_WORDS
 
 
 def theme_label(keywords: list[str]) -> str:

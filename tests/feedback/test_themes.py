@@ -371,3 +371,11 @@ def test_laughter_is_never_a_label_or_a_topic_word() -> None:
     assert not any(is_laughter(w) for w in ("kaku", "kakak", "mama", "tata", "ha"))
     assert content_words(["grosir buat souvenir hahaha"]) == ["grosir souvenir"]
     assert label_tokens(["grosir souvenir hahaha mantap"]) == [["grosir", "souvenir", "|", "mantap"]]
+
+
+def test_chat_cheers_never_name_a_theme() -> None:
+    from pipelines.feedback.themes import phrase_counts
+
+    _counts, terms = phrase_counts(["gas kak", "gass min", "gaskeun", "gas kah", "tabung gas bocor"])
+    assert "gas" not in set(terms) and "gass" not in set(terms) and "gaskeun" not in set(terms)
+    assert "tabung" in set(terms)
