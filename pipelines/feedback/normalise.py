@@ -96,12 +96,19 @@ def slang_map() -> dict[str, str]:
 
 
 @cache
+def smsa_words() -> tuple[tuple[str, ...], ...]:
+    """The words of each of SmSA's shipped training texts, lower case: what common Indonesian looks like."""
+    raw = resources.files("pipelines.feedback").joinpath("data", "smsa", "train_preprocess.tsv.gz").read_bytes()
+    return tuple(tuple(re.findall(r"[a-z]+", line.rsplit("\t", 1)[0].lower()))
+                 for line in gzip.decompress(raw).decode("utf-8").splitlines())
+
+
+@cache
 def indonesian_frequencies() -> Counter:
     """Word counts of SmSA's shipped training texts: what is common Indonesian."""
-    raw = resources.files("pipelines.feedback").joinpath("data", "smsa", "train_preprocess.tsv.gz").read_bytes()
     counts: Counter = Counter()
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        counts.update(re.findall(r"[a-z]+", line.rsplit("\t", 1)[0].lower()))
+    for words in smsa_words():
+        counts.update(words)
     return counts
 
 
@@ -138,10 +145,8 @@ def split_passives() -> str:
     with the verb in group 1. Learnt from SmSA's training texts: a verb V is joined when "diV" is a word there (three
     times or more), V is a word too, and "diV" is more common than "di V" written apart. So "di kirim" becomes
     "dikirim" and meets the same rules ("belum dikirim"), while "di atas", "di rumah" and "di sini" stay places."""
-    raw = resources.files("pipelines.feedback").joinpath("data", "smsa", "train_preprocess.tsv.gz").read_bytes()
     after_di: Counter = Counter()
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        words = re.findall(r"[a-z]+", line.rsplit("\t", 1)[0].lower())
+    for words in smsa_words():
         after_di.update(b for a, b in zip(words, words[1:], strict=False) if a == "di")
     freq = indonesian_frequencies()
     verbs = sorted(w[2:] for w, n in freq.items()
