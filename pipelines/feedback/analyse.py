@@ -17,15 +17,8 @@ from pipelines.feedback.intent import classify_intent
 from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly, mask_quote
 from pipelines.feedback.normalise import normalise
 from pipelines.feedback.sentiment import sentiment
-from pipelines.feedback.themes import (
-    KnownTheme,
-    ThemeFit,
-    clean_texts,
-    find_themes,
-    legacy_keys,
-    match_themes,
-    text_key,
-)
+from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
+from pipelines.feedback.themes import ThemeFit, clean_texts, find_themes
 
 CODE_VERSION = "themes-2"
 

@@ -18,16 +18,9 @@ from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
 from pipelines.feedback.marts import dim_theme, mask_quote, theme_status
-from pipelines.feedback.themes import (
-    KnownTheme,
-    ThemeFit,
-    find_themes,
-    group_keywords,
-    legacy_keys,
-    match_themes,
-    text_key,
-    theme_label,
-)
+from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
+from pipelines.feedback.theme_labels import group_keywords, theme_label
+from pipelines.feedback.themes import ThemeFit, find_themes
 from pipelines.run import run_tenant, themes_stage
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
@@ -344,7 +337,7 @@ def test_no_trade_word_list_remains() -> None:
 
 
 def test_shared_terms_keep_what_many_customers_say() -> None:
-    from pipelines.feedback.themes import TOPIC_TERM_SHARE, lexical_matrix, shared_terms
+    from pipelines.feedback.topics import TOPIC_TERM_SHARE, lexical_matrix, shared_terms
 
     # 300 texts: a shared aspect word in each, a product name in only two of them
     docs = [f"pengiriman {'lambat' if i % 2 else 'cepat'} kurir" for i in range(298)]
@@ -365,7 +358,8 @@ def test_shared_terms_keep_what_many_customers_say() -> None:
 
 def test_laughter_is_never_a_label_or_a_topic_word() -> None:
     from pipelines.feedback.text import is_laughter
-    from pipelines.feedback.themes import content_words, label_tokens
+    from pipelines.feedback.theme_labels import label_tokens
+    from pipelines.feedback.topics import content_words
 
     assert all(is_laughter(w) for w in ("hahaha", "wkwkwk", "awkwk", "hehe", "xixi"))
     assert not any(is_laughter(w) for w in ("kaku", "kakak", "mama", "tata", "ha"))
@@ -374,7 +368,7 @@ def test_laughter_is_never_a_label_or_a_topic_word() -> None:
 
 
 def test_chat_cheers_never_name_a_theme() -> None:
-    from pipelines.feedback.themes import phrase_counts
+    from pipelines.feedback.theme_labels import phrase_counts
 
     _counts, terms = phrase_counts(["gas kak", "gass min", "gaskeun", "gas kah", "tabung gas bocor"])
     assert "gas" not in set(terms) and "gass" not in set(terms) and "gaskeun" not in set(terms)
