@@ -25,6 +25,9 @@ label and the score is half the text's score. Texts without words go by their em
 
 The fitted model is trained once and pickled to $GAUNG_HOME/cache/ under a name that hashes the training
 data, the scikit-learn version and this module's model version; one process trains at most once.
+
+The text's preparation and cue features are in sentiment_features.py, the classifier in
+sentiment_classifier.py; this module holds the training data, the cached model and the rules around it.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ import os
 import pickle
 import re
 import tempfile
-import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -43,33 +45,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.feedback.normalise import normalise
+from pipelines.feedback.sentiment_classifier import LABELS, SentimentModel
+from pipelines.feedback.sentiment_features import NEGATIVE_EMOJI, POSITIVE_EMOJI
 
-LABELS = ("negative", "neutral", "positive")
 MODEL_VERSION = "5"  # bump when the features, the normalisation or the training change, so cached models retrain
-NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "kurang", "tanpa"})
-# Words between a negator and what it negates: "tidak terlalu manis", "belum pernah kecewa".
-SOFTENERS = frozenset({"terlalu", "begitu", "sangat", "cukup", "pernah", "terus", "lagi", "juga", "pula", "sama",
-                       "akan", "mau", "bisa", "ada"})
-POSITIVE_EMOJI = frozenset("👍👌👏🙏💯🔥✨⭐🌟❤💕💖💗💓💞💘💝😍🥰😘😊😁😀😃😄😆🤗🤩😋🎉🤤😻🙌💪")
-NEGATIVE_EMOJI = frozenset("👎😡😠🤬😤😞😔😟😕🙁☹😢😩😫😒🙄🤮🤢💔😣😖")
-LAUGH_EMOJI = frozenset("😂🤣😆😹")
 _RAW_WORD = re.compile(r"[A-Za-z0-9]")
-_EMOJI_WORDS = {**{e: " senang " for e in POSITIVE_EMOJI}, **{e: " kecewa " for e in NEGATIVE_EMOJI},
-                **{e: " haha " for e in LAUGH_EMOJI}}
-_EMOJI_RE = re.compile("|".join(re.escape(e) for e in sorted(_EMOJI_WORDS, key=len, reverse=True)))
 
 _MEMO: dict[Path, SentimentModel] = {}
-# Swearing and exaggeration are praise's intensifiers in comments ("enak parah", "gila enak banget", "ngeri sih
-# enaknya"); SmSA's reviews use them for complaints only. Within INTENSIFIER_REACH words of a praise word that is
-# not negated (and not across "!", "?" or a contrast word) they are dropped before the model reads the text;
-# alone, or beside a complaint ("parah, pelayanannya lama"), they stay. Normalised text has no commas, so
-# "enak, parah lama" reads as "enak parah lama": the one case this gets wrong.
-INTENSIFIERS = frozenset({"parah", "gila", "gile", "gilak", "gokil", "ngeri", "edan", "anjir", "anjay", "anjrit",
-                          "buset", "busyet", "sinting", "brutal"})
-INTENSIFIER_REACH = 2
-# normalised text keeps "!" and "?" but no commas: a contrast word ends the reach too ("enak tapi parah lama")
-_CLAUSE_END = frozenset({"!", "?", "tapi", "tetapi", "namun", "sayang", "sayangnya", "cuma", "hanya", "padahal"})
 # A plain request for information ("harganya berapa kak?", "ready ukuran L?") says nothing for or against:
 # neutral, whatever the model reads into its words. It is short (PLAIN_QUESTION_WORDS at most) and asks with an
 # information word (berapa, di mana, ready, bisa...). Rhetorical questions ("kok lama?", "kenapa belum dikirim?",
@@ -79,201 +61,6 @@ RHETORICAL = re.compile(r"\b(?:kok|kenapa|mengapa|masa|masak|yakin|bukankah|buka
 INFORMATION = re.compile(r"\b(?:berapa\w*|brp|di mana|dimana|mana|gimana|bagaimana|apakah|kapan|ready|redi|tersedia|"
                          r"bisa|boleh|ada|masih|info)\b")
 PLAIN_QUESTION_WORDS = 10
-
-
-def prepare(texts: Sequence[str | None]) -> list[str]:
-    """Normalised text (regional words mapped, emoji as words) with each negator joined to the word it negates."""
-    return _prepare(texts)[0]
-
-
-def _prepare(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
-    """prepare(texts) and per text its cue features (CUE_FEATURES), from one normalisation."""
-    raw = [_EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], t or "") for t in texts]
-    norm = normalise(pl.Series("t", raw, dtype=pl.String), regional=True).fill_null("")
-    docs = [_negation_scope(_without_praise_intensifiers(s)) for s in norm.to_list()]
-    return docs, cue_features(norm)
-
-
-# General complaint and praise words (intent.py's cue lists: "bocor", "rusak", "telat", "mantap", "enak"...) as two
-# features whose weights the models learn from the training texts, like any word. SmSA and NusaX are restaurant,
-# hotel and phone talk: a complaint word their texts never use ("bocor", "rembes", "luntur") would otherwise
-# weigh nothing, and the other words of a short comment (its product: "kopi susu") decide. Counted on the
-# normalised text, negated praise ("tidak enak") counting as a complaint and negated complaints as praise.
-CUE_FEATURES = ("complaint_cue", "praise_cue")
-
-
-def cue_features(norm: pl.Series) -> np.ndarray:
-    """(n, 2) float32: 1 where a normalised text holds an un-negated complaint word (or negated praise), and
-    likewise a praise word (or negated complaint word)."""
-    from pipelines.feedback.intent import COMPLAINT, NEGATED_NEGATIVE, praise_count
-
-    frame = pl.DataFrame({"n": norm}).select(
-        complaint=pl.col("n").str.replace_all(NEGATED_NEGATIVE, " ").str.count_matches(COMPLAINT),
-        praise=praise_count(pl.col("n")))
-    return (frame.to_numpy() > 0).astype(np.float32)
-
-
-def _without_praise_intensifiers(text: str) -> str:
-    """The text without intensifier slang standing next to an un-negated praise word (INTENSIFIERS)."""
-    toks = text.split()
-    if not INTENSIFIERS.intersection(toks):
-        return text
-    from pipelines.feedback.intent import praise_word
-
-    praise = [praise_word(t) and not (i > 0 and toks[i - 1] in NEGATORS) for i, t in enumerate(toks)]
-    keep = []
-    for i, t in enumerate(toks):
-        if t in INTENSIFIERS:
-            near = False
-            for step in (-1, 1):
-                j = i + step
-                while 0 <= j < len(toks) and abs(j - i) <= INTENSIFIER_REACH and toks[j] not in _CLAUSE_END:
-                    if praise[j]:
-                        near = True
-                        break
-                    j += step
-            if near:
-                continue
-        keep.append(t)
-    return " ".join(keep)
-
-
-def _negation_scope(text: str) -> str:
-    toks = text.split()
-    out: list[str] = []
-    i = 0
-    while i < len(toks):
-        if toks[i] in NEGATORS and i + 1 < len(toks) and toks[i + 1].isalpha():
-            j = i + 1
-            if toks[j] in SOFTENERS and j + 1 < len(toks) and toks[j + 1].isalpha():
-                j += 1
-            out.append("_".join(toks[i:j + 1]))
-            i = j + 1
-        else:
-            out.append(toks[i])
-            i += 1
-    return " ".join(out)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-class SentimentModel:
-    """NB-SVM + TF-IDF SGD ensemble over prepared text; fit(texts, labels), predict_proba(texts), predict(texts)."""
-
-    classes_ = np.array(LABELS)
-
-    def __init__(self, nb_c: float = 0.005, sgd_alpha: float = 1e-4, sgd_weight: float = 2.0,
-                 char_range: tuple[int, int] = (3, 5), word_min_df: int = 2):
-        self.nb_c, self.sgd_alpha, self.sgd_weight, self.char_range = nb_c, sgd_alpha, sgd_weight, char_range
-        self.word_min_df = word_min_df
-
-    # features ---------------------------------------------------------------------------------------------
-    def _fit_vocabulary(self, docs: list[str], cues: np.ndarray):
-        """Fit the vectorizers and IDF on docs; their (binary, TF-IDF) features, cue features last."""
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        from pipelines.feedback.vectorizers import FastCountVectorizer as CountVectorizer
-
-        self.words_ = CountVectorizer(ngram_range=(1, 3), token_pattern=r"\S+", min_df=self.word_min_df,
-                                      dtype=np.float32)
-        self.chars_ = CountVectorizer(analyzer="char_wb", ngram_range=self.char_range, min_df=2, dtype=np.float32)
-        w, c = self.words_.fit_transform(docs), self.chars_.fit_transform(docs)
-        self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(w)
-        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(c)
-        return self._from_counts(w, c, cues)
-
-    def _from_counts(self, w, c, cues: np.ndarray):
-        from scipy import sparse
-
-        extra = sparse.csr_matrix(cues.astype(np.float32))
-        binary = sparse.hstack([w, c]).tocsr()
-        binary.data[:] = 1.0
-        binary = sparse.hstack([binary, extra]).tocsr()
-        tfidf = sparse.hstack([self.word_tfidf_.transform(w), self.char_tfidf_.transform(c), extra]).tocsr()
-        return binary, tfidf
-
-    def _features(self, docs: list[str], cues: np.ndarray):
-        """(binary counts, TF-IDF) for prepared texts: word block, char block, then the cue features."""
-        return self._from_counts(self.words_.transform(docs), self.chars_.transform(docs), cues)
-
-    # members ----------------------------------------------------------------------------------------------
-    def _fit_members(self, binary, tfidf, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """NB-SVM weights (ratio folded into the coefficients) and SGD weights, each (n_features, 3) + bias."""
-        from scipy import sparse
-        from sklearn.linear_model import SGDClassifier
-        from sklearn.svm import LinearSVC
-
-        nb_w = np.zeros((binary.shape[1], len(LABELS)), dtype=np.float32)
-        nb_b = np.zeros(len(LABELS))
-        for k, label in enumerate(LABELS):
-            yk = (y == label).astype(int)
-            p = 1.0 + np.asarray(binary[yk == 1].sum(axis=0)).ravel()
-            q = 1.0 + np.asarray(binary[yk == 0].sum(axis=0)).ravel()
-            r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-            svc = LinearSVC(C=self.nb_c, class_weight="balanced").fit(binary @ sparse.diags(r), yk)
-            nb_w[:, k] = svc.coef_.ravel() * r
-            nb_b[k] = svc.intercept_[0]
-        sgd = SGDClassifier(loss="modified_huber", alpha=self.sgd_alpha, class_weight="balanced",
-                            random_state=0).fit(tfidf, y)
-        order = [list(sgd.classes_).index(label) for label in LABELS]
-        return nb_w, nb_b, sgd.coef_[order].T.astype(np.float32), sgd.intercept_[order]
-
-    def _member_scores(self, binary, tfidf) -> tuple[np.ndarray, np.ndarray]:
-        return (np.asarray(binary @ self.nb_w_) + self.nb_b_, np.asarray(tfidf @ self.sgd_w_) + self.sgd_b_)
-
-    def _combine(self, nb: np.ndarray, sgd: np.ndarray) -> np.ndarray:
-        return nb / self.nb_scale_ + self.sgd_weight * sgd / self.sgd_scale_
-
-    # public -----------------------------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence[str], valid_texts: Sequence[str] = (),
-            valid_labels: Sequence[str] = (), refit: bool = True) -> SentimentModel:
-        """Fit on texts; with a validation split, scale the members and the temperature on it, then refit
-        on both (refit=False keeps the train-only fit, for honest measurement)."""
-        from scipy.optimize import minimize_scalar
-
-        t0 = time.perf_counter()
-        (train, train_cues), (valid, valid_cues) = _prepare(texts), _prepare(valid_texts)
-        y, y_valid = np.asarray(labels), np.asarray(valid_labels)
-        # Vocabulary and IDF from both splits (no labels involved); the members first see train only.
-        all_binary, all_tfidf = self._fit_vocabulary(train + valid, np.vstack([train_cues, valid_cues]))
-        binary, tfidf = all_binary[:len(train)], all_tfidf[:len(train)]
-        self.nb_w_, self.nb_b_, self.sgd_w_, self.sgd_b_ = self._fit_members(binary, tfidf, y)
-        if valid:
-            nb, sgd = self._member_scores(all_binary[len(train):], all_tfidf[len(train):])
-        else:
-            nb, sgd = self._member_scores(binary, tfidf)
-        self.nb_scale_, self.sgd_scale_ = float(nb.std()), float(sgd.std())
-        if valid:
-            combined = self._combine(nb, sgd)
-            target = np.array([LABELS.index(v) for v in y_valid])
-
-            def nll(t: float) -> float:
-                p = _softmax(combined / t)
-                return float(-np.log(p[np.arange(len(target)), target] + 1e-12).mean())
-
-            self.temperature_ = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
-            if refit:
-                self.nb_w_, self.nb_b_, self.sgd_w_, self.sgd_b_ = self._fit_members(
-                    all_binary, all_tfidf, np.concatenate([y, y_valid]))
-        else:
-            self.temperature_ = 1.0
-        self.fit_seconds_ = time.perf_counter() - t0
-        return self
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 3) probabilities in the order of LABELS / classes_."""
-        if len(texts) == 0:
-            return np.zeros((0, len(LABELS)))
-        nb, sgd = self._member_scores(*self._features(*_prepare(texts)))
-        return _softmax(self._combine(nb, sgd) / self.temperature_)
-
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """Label per text."""
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
 
 def training_data(split: str) -> tuple[list[str], list[str]]:

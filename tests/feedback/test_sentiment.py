@@ -11,6 +11,7 @@ from sklearn.metrics import f1_score
 
 from pipelines.feedback import sentiment as sentiment_module
 from pipelines.feedback.sentiment import sentiment, sentiment_model
+from pipelines.feedback.sentiment_features import prepare
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "text" / "smsa_test_sample.tsv"
 
@@ -40,7 +41,7 @@ def test_informal_shop_indonesian(cache_dir: Path) -> None:
 
 
 def test_negation_is_kept() -> None:
-    assert sentiment_module.prepare(["gak enak", "tidak terlalu manis"]) == ["tidak_enak", "tidak_terlalu_manis"]
+    assert prepare(["gak enak", "tidak terlalu manis"]) == ["tidak_enak", "tidak_terlalu_manis"]
 
 
 def test_ratings_decide_and_three_stars_go_by_text(cache_dir: Path) -> None:
@@ -93,7 +94,7 @@ def test_training_data_holds_nusax_in_every_language() -> None:
 
 
 def test_emoji_are_words_the_model_has_read() -> None:
-    assert sentiment_module.prepare(["enak 😍", "kecewa 😡", "wkwk 😂"]) == [
+    assert prepare(["enak 😍", "kecewa 😡", "wkwk 😂"]) == [
         "enak senang", "kecewa kecewa", "hahaha hahaha"]
 
 
@@ -105,9 +106,9 @@ def test_regional_comments_and_food_words(cache_dir: Path) -> None:
 
 
 def test_swearing_beside_praise_intensifies_it(cache_dir: Path) -> None:
-    assert sentiment_module.prepare(["bikin nagih parah", "parah sih enaknya"]) == ["bikin ketagihan", "sih enaknya"]
+    assert prepare(["bikin nagih parah", "parah sih enaknya"]) == ["bikin ketagihan", "sih enaknya"]
     # alone, beside a complaint or a negated praise word, or past a contrast word, it stays
-    assert sentiment_module.prepare(["parah, pelayanannya lama", "tidak enak parah", "enak tapi parah lamanya"]) == [
+    assert prepare(["parah, pelayanannya lama", "tidak enak parah", "enak tapi parah lamanya"]) == [
         "parah pelayanannya lama", "tidak_enak parah", "enak tapi parah lamanya"]
     labels, _ = sentiment(["gila enak banget ini", "bikin nagih parah", "parah, pelayanannya lama banget"],
                           cache_dir=cache_dir)
