@@ -10,8 +10,9 @@ import pytest
 
 import pipelines.report.deliver as deliver_mod
 from pipelines.alerts.config import KINDS, AlertSettings
-from pipelines.alerts.detect import detect, robust_surge
+from pipelines.alerts.detect import detect
 from pipelines.alerts.notify import alerts_stage
+from pipelines.alerts.surges import robust_surge
 from tests.alerts.conftest import NOW, TENANT, Shop, tenant
 from tests.connectors.servers import Running
 from tests.report.servers import FakeGraph, SmtpServer
