@@ -433,8 +433,9 @@ def formats() -> None:
 
 
 def _check_week(week: str | None, lang: str) -> None:
-    """Fail in the user's language on a --week that is no ISO week (the report's own parser decides)."""
-    from pipelines.report.data import parse_week
+    """Fail in the user's language on a --week that is neither an ISO week nor a date (the report's own parser,
+    the one the DAGs use, decides)."""
+    from pipelines.report.weeks import parse_week
 
     if week is not None:
         try:
@@ -446,7 +447,7 @@ def _check_week(week: str | None, lang: str) -> None:
 @app.command()
 def report(
     tenant: TenantOpt,
-    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www; default: the last complete week.")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www or a date YYYY-MM-DD in it; default: the last complete week.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf.")] = "html,pdf",
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder; default $GAUNG_HOME/reports/<tenant>/<week>.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: id or en (default: the tenant's).")] = None,
@@ -476,7 +477,7 @@ def report(
 @app.command()
 def deliver(
     tenant: TenantOpt,
-    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www; default: the last complete week.")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week YYYY-Www or a date YYYY-MM-DD in it; default: the last complete week.")] = None,
     channel: Annotated[str, typer.Option("--channel", help="outbox, email, whatsapp, or configured (tenants.toml).")] = "outbox",
     force: Annotated[bool, typer.Option("--force", help="Send again even if this week was already sent.")] = False,
     lang: LangOpt = None,

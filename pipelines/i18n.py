@@ -97,10 +97,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "2026-11-24T02:00Z",
     },
     "bad_week": {
-        "id": "minggu {week!r} bukan minggu ISO yang ada; tulis sebagai TTTT-Www, misalnya 2026-W47 (tahun ISO "
-              "punya 52 atau 53 minggu)",
-        "en": "week {week!r} is not an existing ISO week; write it as YYYY-Www, for example 2026-W47 (ISO years "
-              "have 52 or 53 weeks)",
+        "id": "minggu {week!r} bukan minggu ISO yang ada dan bukan tanggal; tulis sebagai TTTT-Www, misalnya "
+              "2026-W41, atau sebagai tanggal di minggu itu (TTTT-BB-HH), misalnya 2026-10-05 (tahun ISO punya 52 "
+              "atau 53 minggu)",
+        "en": "week {week!r} is not an existing ISO week nor a date; write it as YYYY-Www, for example 2026-W41, "
+              "or as a date in that week (YYYY-MM-DD), for example 2026-10-05 (ISO years have 52 or 53 weeks)",
     },
     "bad_report_format": {
         "id": "format laporan {fmt!r} tidak dikenal; pakai {known} atau gabungannya dengan koma (html,pdf)",

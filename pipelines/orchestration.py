@@ -229,19 +229,11 @@ def themes_tenant(tenant_id: str, *, settings: Settings, now: datetime) -> dict[
 
 
 def report_week(t: Tenant, week: str | date | None, *, at: datetime) -> str:
-    """The ISO week label ('2026-W41') a report covers: the week given (ISO week, or any date in it, as text or
-    date), else the last complete Monday-Sunday week in the tenant's timezone at `at`."""
-    from pipelines.report.build import resolve_week
+    """The ISO week label ('2026-W41') a report covers: the week given (an ISO week or a date in it, as text or
+    date; report.weeks.parse_week reads it, as for the CLI), else the last complete Monday-Sunday week in the
+    tenant's timezone at `at`."""
+    from pipelines.report.weeks import resolve_week
 
-    if isinstance(week, str):
-        text = week.strip()
-        if text and "W" not in text.upper():
-            try:
-                week = date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"week {week!r}: give an ISO week (2026-W41) or a date in the week (2026-10-05)") from None
-        else:
-            week = text or None
     return resolve_week(t, week, at).label
 
 

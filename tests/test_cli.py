@@ -93,6 +93,22 @@ def test_report_errors_a_person_can_act_on_in_their_language(home: Path) -> None
         assert result.exit_code == 2 and english in result.output, result.output
 
 
+def test_report_week_is_an_iso_week_or_a_date_in_it_as_in_the_dags(home: Path) -> None:
+    """--week reads a week with the parser the DAGs use: a date is the ISO week holding it; anything else is
+    refused naming the value and both forms."""
+    for week in ("2026-W41", "2026-10-05"):  # past the week check, on to the warehouse
+        result = runner.invoke(app, ["report", "--tenant", "toko-a", "--week", week])
+        assert result.exit_code == 2 and "Belum ada gudang data untuk toko-a" in result.output, result.output
+    result = runner.invoke(app, ["deliver", "--tenant", "toko-a", "--week", "2026-10-05"])
+    assert result.exit_code == 0 and "outbox/toko-a/2026-W41" in result.output, result.output
+    result = runner.invoke(app, ["report", "--tenant", "toko-a", "--week", "5 Oktober"])
+    assert result.exit_code == 2 and "'5 Oktober'" in result.output
+    assert "TTTT-Www" in result.output and "2026-10-05" in result.output
+    result = runner.invoke(app, ["report", "--tenant", "toko-a", "--week", "2026-13-45", "--lang", "en"])
+    assert result.exit_code == 2 and "'2026-13-45'" in result.output
+    assert "YYYY-Www" in result.output and "YYYY-MM-DD" in result.output
+
+
 def test_a_busy_warehouse_is_a_sentence_and_exit_2(home: Path) -> None:
     db = home / "warehouse" / "toko-a.duckdb"
     db.parent.mkdir(parents=True, exist_ok=True)

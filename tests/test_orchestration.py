@@ -133,6 +133,18 @@ def test_report_week_accepts_an_iso_week_or_a_date_in_it() -> None:
         orch.report_week(t, "minggu lalu", at=at)
 
 
+@pytest.mark.parametrize("week", ["2026-13-45", "2026-W54", "2026-w41", "05/10/2026"])
+def test_report_week_refuses_what_the_cli_refuses_naming_the_value_and_the_forms(week: str) -> None:
+    from pipelines.report.weeks import parse_week
+
+    t, at = Tenant(id="toko-a", name="Toko A"), datetime(2026, 10, 5, 0, 0, tzinfo=UTC)
+    with pytest.raises(ValueError) as raised:
+        orch.report_week(t, week, at=at)
+    assert repr(week) in str(raised.value) and "YYYY-Www" in str(raised.value) and "YYYY-MM-DD" in str(raised.value)
+    with pytest.raises(ValueError):
+        parse_week(week)  # the parser the CLI's --week uses
+
+
 def test_tenants_from_events_reads_extra_of_objects_and_dicts() -> None:
     events = [SimpleNamespace(extra={"tenants": ["toko-b"]}), {"extra": {"tenants": ["toko-a", "toko-b"]}},
               SimpleNamespace(extra={}), SimpleNamespace(extra=None)]

@@ -7,26 +7,19 @@ The CLI (`gaung report`, `gaung demo`) and the Airflow DAG call report_stage. It
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipelines.report.data import Week, build_report_data, last_complete_week, parse_week
+from pipelines.report.data import build_report_data
 from pipelines.report.pdf import html_to_pdf
 from pipelines.report.render import LANGS, render_html
+from pipelines.report.weeks import Week, resolve_week
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
 from warehouse.connection import connect
 
 FORMATS = ("html", "pdf")
-
-
-def resolve_week(tenant: Tenant, week: str | date | None, now: datetime | None) -> Week:
-    """The requested ISO week ('2026-W47', or any date inside it), or the last complete week in the tenant's
-    timezone at `now`."""
-    if isinstance(week, date):
-        return Week.of(week)
-    return parse_week(week) if week else last_complete_week(now or datetime.now(UTC), tenant.timezone)
 
 
 def report_dir(settings: Settings, tenant_id: str, week: Week) -> Path:

@@ -10,55 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import duckdb
 
 from pipelines.ingest.reasons import reason_text
 from pipelines.privacy import business_names, mask_quote, people_terms
 from pipelines.report.texts import Change, Pct, Phrase, Quote, Times, platform_name
+from pipelines.report.weeks import Week, last_complete_week, parse_week  # noqa: F401  (imported from here too)
 from pipelines.tenants import Tenant
 
 HISTORY_WEEKS = 12
 BASELINE_WEEKS = 4
-WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 FEEDBACK_TABLES = ("fct_voice_signals", "dim_theme", "fct_voice_theme", "fct_theme_weekly", "fct_product_ideas")
-
-
-@dataclass(frozen=True)
-class Week:
-    """An ISO week: label '2026-W47', Monday and Sunday (local dates)."""
-
-    label: str
-    start: date
-    end: date
-
-    @classmethod
-    def of(cls, day: date) -> Week:
-        year, week, _ = day.isocalendar()
-        start = day - timedelta(days=day.weekday())
-        return cls(f"{year}-W{week:02d}", start, start + timedelta(days=6))
-
-    def shift(self, weeks: int) -> Week:
-        return Week.of(self.start + timedelta(weeks=weeks))
-
-
-def parse_week(text: str) -> Week:
-    """'2026-W47' -> Week; a ValueError that says the expected form otherwise."""
-    m = WEEK_LABEL.match(text.strip())
-    if not m:
-        raise ValueError(f"week {text!r} is not an ISO week; write it as YYYY-Www, for example 2026-W47")
-    try:
-        return Week.of(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
-    except ValueError:
-        raise ValueError(f"week {text!r} does not exist (ISO years have 52 or 53 weeks)") from None
-
-
-def last_complete_week(now: datetime, timezone: str) -> Week:
-    """The latest Monday-to-Sunday week that has fully ended in the tenant's timezone at `now`."""
-    today = now.astimezone(ZoneInfo(timezone)).date()
-    return Week.of(today).shift(-1)
 
 
 @dataclass

@@ -20,10 +20,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pipelines.connectors.http import ApiClient, ApiError
 from pipelines.connectors.io import secret
 from pipelines.privacy import mask_label, phone_digits
-from pipelines.report.build import report_dir, report_name, report_stage, resolve_week
-from pipelines.report.data import Week
+from pipelines.report.build import report_dir, report_name, report_stage
 from pipelines.report.pdf import PdfUnavailable, find_chromium
 from pipelines.report.texts import fmt_range, say
+from pipelines.report.weeks import Week, resolve_week
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
 from warehouse.connection import connect, fetch_one

@@ -6,8 +6,9 @@ import duckdb
 import pytest
 
 import pipelines.report.deliver as deliver_mod
-from pipelines.report.build import report_dir, report_name, resolve_week
+from pipelines.report.build import report_dir, report_name
 from pipelines.report.deliver import DeliveryError, deliver_stage
+from pipelines.report.weeks import resolve_week
 from tests.connectors.servers import Running
 from tests.report.conftest import NOW
 from tests.report.servers import FakeGraph, SmtpServer

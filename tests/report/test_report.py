@@ -57,6 +57,17 @@ def test_weeks_are_iso_weeks_in_the_tenant_timezone() -> None:
         parse_week("2026-W54")
 
 
+def test_a_week_is_an_iso_week_or_a_date_in_it() -> None:
+    from datetime import date
+
+    assert parse_week("2026-10-05") == parse_week("2026-W41") == parse_week(" 2026-10-11 ") == parse_week(date(2026, 10, 8))
+    assert parse_week("2026-10-05").label == "2026-W41"
+    assert parse_week("2027-01-01").label == "2026-W53"  # a date early in January can sit in the last ISO year's week
+    for bad in ("2026-13-45", "W41", "2026-w41", "pekan ini", ""):
+        with pytest.raises(ValueError, match="YYYY-Www.*YYYY-MM-DD"):
+            parse_week(bad)
+
+
 def test_numbers_are_written_the_indonesian_way() -> None:
     assert fmt_int(1234567, "id") == "1.234.567" and fmt_int(1234567, "en") == "1,234,567"
     assert fmt_pct(0.125, "id") == "12,5%" and fmt_pct(0.2, "en") == "20%"
