@@ -167,6 +167,37 @@ def test_customer_text_is_escaped_and_masked(demo, tenants) -> None:
         assert not re.search(rf"\b{re.escape(word)}\b", text_of(html)), word
 
 
+def test_the_report_reads_marts_by_name_never_raw_or_staging() -> None:
+    """Every query of the report is a named function over marts.* and ops.*, read by column name."""
+    from pathlib import Path
+
+    import pipelines.report
+
+    for path in Path(pipelines.report.__file__).parent.glob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        assert not re.search(r"\b(from|join)\s+(raw|staging)\.", code, re.I), path.name
+        assert not re.search(r"\b\w+\[\d+\]\[\d+\]|\br\[\d+\]", code), path.name  # no rows read by position
+
+
+def test_names_to_mask_come_from_ops_pseudonyms_never_the_business(demo, tenants) -> None:
+    from pipelines.report import queries
+    from pipelines.report.data import masking_words, name_candidates
+
+    tenant = tenants["kopi-senja-jambi"]
+    con = duckdb.connect(str(demo.warehouse_path(tenant.id)), read_only=True)
+    try:
+        tables = queries.tables(con)
+        candidates = name_candidates(con, tenant, tables)
+        week = parse_week(WEEK)
+        queries.read_voice_once(con, tenant.id, week.start, week.end, tables, [w.casefold() for w in candidates])
+        words = masking_words(candidates, queries.terms_shown(con, tables))
+        people = [r for (r,) in con.execute("select raw from ops.pseudonyms").fetchall()]
+    finally:
+        con.close()
+    assert not {"Kopi", "Senja", "Jambi"} & set(candidates)  # the business's own name (tenants.toml) is never masked
+    assert set(words) <= set(name_words(people)) and "Sari" in words  # 'Mbak Sari Rahayu' wrote to the shop
+
+
 def test_masking_helpers_keep_the_business_words() -> None:
     words = name_words(["Mbak Sari Rahayu", "Kopi Senja Jambi", "+62 812-1111-2222", "Bu Rina"], keep={"Kopi", "Senja",
                                                                                                        "Jambi"})
