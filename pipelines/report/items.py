@@ -120,6 +120,14 @@ class ThemeItem:
     week_complaint_customers: int = 0
     complaint_quotes: list[str] = field(default_factory=list)  # the theme's complaints, nearest its centre first
 
+    @property
+    def complaint_figures(self) -> tuple[int, int]:
+        """(customers, texts) this week as the complaints section counts them: the complaints, or, in a week
+        without any, everything said about the theme."""
+        if self.week_complaint_customers:
+            return self.week_complaint_customers, self.week_complaints
+        return self.week_customers, self.week_texts
+
 
 @dataclass
 class IdeaItem:

@@ -49,8 +49,9 @@ def actions(d: ReportData) -> list[Phrase]:
     complaints = [c for c in d.complaints if c.week_customers]
     if complaints:
         c = complaints[0]
+        # the customers the complaints section beside it counts, not everyone who wrote about the theme
         out.append(Phrase("r_complaint", {"label": Quote(c.label)}, Phrase("e_complaint", {
-            "customers": c.week_customers, "negative": Pct(c.week_negative_share or c.negative_share or 0),
+            "customers": c.complaint_figures[0], "negative": Pct(c.week_negative_share or c.negative_share or 0),
             "quote": Quote((c.complaint_quotes or c.quotes)[0]) if (c.complaint_quotes or c.quotes) else "–"})))
     viral = next((c for c in d.week_content if c.is_viral), None) or (d.viral_recent[0] if d.viral_recent else None)
     if viral and viral.basis == "likes" and viral.likes_vs_usual:

@@ -198,6 +198,28 @@ def test_names_to_mask_come_from_ops_pseudonyms_never_the_business(demo, tenants
     assert set(words) <= set(name_words(people)) and "Sari" in words  # 'Mbak Sari Rahayu' wrote to the shop
 
 
+def test_the_complaint_to_handle_counts_the_customers_who_complained(demo, tenants) -> None:
+    """The recommendation counts what the complaints section beside it counts: this week's complaining customers,
+    not everyone who wrote about the theme (5 of 7 here)."""
+    from pipelines.report.recommendations import actions
+
+    tenant = tenants["kopi-senja-jambi"]
+    con = duckdb.connect(str(demo.warehouse_path(tenant.id)), read_only=True)
+    try:
+        data = build_report_data(con, tenant, parse_week(WEEK))
+    finally:
+        con.close()
+    theme = ThemeItem("t1", "complaint", "botol rembes", 9, 7, 1.0, 30, 20, None, None, -0.5, 0.8, 0.7, "growing",
+                      ["botolnya rembes kak"], week_complaints=6, week_complaint_customers=5)
+    data = replace(data, themes=[theme], complaints=[theme])
+    first = actions(data)[0]
+    assert first.key == "r_complaint" and first.evidence.values["customers"] == 5
+    html = text_of(render_html(replace(data, actions=[first]), "id"))
+    assert "5 pelanggan minggu ini (6 pesan)" in html and "Dasar: 5 pelanggan minggu ini" in html
+    quiet = replace(theme, week_complaints=0, week_complaint_customers=0)  # no complaint this week: all its texts
+    assert actions(replace(data, themes=[quiet], complaints=[quiet]))[0].evidence.values["customers"] == 7
+
+
 def test_masking_helpers_keep_the_business_words() -> None:
     words = name_words(["Mbak Sari Rahayu", "Kopi Senja Jambi", "+62 812-1111-2222", "Bu Rina"], keep={"Kopi", "Senja",
                                                                                                        "Jambi"})
