@@ -433,8 +433,7 @@ def formats() -> None:
 
 
 def _check_week(week: str | None, lang: str) -> None:
-    """Fail in the user's language on a --week that is neither an ISO week nor a date (the report's own parser,
-    the one the DAGs use, decides)."""
+    """Fail in the user's language on a --week that parse_week refuses (the parser the DAGs use too)."""
     from pipelines.report.weeks import parse_week
 
     if week is not None:
