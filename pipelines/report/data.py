@@ -18,7 +18,7 @@ from pipelines.ingest.reasons import reason_text
 from pipelines.privacy import business_names, mask_quote, name_words
 from pipelines.report import feedback_queries as fq
 from pipelines.report import queries as q
-from pipelines.report.items import (  # noqa: F401  (the report's dataclasses, imported from here by callers)
+from pipelines.report.items import (
     CampaignItem,
     ContentItem,
     DataNotes,
@@ -31,7 +31,7 @@ from pipelines.report.items import (  # noqa: F401  (the report's dataclasses, i
     WeekPoint,
 )
 from pipelines.report.recommendations import actions, findings
-from pipelines.report.weeks import Week, last_complete_week, parse_week  # noqa: F401  (imported from here too)
+from pipelines.report.weeks import Week, parse_week  # noqa: F401  (parse_week: tests import it from here)
 from pipelines.tenants import Tenant
 
 HISTORY_WEEKS = 12

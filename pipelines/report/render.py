@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipelines.report import charts
-from pipelines.report.data import Metric, ReportData
+from pipelines.report.items import Metric, ReportData
 from pipelines.report.texts import (
     MONTHS,
     Phrase,

@@ -12,9 +12,11 @@ import pytest
 from pipelines.demo.businesses import BUSINESSES
 from pipelines.privacy import mask_quote, name_words
 from pipelines.report.build import report_stage
-from pipelines.report.data import ThemeItem, build_report_data, last_complete_week, parse_week
+from pipelines.report.data import build_report_data
+from pipelines.report.items import ThemeItem
 from pipelines.report.render import render_html
 from pipelines.report.texts import fmt_change, fmt_int, fmt_pct, fmt_range
+from pipelines.report.weeks import last_complete_week, parse_week
 from tests.report.conftest import NOW, WEEK
 
 SECTIONS_ALWAYS = ["Ringkasan", "Konten paling viral", "Kampanye", "Tren", "Suara pelanggan", "Rekomendasi",
