@@ -43,6 +43,10 @@ def _avg(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
+def _int(value) -> int | None:
+    return int(value) if value is not None else None
+
+
 def _short(text: str | None, n: int = 90) -> str:
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -86,10 +90,6 @@ def _series(con, tenant: Tenant, week: Week, tables: set[str]) -> tuple[list[Wee
         points.append(WeekPoint(w.start, w.label, v, e, messages.get(w.start, 0), reviews.get(w.start, 0)))
     followers = {s: a.followers_delta for s, a in accounts.items()}
     return points, platforms, followers
-
-
-def _int(value) -> int | None:
-    return int(value) if value is not None else None
 
 
 def _weekly_reviews(con, first: date, last: date, tables: set[str]) -> list[q.ReviewWeek]:

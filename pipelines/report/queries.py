@@ -3,7 +3,7 @@
 They read the marts (and ops, the warehouse's own bookkeeping) of one tenant's warehouse, never raw or staging,
 and nothing after the week's Sunday. The customer-voice mart and the reviews mart are views over every message
 and review: `read_voice_once` copies the columns the report needs into a temporary table first, so each
-section reads that table rather than the views again (`forget_voice`drops it).
+section reads that table rather than the views again (`forget_voice` drops it).
 """
 
 from __future__ import annotations
