@@ -148,6 +148,7 @@ import sys
 from warehouse.build import materialise
 from warehouse.connection import connect
 con = connect(sys.argv[1])
+con.execute('delete from ops.voice_analysis')
 con.execute('''insert into ops.voice_analysis (tenant_id, voice_id, platform, channel, local_date, author_key, intent,
                                                sentiment, rating, lang)
                select tenant_id, voice_id, platform, channel, local_date, author_key,

@@ -42,17 +42,12 @@ def model_doc(layer: str, name: str) -> dict:
 
 
 def grain(layer: str, name: str) -> str:
-    """The model's grain, from its SQL's `-- grain:` comment (to the end of its first sentence)."""
+    """The model's grain: its SQL's `-- grain:` comment, to the end of its first sentence or clause."""
     lines = [line.strip().removeprefix("--").strip() for line in model_sql(layer, name).splitlines()]
     start = next(i for i, line in enumerate(lines) if line.startswith("grain:"))
-    words = []
-    for line in lines[start:]:
-        if not line:
-            break
-        words.append(line.removeprefix("grain:").strip())
-        if line.endswith(".") or line.endswith(":"):
-            break
-    return " ".join(words).rstrip(".:")
+    end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
+    text = " ".join(lines[start:end]).removeprefix("grain:").strip()
+    return re.split(r"[.:](?:\s|$)", text, maxsplit=1)[0]
 
 
 def _stage(model: tuple[str, str]) -> str:

@@ -1,4 +1,4 @@
--- grain: one row per theme found at the last themes run that holds customer texts
+-- grain: one row per theme found at the last themes run that holds customer texts.
 -- Each theme: label, keywords and masked quotes (from ops.themes), volume, distinct customers, its intent
 -- mix (`intent` is the main one), sentiment, and its trend: the last four weeks against the four before,
 -- as of the last day with customer texts (never the clock, so a re-run on the same data gives the same table).

@@ -1,4 +1,4 @@
--- grain: one row per group of product-idea texts (a theme's ideas, split where they ask for clearly different things)
+-- grain: one row per group of product-idea texts (a theme's ideas, split where they ask for clearly different things).
 -- Ranked by distinct customers asking, then recency, then growth; with the theme and masked quotes. Trend
 -- and status as in dim_theme: the last four weeks against the four before, as of the last day with texts.
 

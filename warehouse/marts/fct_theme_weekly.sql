@@ -1,4 +1,4 @@
--- grain: one row per theme and week (Monday of the local ISO week) with customer texts in it
+-- grain: one row per theme and week (Monday of the local ISO week) with customer texts in it.
 -- Each theme's weekly volume, distinct customers, sentiment and texts per intent.
 
 with

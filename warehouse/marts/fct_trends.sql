@@ -1,4 +1,4 @@
--- grain: one row per week (Monday, tenant's local calendar), term type and term
+-- grain: one row per week (Monday, tenant's local calendar), term type and term.
 -- Trending hashtags, words and word pairs: weekly support and bursts against the term's trailing weeks,
 -- as pipelines.score.trends computes them into ops.trend_terms (formulas: docs/formulas.md).
 

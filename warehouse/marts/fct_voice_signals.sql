@@ -1,4 +1,4 @@
--- grain: one row per customer text (the business's own texts left out)
+-- grain: one row per customer text (the business's own texts left out).
 -- The intent and sentiment of each customer text, as pipelines.feedback computes them into ops.voice_analysis.
 
 with

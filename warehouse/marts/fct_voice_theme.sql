@@ -1,4 +1,4 @@
--- grain: one row per customer text in a theme
+-- grain: one row per customer text in a theme.
 -- Which theme (and idea group) each customer text is in, with its intent and sentiment. A text with no
 -- author key (an anonymous review) counts as its own customer.
 
