@@ -145,13 +145,18 @@ def write_reviews(path: Path, n: int) -> None:
 
 SIGNALS = """
 import sys
+from warehouse.build import materialise
 from warehouse.connection import connect
 con = connect(sys.argv[1])
-con.execute('''create or replace table marts.fct_voice_signals as
-               select voice_id, case when rating <= 2 then 'complaint' when rating >= 4 then 'praise' else 'other' end
-                      as intent,
-                      case when rating <= 2 then 'negative' when rating >= 4 then 'positive' else 'neutral' end as sentiment
+con.execute('delete from ops.voice_analysis')
+con.execute('''insert into ops.voice_analysis (tenant_id, voice_id, platform, channel, local_date, author_key, intent,
+                                               sentiment, rating, lang)
+               select tenant_id, voice_id, platform, channel, local_date, author_key,
+                      case when rating <= 2 then 'complaint' when rating >= 4 then 'praise' else 'other' end,
+                      case when rating <= 2 then 'negative' when rating >= 4 then 'positive' else 'neutral' end,
+                      rating, lang
                from marts.fct_customer_voice''')
+materialise(con, 'marts', 'fct_voice_signals')
 print(con.execute('select count(*) from marts.fct_voice_signals').fetchall()[0][0])
 con.close()
 """

@@ -52,8 +52,8 @@ def child(name: str, path: str) -> None:
 
         from pipelines.ingest.io import Unit
         from pipelines.ingest.loader import ingest_unit
-        from pipelines.models import build_models
         from pipelines.tenants import Tenant
+        from warehouse.build import build_models
         from warehouse.connection import connect
 
         with tempfile.TemporaryDirectory() as tmp:

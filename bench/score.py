@@ -23,10 +23,10 @@ import polars as pl
 
 from pipelines.ingest.loader import _insert_frame
 from pipelines.ingest.schemas import CONTENT, REVIEWS, conform
-from pipelines.models import build_models
 from pipelines.run import score_stage
 from pipelines.settings import Settings
 from pipelines.tenants import Campaign, Tenant, add_tenant
+from warehouse.build import build_models
 from warehouse.connection import connect
 
 WORDS = ["kopi", "susu", "gula", "aren", "enak", "mantap", "pengiriman", "lama", "bocor", "kemasan", "manis", "kurang",

@@ -11,9 +11,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from pipelines.ingest.io import discover
 from pipelines.ingest.loader import FileOutcome, ingest_paths
-from pipelines.models import build_models
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
+from warehouse.build import build_models
 from warehouse.connection import connect, fetch_value
 
 
@@ -73,8 +73,8 @@ def _models_exist(con) -> bool:
 
 def score_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
     """Rebuild the scoring marts (content scores, campaigns, trends) for a tenant."""
-    from pipelines.models import SCORE_MODELS
     from pipelines.score.io import write_trends
+    from warehouse.build import SCORE_MODELS
 
     con = connect(settings.warehouse_path(tenant.id))
     try:

@@ -108,10 +108,10 @@ def messages_sent_today(con: duckdb.DuckDBPyConnection, tenant: Tenant, now: dat
 
 def ensure_mart(con: duckdb.DuckDBPyConnection) -> None:
     """marts.fct_alerts, the SQL model over ops.alerts, as a view (always current; it holds no data of its own)."""
-    from pipelines.models import model_sql
+    from warehouse.build import materialise
 
     con.execute("create schema if not exists marts")
-    con.execute(f"create or replace view marts.fct_alerts as {model_sql('marts', 'fct_alerts')}")
+    materialise(con, "marts", "fct_alerts")
 
 
 def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: bool = False,

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly, mask_quote
+from pipelines.feedback.marts import mask_quote
 from pipelines.feedback.normalise import normalise
 from pipelines.feedback.sentiment import sentiment
 from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
@@ -127,23 +127,16 @@ def _distinct_quotes(texts: list[str], limit: int = 5) -> list[str]:
 
 
 def warehouse_tables(analysis: Analysis, tenant_id: str, run_at: datetime, first_run: dict[str, datetime]) -> dict:
-    """The marts and history rows of a tenant's analysis (see pipelines/feedback/io.write_feedback)."""
+    """What the analysis writes to the warehouse (see pipelines/feedback/io.write_feedback): per text, its intent,
+    sentiment, theme and idea group; per theme and idea group, its description; the theme history rows.
+    The feedback marts aggregate them in SQL (warehouse/marts)."""
     texts = analysis.texts
-    signals = texts.select("voice_id", "tenant_id", "platform", "channel", "local_date", "author_key", "intent",
-                           "sentiment", "sentiment_score", pl.col("rating").cast(pl.Int32), "lang")
-    voice_theme = (texts.filter(pl.col("theme_id") != "")
-                   .select("voice_id", "tenant_id", "theme_id", "idea_id", "intent", "local_date", "author_key",
-                           "sentiment", "sentiment_score"))
-    # a customer with no key (anonymous review) counts once per text
-    anonymous = pl.coalesce("author_key", pl.lit("voice:") + pl.col("voice_id"))
-    voice_theme = voice_theme.with_columns(author_key=anonymous)
-    voice_idea = (texts.filter(pl.col("idea_id") != "")
-                  .select("voice_id", "tenant_id", "idea_id", "theme_id", "local_date", author_key=anonymous))
-    as_of = texts["local_date"].max()
-    themes = analysis.themes.drop("size")
-    dim = dim_theme(voice_theme, themes, as_of) if voice_theme.height else _empty_dim(tenant_id)
-    weekly = fct_theme_weekly(voice_theme)
-    ideas = fct_product_ideas(voice_idea, analysis.ideas, themes, as_of, tenant_id)
+    none_if_empty = {c: pl.col(c).replace("", None) for c in ("theme_id", "idea_id")}
+    signals = texts.select("tenant_id", "voice_id", "platform", "channel", "local_date", "author_key", "intent",
+                           "sentiment", "sentiment_score", pl.col("rating").cast(pl.Int32), "lang", **none_if_empty)
+    themes = analysis.themes.drop("size").with_columns(tenant_id=pl.lit(tenant_id, dtype=pl.String))
+    ideas = analysis.ideas.with_columns(tenant_id=pl.lit(tenant_id, dtype=pl.String),
+                                        theme_id=pl.col("theme_id").replace("", None))
     centres = [c.tolist() for c in analysis.fit.centres]
     registry = pl.DataFrame({
         "tenant_id": [tenant_id] * len(analysis.theme_ids), "theme_id": analysis.theme_ids,
@@ -155,16 +148,4 @@ def warehouse_tables(analysis: Analysis, tenant_id: str, run_at: datetime, first
                "last_run_at": pl.Datetime("us")})
     assignments = (texts.filter(pl.col("theme_id") != "").select("tenant_id", "text_key", "theme_id")
                    .unique("text_key", keep="first", maintain_order=True))
-    return {"signals": signals, "voice_theme": voice_theme, "dim_theme": dim, "weekly": weekly, "ideas": ideas,
-            "registry": registry, "assignments": assignments}
-
-
-def _empty_dim(tenant_id: str) -> pl.DataFrame:
-    return pl.DataFrame(schema={
-        "theme_id": pl.String, "tenant_id": pl.String, "intent": pl.String, "label": pl.String,
-        "keywords": pl.List(pl.String), "quotes": pl.List(pl.String), "complaint_quotes": pl.List(pl.String),
-        "n_texts": pl.Int32, "n_customers": pl.Int32,
-        "first_seen_date": pl.Date, "last_seen_date": pl.Date, "sentiment_mean": pl.Float64,
-        "negative_share": pl.Float64, "n_complaints": pl.Int32, "n_questions": pl.Int32, "n_product_ideas": pl.Int32,
-        "n_praise": pl.Int32, "n_other": pl.Int32, "n_texts_recent": pl.Int32, "n_texts_previous": pl.Int32,
-        "growth": pl.Float64, "status": pl.String})
+    return {"signals": signals, "themes": themes, "ideas": ideas, "registry": registry, "assignments": assignments}

@@ -1,4 +1,5 @@
-"""Feedback stage I/O: read customer texts from the warehouse, write signals, themes and their history."""
+"""Feedback stage I/O: read customer texts from the warehouse; write what the analysis found (ops.voice_analysis,
+ops.themes, ops.idea_groups), rebuild the feedback marts over it and keep the themes' history."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.themes import KnownTheme
-from warehouse.connection import register_frame
+from warehouse.build import FEEDBACK_MODELS, build_order, create_macros, materialise
+from warehouse.connection import fetch_value, register_frame
 
 VOICE_SQL = """
 select voice_id, tenant_id, platform, channel, local_date, author_key, text, rating, product_name, lang
@@ -52,42 +54,55 @@ def read_history(con: duckdb.DuckDBPyConnection, tenant_id: str) -> History:
                    dict(zip(registry["theme_id"], registry["first_run_at"], strict=True)))
 
 
+ANALYSIS_TABLES = {"signals": "ops.voice_analysis", "themes": "ops.themes", "ideas": "ops.idea_groups"}
+
+
 def write_feedback(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datetime, *, signals: pl.DataFrame,
-                   voice_theme: pl.DataFrame, dim_theme: pl.DataFrame, weekly: pl.DataFrame, ideas: pl.DataFrame,
-                   registry: pl.DataFrame, assignments: pl.DataFrame, run: dict) -> dict[str, int]:
-    """Replace the tenant's feedback marts and update the theme history, in one transaction."""
-    tables = {"marts.fct_voice_signals": signals, "marts.fct_voice_theme": voice_theme, "marts.dim_theme": dim_theme,
-              "marts.fct_theme_weekly": weekly, "marts.fct_product_ideas": ideas}
+                   themes: pl.DataFrame, ideas: pl.DataFrame, registry: pl.DataFrame, assignments: pl.DataFrame,
+                   run: dict) -> dict[str, int]:
+    """Replace the tenant's analysis rows in ops, rebuild the feedback marts over them and update the theme
+    history, in one transaction. Returns the marts' row counts."""
     con.execute("begin transaction")
     try:
-        for name, frame in tables.items():
+        for name, frame in (("signals", signals), ("themes", themes), ("ideas", ideas)):
+            con.execute(f"delete from {ANALYSIS_TABLES[name]} where tenant_id = ?", [tenant_id])
             register_frame(con, "_gaung_frame", frame)
-            con.execute(f"create or replace table {name} as select * from _gaung_frame")
+            con.execute(f"insert into {ANALYSIS_TABLES[name]} by name select * from _gaung_frame")
             con.unregister("_gaung_frame")
-        register_frame(con, "_gaung_registry", registry)
-        # themes not found this run stay in the registry, inactive (history kept)
-        con.execute("update ops.theme_registry set is_active = false where tenant_id = ?", [tenant_id])
-        con.execute("""
-            insert into ops.theme_registry
-            select tenant_id, theme_id, intent, label, keywords, centre, first_run_at, last_run_at, true
-            from _gaung_registry
-            on conflict (tenant_id, theme_id) do update set
-                label = excluded.label, keywords = excluded.keywords, centre = excluded.centre,
-                last_run_at = excluded.last_run_at, is_active = true
-        """)
-        con.unregister("_gaung_registry")
-        con.execute("delete from ops.theme_assignments where tenant_id = ?", [tenant_id])
-        register_frame(con, "_gaung_assign", assignments)
-        con.execute("insert into ops.theme_assignments select tenant_id, text_key, theme_id from _gaung_assign")
-        con.unregister("_gaung_assign")
-        con.execute("insert into ops.theme_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [tenant_id, run_at, run["model"], run["n_texts"], run["n_themes"], run["n_unassigned"],
-                     run["n_new_embeddings"], run["input_hash"]])
+        create_macros(con)
+        counts = {}
+        for layer, name in build_order(FEEDBACK_MODELS):
+            materialise(con, layer, name)
+            counts[f"{layer}.{name}"] = fetch_value(con, f"select count(*) from {layer}.{name}")
+        _write_history(con, tenant_id, run_at, registry, assignments, run)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return {name: frame.height for name, frame in tables.items()}
+    return counts
+
+
+def _write_history(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datetime, registry: pl.DataFrame,
+                   assignments: pl.DataFrame, run: dict) -> None:
+    """The theme registry (themes not found this run kept, inactive), the texts' assignments and the run's row."""
+    register_frame(con, "_gaung_registry", registry)
+    con.execute("update ops.theme_registry set is_active = false where tenant_id = ?", [tenant_id])
+    con.execute("""
+        insert into ops.theme_registry
+        select tenant_id, theme_id, intent, label, keywords, centre, first_run_at, last_run_at, true
+        from _gaung_registry
+        on conflict (tenant_id, theme_id) do update set
+            label = excluded.label, keywords = excluded.keywords, centre = excluded.centre,
+            last_run_at = excluded.last_run_at, is_active = true
+    """)
+    con.unregister("_gaung_registry")
+    con.execute("delete from ops.theme_assignments where tenant_id = ?", [tenant_id])
+    register_frame(con, "_gaung_assign", assignments)
+    con.execute("insert into ops.theme_assignments select tenant_id, text_key, theme_id from _gaung_assign")
+    con.unregister("_gaung_assign")
+    con.execute("insert into ops.theme_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [tenant_id, run_at, run["model"], run["n_texts"], run["n_themes"], run["n_unassigned"],
+                 run["n_new_embeddings"], run["input_hash"]])
 
 
 def last_input_hash(con: duckdb.DuckDBPyConnection, tenant_id: str) -> str | None:

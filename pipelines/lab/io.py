@@ -158,7 +158,7 @@ def business_rows(settings, spec: ModelSpec, tenant_ids: list[str] | None = None
 
 def constructs_stage(tenant, *, settings) -> dict[str, int | None]:
     """Rebuild marts.fct_weekly_constructs of a tenant (after the scoring and feedback stages)."""
-    from pipelines.models import LAB_MODELS, build_models
+    from warehouse.build import LAB_MODELS, build_models
     from warehouse.connection import connect, query_frame
 
     con = connect(settings.warehouse_path(tenant.id))

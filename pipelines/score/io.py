@@ -1,4 +1,5 @@
-"""Scoring stage I/O: documents for trends out of the warehouse, fct_trends back in, one transaction."""
+"""Scoring stage I/O: documents for trends out of the warehouse, their weekly terms into ops.trend_terms and
+marts.fct_trends rebuilt over them, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import polars as pl
 
 from pipelines.score.trends import bursts, weekly_terms
 from pipelines.tenants import Tenant
+from warehouse.build import TREND_MODELS, build_order, materialise
 from warehouse.connection import register_frame
 
 DOCS_SQL = """
@@ -19,7 +21,8 @@ DOCS_SQL = """
 
 
 def write_trends(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> int:
-    """Rebuild marts.fct_trends for the tenant; weeks run Monday to Sunday in the tenant's timezone."""
+    """Rewrite the tenant's ops.trend_terms and rebuild marts.fct_trends; weeks run Monday to Sunday in the
+    tenant's timezone. Returns the number of trend rows."""
     docs = con.sql(DOCS_SQL).pl()
     if docs.is_empty():
         weeks = pl.Series("week_start", [], dtype=pl.Date)
@@ -29,8 +32,10 @@ def write_trends(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> int:
         pl.lit(tenant.id).alias("tenant_id"), pl.col("support").cast(pl.Int64))
     register_frame(con, "_gaung_trends", trends)
     try:
-        con.execute("create or replace table marts.fct_trends as select tenant_id, week_start, term_type, term, support,"
-                    " baseline_median, baseline_mad, z_score, is_notable, status, first_notable_week from _gaung_trends")
+        con.execute("delete from ops.trend_terms where tenant_id = ?", [tenant.id])
+        con.execute("insert into ops.trend_terms by name select * from _gaung_trends")
     finally:
         con.unregister("_gaung_trends")
+    for layer, name in build_order(TREND_MODELS):
+        materialise(con, layer, name)
     return trends.height

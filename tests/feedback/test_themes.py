@@ -17,13 +17,15 @@ from pipelines.cli import app
 from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import dim_theme, mask_quote, theme_status
+from pipelines.feedback.marts import mask_quote
 from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
 from pipelines.feedback.theme_labels import group_keywords, theme_label
 from pipelines.feedback.themes import ThemeFit, find_themes
 from pipelines.run import run_tenant, themes_stage
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
+from warehouse.build import create_macros, materialise
+from warehouse.connection import connect, register_frame
 
 DEVSET = Path(__file__).parents[1] / "fixtures" / "devset" / "prdect_id_intent_theme.csv"
 END = date(2026, 11, 23)
@@ -142,22 +144,33 @@ def test_ids_from_a_warehouse_of_within_intent_themes_carry_over() -> None:
     assert ids == ["keluhan-003", "keluhan-001"]
 
 
-def test_status_and_masking() -> None:
+def test_status_and_masking(tmp_path: Path) -> None:
+    con = connect(tmp_path / "themes.duckdb")
+    create_macros(con)
     as_of = date(2026, 11, 23)
-    assert theme_status(date(2026, 11, 15), 5, 0, as_of) == "new"
-    assert theme_status(date(2026, 9, 1), 9, 3, as_of) == "growing"
-    assert theme_status(date(2026, 9, 1), 1, 8, as_of) == "fading"
-    assert theme_status(date(2026, 9, 1), 5, 5, as_of) == "stable"
+
+    def status(first_seen: date, recent: int, previous: int) -> str:
+        return con.execute("select gaung_trend_status(?, ?, ?, ?)", [first_seen, as_of, recent, previous]).fetchall()[0][0]
+
+    assert status(date(2026, 11, 15), 5, 0) == "new"
+    assert status(date(2026, 9, 1), 9, 3) == "growing"
+    assert status(date(2026, 9, 1), 1, 8) == "fading"
+    assert status(date(2026, 9, 1), 5, 5) == "stable"
     # a theme said 8 times in the four weeks before and once in the last four: fading, growth -87.5%
-    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(8)] + [date(2026, 11, 20)]
-    voice = pl.DataFrame({"voice_id": [str(i) for i in range(9)], "tenant_id": "t", "theme_id": "keluhan-001",
-                          "intent": "complaint", "local_date": days, "author_key": [f"a{i}" for i in range(9)],
-                          "sentiment": "negative", "sentiment_score": -0.8})
-    themes = pl.DataFrame({"theme_id": ["keluhan-001"], "intent": ["complaint"], "label": ["kurir lama"],
-                           "keywords": [["kurir"]], "quotes": [["lama"]], "first_seen_date": [date(2026, 9, 1)]})
-    row = dim_theme(voice, themes, as_of).row(0, named=True)
-    assert (row["n_texts_recent"], row["n_texts_previous"], row["status"]) == (1, 8, "fading")
-    assert row["growth"] == pytest.approx(-0.875)
+    # (the last day with customer texts, as_of, is that of a text in no theme)
+    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(8)] + [date(2026, 11, 20), as_of]
+    register_frame(con, "texts", pl.DataFrame({
+        "tenant_id": "t", "voice_id": [str(i) for i in range(10)], "local_date": days,
+        "author_key": [f"a{i}" for i in range(10)], "intent": "complaint", "sentiment": "negative",
+        "sentiment_score": -0.8, "theme_id": ["keluhan-001"] * 9 + [None]}))
+    con.execute("insert into ops.voice_analysis by name select * from texts")
+    con.execute("insert into ops.themes values ('t', 'keluhan-001', 'complaint', 'kurir lama', ['kurir'], ['lama'], [])")
+    materialise(con, "marts", "fct_voice_theme")
+    materialise(con, "marts", "dim_theme")
+    row = con.execute("select n_texts_recent, n_texts_previous, status, growth from marts.dim_theme").fetchall()[0]
+    assert row[:3] == (1, 8, "fading")
+    assert row[3] == pytest.approx(-0.875)
+    con.close()
     quote = mask_quote("wa aku 0812-3456-7890 ya kak, atau dm @budi.santoso")
     assert "3456" not in quote and "@budi" not in quote and "@b***" in quote
 

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.ingest.loader import _insert_frame
 from pipelines.ingest.schemas import CONTENT, REVIEWS, conform
-from pipelines.models import SCORE_MODELS, build_models
 from pipelines.tenants import Campaign, Tenant
+from warehouse.build import SCORE_MODELS, build_models
 from warehouse.connection import connect
 
 TENANT = Tenant(id="toko-a", name="Toko A", timezone="UTC", campaigns=[

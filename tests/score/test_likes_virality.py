@@ -16,12 +16,12 @@ import pytest
 
 from pipelines.ingest.loader import _insert_frame
 from pipelines.ingest.schemas import CONTENT, conform
-from pipelines.models import SCORE_MODELS, build_models
 from pipelines.report.data import build_report_data, parse_week
 from pipelines.report.render import render_html
 from pipelines.run import ingest_stage, score_stage
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant, get_tenant
+from warehouse.build import SCORE_MODELS, build_models
 from warehouse.connection import connect
 
 TENANT = Tenant(id="toko-a", name="Toko A", timezone="UTC")

@@ -293,7 +293,7 @@ def test_staging_views_open_for_an_analyst_without_gaung(demo_home: Path, tenant
 
 
 def test_a_rebuild_detects_no_language_twice(settings: Settings, tmp_path: Path) -> None:
-    from pipelines.models import sync_languages
+    from warehouse.build import sync_languages
 
     (tmp_path / "shopee.csv").write_text(
         "cmtid,ctime,author_username,comment,rating_star\n"

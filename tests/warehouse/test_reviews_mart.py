@@ -13,11 +13,11 @@ import pytest
 
 from pipelines.ingest.loader import _insert_frame
 from pipelines.ingest.schemas import REVIEWS, conform
-from pipelines.models import SCORE_MODELS, build_models
 from pipelines.report.data import build_report_data, parse_week
 from pipelines.run import ingest_stage, score_stage
 from pipelines.settings import Settings
 from pipelines.tenants import Campaign, Tenant, get_tenant
+from warehouse.build import SCORE_MODELS, build_models
 from warehouse.connection import connect
 
 JAKARTA = timezone(timedelta(hours=7))

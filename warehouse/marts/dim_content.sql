@@ -14,7 +14,7 @@ final as (
         arg_max(native_id, observed_at) filter (where native_id is not null and native_id not like 'dyi:%') as native_id,
         arg_max(url, observed_at) filter (where url is not null) as url,
         min(posted_at) as posted_at,
-        cast(timezone(getvariable('tenant_timezone'), min(posted_at)) as date) as posted_local_date,
+        cast(timezone((select timezone from ops.tenant), min(posted_at)) as date) as posted_local_date,
         arg_max(title, observed_at) filter (where title is not null) as title,
         arg_max(post_type, observed_at) filter (where post_type is not null) as post_type,
         max(duration_seconds) as duration_seconds,

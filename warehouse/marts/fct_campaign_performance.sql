@@ -110,7 +110,7 @@ forwards as (
     select c.campaign, count(*) as whatsapp_forwards
     from campaigns as c
     join messages as m
-      on cast(timezone(getvariable('tenant_timezone'), m.created_at) as date) between c.start_date and c.end_date + interval 14 days
+      on cast(timezone((select timezone from ops.tenant), m.created_at) as date) between c.start_date and c.end_date + interval 14 days
      and m.is_forwarded
      and list_bool_or(list_transform(c.terms, lambda t: contains(lower(coalesce(m.text, '')), t)))
     group by c.campaign
@@ -142,7 +142,7 @@ review_volume as (
 final as (
     select
         c.campaign,
-        getvariable('tenant_id') as tenant_id,
+        (select tenant_id from ops.tenant) as tenant_id,
         c.campaign_source,
         c.hashtags,
         c.keywords,

@@ -13,7 +13,7 @@ final as (
         any_value(tenant_id) as tenant_id,
         any_value(platform) as platform,
         observed_at,
-        cast(timezone(getvariable('tenant_timezone'), observed_at) as date) as observed_local_date,
+        cast(timezone((select timezone from ops.tenant), observed_at) as date) as observed_local_date,
         max(views) as views,
         max(reach) as reach,
         max(impressions) as impressions,

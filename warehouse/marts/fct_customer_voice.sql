@@ -1,7 +1,7 @@
 -- grain: one row per thing a customer (or the business, flagged) said in words, on any channel:
 -- WhatsApp messages, Instagram and Messenger direct messages, marketplace reviews, and comments from
 -- data downloads.
--- A view (see pipelines/models.py): the texts stay in raw, read through the staging views.
+-- A view (see warehouse/build.py): the texts stay in raw, read through the staging views.
 with
 
 messages as (
@@ -59,7 +59,7 @@ review_voice as (
         author_label,
         false as is_from_business,
         created_at,
-        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        cast(timezone((select timezone from ops.tenant), created_at) as date) as local_date,
         text,
         rating,
         product_name,
@@ -79,10 +79,10 @@ comment_voice as (
         source_file_id,
         source_locator,
         author_key,
-        case when is_own then getvariable('tenant_name') else 'Anonim' end as author_label,
+        case when is_own then (select tenant_name from ops.tenant) else 'Anonim' end as author_label,
         is_own as is_from_business,
         created_at,
-        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        cast(timezone((select timezone from ops.tenant), created_at) as date) as local_date,
         text,
         null::integer as rating,
         null::varchar as product_name,
@@ -105,7 +105,7 @@ direct_voice as (
         author_label,
         is_from_business,
         created_at,
-        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        cast(timezone((select timezone from ops.tenant), created_at) as date) as local_date,
         text,
         null::integer as rating,
         null::varchar as product_name,

@@ -1,7 +1,7 @@
 -- grain: one row per marketplace review (review_id), with words or stars only: the count and the stars
 -- every report and uplift reads. No review text here (the voice mart holds reviews with words); the
 -- reviewer is a keyed pseudonym, the seller's reply masked as staging writes it. A view over the staging
--- view (see pipelines/models.py): a million reviews are not written again at every ingest.
+-- view (see warehouse/build.py): a million reviews are not written again at every ingest.
 with
 
 reviews as (
@@ -20,7 +20,7 @@ final as (
         rating,
         coalesce(trim(text), '') <> '' as has_text,
         created_at,
-        cast(timezone(getvariable('tenant_timezone'), created_at) as date) as local_date,
+        cast(timezone((select timezone from ops.tenant), created_at) as date) as local_date,
         created_at_is_estimated,
         coalesce(trim(seller_reply), '') <> '' as has_seller_reply,
         gaung_mask_names(nullif(trim(seller_reply), '')) as seller_reply,  -- customers' names cut (privacy.py)

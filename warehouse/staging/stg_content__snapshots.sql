@@ -24,7 +24,7 @@ keyed as (
         nullif(lower(ltrim(s.account, '@')), '') as account_name,
         coalesce(
             timezone('UTC', s.posted_at_utc),
-            timezone(getvariable('tenant_timezone'), s.posted_at_local)
+            timezone((select timezone from ops.tenant), s.posted_at_local)
         ) as posted_moment
     from snapshots as s
 ),
@@ -96,9 +96,9 @@ day_pairs as (
     from timed_posts as t
     join identified_posts as i
       on i.platform = t.platform and i.to_the_minute
-     and cast(timezone(getvariable('tenant_timezone'), i.posted_moment) as time) = time '00:00'
-     and cast(timezone(getvariable('tenant_timezone'), i.posted_moment) as date)
-         = cast(timezone(getvariable('tenant_timezone'), t.posted_moment) as date)
+     and cast(timezone((select timezone from ops.tenant), i.posted_moment) as time) = time '00:00'
+     and cast(timezone((select timezone from ops.tenant), i.posted_moment) as date)
+         = cast(timezone((select timezone from ops.tenant), t.posted_moment) as date)
      and (i.account_name is null or t.account_name is null or i.account_name = t.account_name)
     anti join exact_matches as e on e.platform = t.platform and e.timed_key = t.post_key
     anti join minute_matches as m on m.platform = t.platform and m.timed_key = t.post_key
@@ -136,7 +136,7 @@ final as (
         k.posted_moment as posted_at,
         coalesce(
             timezone('UTC', k.observed_at_utc),
-            timezone(getvariable('tenant_timezone'), k.observed_on + interval '23 hours 59 minutes 59 seconds'),
+            timezone((select timezone from ops.tenant), k.observed_on + interval '23 hours 59 minutes 59 seconds'),
             f.ingested_at
         ) as observed_at,
         case when coalesce(k.views, k.plays) < 0 then 0 else coalesce(k.views, k.plays) end as views,

@@ -64,7 +64,7 @@ final as (
         coalesce(gaung_mask_label(author), 'Anonim') as author_label,
         coalesce(
             timezone('UTC', created_at_utc),
-            timezone(getvariable('tenant_timezone'), created_at_local)
+            timezone((select timezone from ops.tenant), created_at_local)
         ) as created_at,
         created_at_is_estimated,
         gaung_mask_phones(seller_reply) as seller_reply,

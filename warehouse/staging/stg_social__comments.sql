@@ -31,7 +31,7 @@ final as (
         l.file_id as source_file_id,
         l.locator as source_locator,
         c.content_id,
-        gaung_author_key(coalesce(l.author, getvariable('tenant_name'))) as author_key,
+        gaung_author_key(coalesce(l.author, (select tenant_name from ops.tenant))) as author_key,
         l.is_own,
         gaung_mask_phones(l.text) as text,
         timezone('UTC', l.created_at_utc) as created_at

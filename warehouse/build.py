@@ -1,16 +1,19 @@
-"""Build the staging and mart models of one tenant's warehouse from its raw tables, in one transaction.
+"""Build the staging and mart models of one tenant's warehouse from its raw and ops tables, in one transaction.
 
-Each model is a SQL file in warehouse/staging or warehouse/marts. Most are materialised with
-`create or replace table`, so a rebuild from the same raw rows gives the same tables. Reviews, comments
-and the customer-voice mart over them are views: every customer text is stored once (in raw), so a
+Each model is a SQL file in warehouse/staging or warehouse/marts; the order they are built in follows the
+models' own references (`staging.x`, `marts.x`), so a model always comes after those it reads. Most are
+materialised with `create or replace table`, so a rebuild from the same rows gives the same tables. Reviews,
+comments and the customer-voice mart over them are views: every customer text is stored once (in raw), so a
 million reviews are not written two or three times; reading the voice mart costs 0.3 to 0.6 s
 per million reviews instead. Models call functions stored in the warehouse (keyed hashes and masked
-labels from ops.pseudonyms, phone masking) and read languages from ops.voice_languages, so the views
-work for anyone who opens the file and people never reach staging or marts in clear.
+labels from ops.pseudonyms, phone masking), read languages from ops.voice_languages and the tenant's
+settings from ops.tenant, so the views work for anyone who opens the file and people never reach staging
+or marts in clear.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import duckdb
@@ -21,8 +24,9 @@ from pipelines.feedback.language import detect_language
 from pipelines.tenants import Tenant
 from warehouse.connection import fetch_value, query_frame, register_frame
 
-# Build order: a model may read only the models before it.
-MODELS = [
+# The stage groups: which models each stage rebuilds. The order they are built in comes from the models' own
+# references (see build_order); within that, models are listed as the CLI reports them.
+MODELS = [  # the core models, rebuilt after every ingest
     ("staging", "stg_whatsapp__messages"),
     ("staging", "stg_content__snapshots"),
     ("staging", "stg_account__daily"),
@@ -36,20 +40,95 @@ MODELS = [
     # every review, words or stars only (read by the report and campaign uplift)
     ("marts", "fct_reviews"),
 ]
-# The scoring stage: rates and virality per content, campaigns (trends are written by pipelines.score).
+# The scoring stage: rates and virality per content, campaigns.
 SCORE_MODELS = [
     ("marts", "fct_content_scores"),
     ("marts", "fct_campaign_performance"),
+]
+# Trends, over the weekly terms pipelines.score writes to ops.trend_terms.
+TREND_MODELS = [
+    ("marts", "fct_trends"),
+]
+# The feedback stage, over the intents, sentiments, themes and idea groups pipelines.feedback writes to ops.
+FEEDBACK_MODELS = [
+    ("marts", "fct_voice_signals"),
+    ("marts", "fct_voice_theme"),
+    ("marts", "dim_theme"),
+    ("marts", "fct_theme_weekly"),
+    ("marts", "fct_product_ideas"),
 ]
 # The analysts' lab: weekly behavioural constructs, after scoring and feedback (pipelines.lab.io.constructs_stage).
 LAB_MODELS = [
     ("marts", "fct_weekly_constructs"),
 ]
+# Alerts: a view over ops.alerts (pipelines.alerts.notify.ensure_mart).
+ALERT_MODELS = [
+    ("marts", "fct_alerts"),
+]
+GROUPS = {"core": MODELS, "score": SCORE_MODELS, "trends": TREND_MODELS, "feedback": FEEDBACK_MODELS,
+          "lab": LAB_MODELS, "alerts": ALERT_MODELS}
+LAYERS = ("staging", "marts")
+_REFERENCE = re.compile(r"\b(raw|ops|staging|marts)\.([a-z_][a-z0-9_]*)\b")
+
+
+class ModelGraphError(ValueError):
+    """The models' references do not form a buildable graph: a cycle, or a reference to no model."""
 
 
 def model_sql(layer: str, name: str) -> str:
     """The SQL text of one model."""
     return resources.files("warehouse").joinpath(layer, f"{name}.sql").read_text(encoding="utf-8")
+
+
+def all_models() -> list[tuple[str, str]]:
+    """Every model in warehouse/staging and warehouse/marts, by layer and name."""
+    return sorted((layer, entry.name[:-4]) for layer in LAYERS
+                  for entry in resources.files("warehouse").joinpath(layer).iterdir() if entry.name.endswith(".sql"))
+
+
+def model_sources(layer: str, name: str) -> set[tuple[str, str]]:
+    """Every raw, ops, staging and mart relation one model reads (comments ignored)."""
+    sql = "\n".join(line.split("--", 1)[0] for line in model_sql(layer, name).splitlines())
+    return {(schema, ref) for schema, ref in _REFERENCE.findall(sql)} - {(layer, name)}
+
+
+def model_references(layer: str, name: str) -> set[tuple[str, str]]:
+    """The staging and mart models one model reads."""
+    return {ref for ref in model_sources(layer, name) if ref[0] in LAYERS}
+
+
+def dependency_graph() -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """Each model and the models it reads; a reference to a model with no SQL file raises ModelGraphError."""
+    models = all_models()
+    graph = {model: model_references(*model) for model in models}
+    for model, refs in graph.items():
+        missing = sorted(refs - set(models))
+        if missing:
+            raise ModelGraphError(f"warehouse/{model[0]}/{model[1]}.sql reads {', '.join('.'.join(m) for m in missing)}, "
+                                  f"which has no model in warehouse/staging or warehouse/marts: add the model or fix the name")
+    return graph
+
+
+def build_order(models: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The models in an order where each comes after every model it reads that is also selected; otherwise in
+    the order given. A cycle raises ModelGraphError naming the models in it."""
+    graph = dependency_graph()
+    unknown = [m for m in models if m not in graph]
+    if unknown:
+        raise ModelGraphError(f"no model {', '.join('.'.join(m) for m in unknown)} in warehouse/staging or warehouse/marts")
+    selected = list(dict.fromkeys(models))
+    waiting = {m: graph[m] & set(selected) for m in selected}
+    order: list[tuple[str, str]] = []
+    while waiting:
+        ready = next((m for m in selected if m in waiting and not waiting[m]), None)
+        if ready is None:
+            raise ModelGraphError("the models read each other in a cycle: "
+                                  + ", ".join(".".join(m) for m in selected if m in waiting))
+        order.append(ready)
+        del waiting[ready]
+        for refs in waiting.values():
+            refs.discard(ready)
+    return order
 
 
 PEOPLE_SOURCES = """
@@ -74,7 +153,7 @@ VOICE_TEXTS = """
 # Models that are views: no second or third copy of a million reviews is written. The rest are tables,
 # because several marts read them or they are costly to compute.
 VIEWS = {("staging", "stg_marketplace__reviews"), ("staging", "stg_social__comments"), ("marts", "fct_customer_voice"),
-         ("marts", "fct_reviews")}
+         ("marts", "fct_reviews"), ("marts", "fct_alerts")}
 
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -119,12 +198,23 @@ def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) 
     return len(new)
 
 
+# A theme's or idea group's status: new (first seen in the last two weeks), growing, fading or stable (its
+# texts in the last four weeks against the four before, as of the last day with customer texts).
+TREND_STATUS = """case
+    when first_seen > as_of - 14 then 'new'
+    when recent >= 3 and recent >= 1.5 * greatest(previous, 1) then 'growing'
+    when recent <= 0.5 * previous then 'fading'
+    else 'stable'
+end"""
+
+
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The functions staging calls, stored in the warehouse so its views work for anyone who opens it:
-    gaung_author_key, gaung_mask_label (from ops.pseudonyms) and gaung_mask_phones."""
+    """The functions models call, stored in the warehouse so its views work for anyone who opens it:
+    gaung_author_key, gaung_mask_label (from ops.pseudonyms), gaung_mask_phones and gaung_trend_status."""
     con.execute("create or replace macro gaung_author_key(x) as (select author_key from ops.pseudonyms where raw = x)")
     con.execute("create or replace macro gaung_mask_label(x) as (select author_label from ops.pseudonyms where raw = x)")
     con.execute(f"create or replace macro gaung_mask_phones(t) as {privacy.sql_mask_phones('t')}")
+    con.execute(f"create or replace macro gaung_trend_status(first_seen, as_of, recent, previous) as {TREND_STATUS}")
 
 
 def sync_languages(con: duckdb.DuckDBPyConnection) -> int:
@@ -143,24 +233,21 @@ def sync_languages(con: duckdb.DuckDBPyConnection) -> int:
     return texts.len()
 
 
-def _sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def write_tenant(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> None:
+    """ops.tenant: the one row of settings models read (id, name, timezone), stored so views work for anyone."""
+    con.execute("delete from ops.tenant")
+    con.execute("insert into ops.tenant values (?, ?, ?)", [tenant.id, tenant.name, tenant.timezone])
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, layer: str, name: str, tenant: Tenant) -> None:
-    """create or replace the model as a table, or as a view with the tenant's settings written in."""
+def materialise(con: duckdb.DuckDBPyConnection, layer: str, name: str) -> None:
+    """create or replace one model, as a view or a table (a model that changed kind is dropped first)."""
     table, sql = f"{layer}.{name}", model_sql(layer, name)
     as_view = (layer, name) in VIEWS
     existing = fetch_value(con, "select table_type from information_schema.tables where table_schema = ? and table_name = ?",
                            [layer, name])
     if existing is not None and (existing == "VIEW") != as_view:
         con.execute(f"drop {'view' if existing == 'VIEW' else 'table'} {table}")
-    if as_view:
-        for variable, value in (("tenant_timezone", tenant.timezone), ("tenant_name", tenant.name), ("tenant_id", tenant.id)):
-            sql = sql.replace(f"getvariable('{variable}')", _sql_literal(value))
-        con.execute(f"create or replace view {table} as {sql}")
-    else:
-        con.execute(f"create or replace table {table} as {sql}")
+    con.execute(f"create or replace {'view' if as_view else 'table'} {table} as {sql}")
 
 
 def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
@@ -179,9 +266,6 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
     _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
                                                          schema={"platform": pl.String, "account": pl.String}))
-    con.execute("set variable tenant_timezone = ?", [tenant.timezone])
-    con.execute("set variable tenant_name = ?", [tenant.name])
-    con.execute("set variable tenant_id = ?", [tenant.id])
     camps = tenant.campaigns
     _register(con, "_gaung_campaigns", pl.DataFrame({
         "campaign": [c.name for c in camps], "hashtags": [c.hashtags for c in camps],
@@ -200,11 +284,12 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     try:
         sync_pseudonyms(con, key, tenant)
         create_macros(con)
+        write_tenant(con, tenant)
         privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
-        for layer, name in (MODELS if models is None else models):
+        for layer, name in build_order(MODELS if models is None else models):
             if layer == "marts" and name == "fct_customer_voice":
                 sync_languages(con)
-            _materialise(con, layer, name, tenant)
+            materialise(con, layer, name)
             if (layer, name) not in VIEWS:
                 table = f"{layer}.{name}"
                 counts[table] = fetch_value(con, f"select count(*) from {table}")
