@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.ingest import shopee, whatsapp_cloud, whatsapp_export
+from pipelines.ingest import shopee_reviews, whatsapp_cloud_api, whatsapp_export
 from pipelines.ingest.base import Hints
 from pipelines.ingest.reasons import reason_text
 
@@ -38,9 +38,9 @@ def test_reasons_parsers_write_have_their_indonesian() -> None:
                         "messaging_product": "whatsapp", "messages": [{"from": "62812", "id": "m1", "timestamp": "1714000000",
                                                                         "type": "text", "text": {"body": "halo"}}]}}]}]}),
     ]).encode()
-    written = (_reasons(shopee.parse(reviews.encode(), "ulasan.csv", HINTS))
+    written = (_reasons(shopee_reviews.parse(reviews.encode(), "ulasan.csv", HINTS))
                + _reasons(whatsapp_export.parse(chat.encode(), "WhatsApp Chat with Budi.txt", HINTS))
-               + _reasons(whatsapp_cloud.parse(cloud, "webhook.ndjson", HINTS)))
+               + _reasons(whatsapp_cloud_api.parse(cloud, "webhook.ndjson", HINTS)))
     assert len(written) == 11
     for reason in written:
         indonesian = reason_text(reason, "id")
