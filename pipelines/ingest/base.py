@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -10,7 +11,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String}
+from pipelines.messages import Reason
+
+# reason: in English, for queries; reason_key and reason_values (JSON): the catalogue's message, in any language.
+QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String, "reason_key": pl.String,
+                     "reason_values": pl.String}
 
 
 class FormatError(ValueError):
@@ -38,9 +43,10 @@ class ParseResult:
         return sum(df.height for df in self.tables.values())
 
 
-def quarantine_frame(rows: list[tuple[str, str | None, str]]) -> pl.DataFrame:
-    """Quarantine rows from (locator, raw, reason) tuples."""
-    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+def quarantine_frame(rows: list[tuple[str, str | None, Reason]]) -> pl.DataFrame:
+    """Quarantine rows from (locator, raw, reason) tuples: the reason's English, key and values."""
+    return pl.DataFrame([(locator, raw, reason.english(), reason.key, json.dumps(reason.values, ensure_ascii=False))
+                         for locator, raw, reason in rows], schema=QUARANTINE_SCHEMA, orient="row")
 
 
 def decode_text(data: bytes) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import COMMENTS, CONTENT, from_rows
 from pipelines.ingest.tabular import fix_meta_text, load_json
+from pipelines.messages import Reason
 
 FORMAT = "instagram_data_download"
 
@@ -170,6 +171,6 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         except (ValueError, TypeError, KeyError) as exc:
             if kind == "insights" and content and content[-1]["locator"] == loc:
                 content.pop()
-            quarantine.append((loc, raw[:10000], f"unreadable {kind[:-1] if kind != 'insights' else 'insight'}: {exc}"))
+            quarantine.append((loc, raw[:10000], Reason(f"reason_unreadable_{kind[:-1] if kind != 'insights' else 'insight'}", error=str(exc))))
     tables = {CONTENT: from_rows(CONTENT, content), COMMENTS: from_rows(COMMENTS, comments)}
     return ParseResult(FORMAT, tables, quarantine_frame(quarantine), [f"{kind}: {len(content) + len(comments)} rows"])

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, from_rows
 from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "instagram_graph_api"
 INSIGHT_COLUMNS = {
@@ -78,7 +79,7 @@ def _media_rows(page: dict, at: str, export_date) -> tuple[list[dict], list]:
                 "raw_json": json.dumps(m, ensure_ascii=False),
             })
         except (ValueError, TypeError) as exc:
-            quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], f"unreadable media: {exc}"))
+            quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], Reason("reason_unreadable_media", error=str(exc))))
     return rows, quarantine
 
 
@@ -88,7 +89,7 @@ def _insights_row(page: dict, at: str, export_date) -> tuple[dict, list]:
     quarantine = []
     for i, metric in enumerate(page["data"]):
         if not isinstance(metric, dict):
-            quarantine.append((f"{at}/data/{i}", json.dumps(metric)[:10000], "a metric must be an object"))
+            quarantine.append((f"{at}/data/{i}", json.dumps(metric)[:10000], Reason("reason_metric_not_object")))
             continue
         media_id = str(metric.get("id", "")).split("/insights", 1)[0] or None
         row["native_id"] = row.get("native_id") or media_id
@@ -126,9 +127,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                                   "respons insights tidak menyebut id media (setiap 'id' metrik diawali id itu)")
             else:
                 bad.append((f"{at}/data", json.dumps(page, ensure_ascii=False)[:10000],
-                            "insights page names no media id (each metric's 'id' starts with it)"))
+                            Reason("reason_insights_no_media_id")))
         else:
-            bad = [(at, json.dumps(page, ensure_ascii=False)[:10000], "page holds neither media nor insight metrics")
+            bad = [(at, json.dumps(page, ensure_ascii=False)[:10000], Reason("reason_page_empty"))
                    ] if page["data"] else []
         quarantine += bad
         if shape and shape not in shapes:

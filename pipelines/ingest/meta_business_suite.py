@@ -19,7 +19,6 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, conform
 from pipelines.ingest.tabular import (
-    DATETIME_EXAMPLES,
     count_expr,
     datetime_text_expr,
     headers_of,
@@ -29,6 +28,7 @@ from pipelines.ingest.tabular import (
     tables,
     with_row_ids,
 )
+from pipelines.messages import Reason
 
 FORMAT = "meta_business_suite"
 
@@ -94,7 +94,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     times = [frame[cols["publish_time"]] for _, frame, cols in sheets if "publish_time" in cols]
     header = next((cols["publish_time"] for _, _, cols in sheets if "publish_time" in cols), None)
     day_first = day_first_order(pl.concat(times) if times else pl.Series([], dtype=pl.String), header)
-    order = "day first (DD/MM/YYYY)" if day_first else "month first (MM/DD/YYYY)"
+    why = "reason_publish_time_day_first" if day_first else "reason_publish_time_month_first"
     for sheet, frame, cols in sheets:
         frame = with_row_ids(frame)
         def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
@@ -114,12 +114,10 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                                                 "impressions", "plays")},
         )
         missing = out.filter(pl.col("native_id").is_null() & pl.col("url").is_null())
-        quarantine += [(r["locator"], r["raw_json"], "row has neither a post id nor a permalink") for r in missing.iter_rows(named=True)]
+        quarantine += [(r["locator"], r["raw_json"], Reason("reason_post_without_id")) for r in missing.iter_rows(named=True)]
         out = out.filter(pl.col("native_id").is_not_null() | pl.col("url").is_not_null())
         unreadable = out.filter(~pl.col("_readable").fill_null(True))
-        quarantine += [(r["locator"], r["raw_json"],
-                        f"'{r[cols['publish_time']]}' in column '{cols['publish_time']}' is not a publish time Gaung can read "
-                        f"(this file's dates are {order}; times are read {DATETIME_EXAMPLES}); fix that cell and load the file again")
+        quarantine += [(r["locator"], r["raw_json"], Reason(why, value=r[cols["publish_time"]], column=cols["publish_time"]))
                        for r in unreadable.iter_rows(named=True)]
         frames.append(conform(CONTENT, out.filter(pl.col("_readable").fill_null(True))))
     if not frames:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import DIRECT_MESSAGES, from_rows
 from pipelines.ingest.tabular import fix_meta_text, load_json
+from pipelines.messages import Reason
 
 FORMAT = "meta_messages"
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs", "sticker")
@@ -121,7 +122,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 raise ValueError("a message must be an object")
             rows.append(_row(message, thread, participants, platform, locator))
         except (ValueError, TypeError, AttributeError) as exc:  # one odd message never costs the others
-            quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
+            quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], Reason("reason_unreadable_message", error=str(exc))))
     frame = from_rows(DIRECT_MESSAGES, rows)
     kinds = frame["kind"].value_counts(sort=True).rows() if rows else []
     return ParseResult(FORMAT, {DIRECT_MESSAGES: frame}, quarantine_frame(quarantine),

@@ -18,6 +18,7 @@ from pipelines.ingest.tabular import (
     when_series,
     with_row_ids,
 )
+from pipelines.messages import Reason
 
 FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
           "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
@@ -129,19 +130,20 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         created_at_local=pl.when(pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null())
         .then(pl.lit(export_date).cast(pl.Datetime("us"))).otherwise(pl.col("created_at_local")),
     )
+    # Why a row is set aside: a catalogue key (pipelines/messages.toml) and the value it quotes.
+    empty = pl.col("text").is_null() & pl.col("rating").is_null()
+    out_of_range = pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5)
+    bad_time = (pl.col("created_at_text").is_not_null() & pl.col("created_at_utc").is_null()
+                & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
     problems = out.with_columns(
-        reason=pl.when(pl.col("text").is_null() & pl.col("rating").is_null())
-        .then(pl.lit("review has neither text nor a rating"))
-        .when(bad_rating).then(pl.format("rating '{}' is not a whole number of stars from 1 to 5", get("rating").cast(pl.String)))
-        .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
-        .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
-        .when(pl.col("created_at_text").is_not_null() & pl.col("created_at_utc").is_null()
-              & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
-        .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
-                        get("created_at").cast(pl.String)))
+        reason=pl.when(empty).then(pl.lit("reason_review_empty")).when(bad_rating).then(pl.lit("reason_rating_not_stars"))
+        .when(out_of_range).then(pl.lit("reason_rating_range")).when(bad_time).then(pl.lit("reason_review_time")),
+        reason_value=pl.when(empty).then(None).when(bad_rating).then(get("rating").cast(pl.String))
+        .when(out_of_range).then(pl.col("rating").cast(pl.String)).when(bad_time).then(get("created_at").cast(pl.String)),
     )
     names = problems.collect_schema().names()
-    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", *source.values()).collect(engine="in-memory")
+    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", "reason_value", *source.values()).collect(
+        engine="in-memory")
     bad_rows = problems["reason"].is_not_null()
     if not bad_rows.any():  # the usual case: no filtered copy of a million rows
         return problems.select(list(SCHEMAS[REVIEWS])), []
@@ -149,8 +151,11 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
     bad = bad.with_columns(locator=pl.concat_str("locator_prefix", pl.col("row_number").cast(pl.String)))
     whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
-                       .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
-    quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
+                       .alias("raw_json"), "reason", "reason_value") if original else bad.select(
+        "locator", "raw_json", "reason", "reason_value")
+    quarantine = [(r["locator"], r["raw_json"],
+                   Reason(r["reason"], **({} if r["reason_value"] is None else {"value": r["reason_value"]})))
+                  for r in whole.iter_rows(named=True)]
     return problems.filter(~bad_rows).select(list(SCHEMAS[REVIEWS])), quarantine
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
 from pipelines.ingest.tabular import headers_of, load_json, tables
+from pipelines.messages import Reason
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -78,7 +79,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         if ratings is None:
             raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
                               'seharusnya respons get_ratings: {"data": {"ratings": [...]}}')
-        bad = [(f"/ratings/{i}", json.dumps(r)[:10000], "a rating must be an object") for i, r in enumerate(ratings) if not isinstance(r, dict)]
+        bad = [(f"/ratings/{i}", json.dumps(r)[:10000], Reason("reason_rating_not_object")) for i, r in enumerate(ratings) if not isinstance(r, dict)]
         frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
         cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
         return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},

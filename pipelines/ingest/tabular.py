@@ -20,6 +20,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, decode_text
+from pipelines.messages import Reason
 
 MISSING = ["", "undefined", "null", "none", "n/a", "na", "-", "--", "—", "nan"]
 # The same as one case-insensitive anchored pattern: much cheaper than lower-casing a million texts.
@@ -271,7 +272,7 @@ ROW = "__gaung_row__"
 class Tables(dict):
     """Tables of a file by sheet name ('' for a CSV), and the rows set aside while reading them."""
 
-    def __init__(self, frames: dict[str, pl.DataFrame], set_aside: list[tuple[str, str, str]] | None = None):
+    def __init__(self, frames: dict[str, pl.DataFrame], set_aside: list[tuple[str, str, Reason]] | None = None):
         super().__init__(frames)
         self.set_aside = list(set_aside or [])
 
@@ -292,7 +293,7 @@ def utf8_bytes(data: bytes) -> bytes:
         return decode_text(data).encode("utf-8")
 
 
-def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
+def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, Reason]]]:
     """A CSV as text columns plus quarantine rows for ragged lines; fast path first, row by row if needed.
 
     Rows with more fields than the header are set aside (quarantine, 'row N' as a spreadsheet shows it) and
@@ -328,8 +329,7 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
             numbers.append(number)
         else:
             bad.append((f"row {number}", json.dumps(row, ensure_ascii=False)[:10000],
-                        f"has {len(row)} fields where the header has {len(header)} (line {reader.line_num} of the file); "
-                        "a value with the separator in it needs quotes: fix that row and load the file again"))
+                        Reason("reason_csv_ragged", fields=len(row), header=len(header), line=reader.line_num)))
     names = _unique(header)
     frame = pl.DataFrame(rows, schema={h: pl.String for h in names}, orient="row")
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), bad
@@ -645,7 +645,6 @@ _SLASHED = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?:(?:\s+
 # 2024-04-25T14:30:00+0700, 2024-04-25 14:30:00+07:00, 2024-04-25T14:30Z, 2024/04/25 14:30
 _ISO = (r"^(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:t|\s+)(?P<h>\d{1,2})[:.](?P<mi>\d{2})"
         r"(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$")
-DATETIME_EXAMPLES = "such as 04/25/2024 14:30, 04/25/2024 2:30 PM, 25/04/2024 14.30 or 2024-04-25T14:30:00+07:00"
 
 
 def _texts(col: pl.Expr) -> pl.Expr:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import COMMENTS, CONTENT, DIRECT_MESSAGES, from_rows
 from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "tiktok_data_download"
 _SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist|[Cc]hat[Hh]istory)"\s*:')
@@ -172,7 +173,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                     "raw_json": json.dumps(item, ensure_ascii=False), "_shows": _shows(item),
                 })
             except (ValueError, TypeError, OverflowError, OSError) as exc:  # OverflowError, OSError: epoch out of range
-                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable post: {exc}"))
+                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], Reason("reason_unreadable_post", error=str(exc))))
     for pointer, items in _find_lists(doc, "commentslist") + _find_lists(doc, "commentlist"):
         for i, item in enumerate(items):
             loc = f"{pointer}/{i}"
@@ -188,7 +189,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                     "raw_json": json.dumps(item, ensure_ascii=False),
                 })
             except (ValueError, TypeError) as exc:
-                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable comment: {exc}"))
+                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], Reason("reason_unreadable_comment", error=str(exc))))
     _time_keys(posts)
     messages = _messages(doc, account, quarantine)
     tables = {CONTENT: from_rows(CONTENT, posts), COMMENTS: from_rows(COMMENTS, comments)}
@@ -243,5 +244,5 @@ def _messages(doc: dict, account: str | None, quarantine: list) -> list[dict]:
                         "raw_json": json.dumps(item, ensure_ascii=False),
                     })
                 except (ValueError, TypeError) as exc:
-                    quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
+                    quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], Reason("reason_unreadable_message", error=str(exc))))
     return rows

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.schemas import CONTENT, from_rows
 from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "tiktok_display_api"
 
@@ -46,5 +47,5 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 "duration_seconds": v.get("duration"), "raw_json": json.dumps(v, ensure_ascii=False),
             })
         except (ValueError, TypeError) as exc:
-            quarantine.append((loc, json.dumps(v, ensure_ascii=False)[:10000], f"unreadable video: {exc}"))
+            quarantine.append((loc, json.dumps(v, ensure_ascii=False)[:10000], Reason("reason_unreadable_video", error=str(exc))))
     return ParseResult(FORMAT, {CONTENT: from_rows(CONTENT, rows)}, quarantine_frame(quarantine), [f"{len(rows)} videos"])

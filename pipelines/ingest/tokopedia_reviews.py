@@ -9,6 +9,7 @@ from datetime import date
 from pipelines.ingest.base import FormatError, Hints, ParseResult
 from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
 from pipelines.ingest.tabular import headers_of, load_json, tables
+from pipelines.messages import Reason
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -63,7 +64,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         if reviews is None:
             raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
                               "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan")
-        bad = [(f"/list/{i}", json.dumps(r)[:10000], "a review must be an object") for i, r in enumerate(reviews) if not isinstance(r, dict)]
+        bad = [(f"/list/{i}", json.dumps(r)[:10000], Reason("reason_review_not_object")) for i, r in enumerate(reviews) if not isinstance(r, dict)]
         frame = records_frame([_flatten(r) for r in reviews if isinstance(r, dict)])
         cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
                 "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",

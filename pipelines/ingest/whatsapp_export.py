@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, decode_text, quarantine_frame
+from pipelines.messages import Reason
 
 FORMAT = "whatsapp_export"
 TABLE = "raw.whatsapp_export_messages"
@@ -501,15 +502,14 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     )
     q = [
         (f"lines {r['line_no']}-{r['line_end']}" if r["line_end"] != r["line_no"] else f"line {r['line_no']}",
-         r["raw"], f"date or time '{r['date']} {r['time']}' is not a real moment under this file's {order} order; "
-         "fix the header or leave it out")
+         r["raw"], Reason(f"reason_chat_moment_{order}", value=f"{r['date']} {r['time']}"))
         for r in bad.select("line_no", "line_end", "raw", "date", "time").iter_rows(named=True)
     ]
     if orphans.height:
         q.append((
             f"lines {orphans['line_no'].min()}-{orphans['line_no'].max()}",
             "\n".join(orphans["raw"].to_list()),
-            "text before the first message header belongs to no message; the export may be cut at the start",
+            Reason("reason_text_before_first_header"),
         ))
     notes = [f"chat '{chat_name}', {rows.height} messages, dates read as {order}"]
     return ParseResult(FORMAT, {TABLE: rows}, quarantine_frame(q), notes)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines.ingest.reasons import reason_text
+from pipelines.ingest.quarantine import common_reasons
 from pipelines.privacy import business_names, mask_quote, people_terms
 from pipelines.report.texts import Change, Pct, Phrase, Quote, Times, platform_name
 from pipelines.tenants import Tenant
@@ -533,9 +533,7 @@ def _notes(con, tenant: Tenant, week: Week, tables: set[str], platforms: list[st
                  " where tenant_id = ? and status = 'rejected'"
                  " order by ingested_at desc, path limit 5", [tenant.id])]
         notes.quarantined = int(_rows(con, "select count(*) from ops.quarantine where tenant_id = ?", [tenant.id])[0][0])
-        notes.quarantine_reasons = [(_short(r, 120), _short(reason_text(r, "id"), 120), int(n)) for r, n in _rows(
-            con, "select reason, count(*) from ops.quarantine where tenant_id = ? group by 1 order by 2 desc, 1 limit 3",
-            [tenant.id])]
+        notes.quarantine_reasons = [(_short(en, 120), _short(shown, 120), n) for en, shown, n in common_reasons(con, tenant.id)]
     return notes
 
 

@@ -230,9 +230,10 @@ def test_data_download_direct_messages() -> None:
         ("budi_santoso", False, datetime(2025, 8, 7, 9, 59), "share", None,
          "https://www.tiktokv.com/share/video/7234567890123456789/"),
     ]
-    assert r.quarantine.rows() == [("/direct message/direct messages/chathistory/chat history with budi_santoso:/3",
-                                    '{"date": "kemarin", "from": "budi_santoso", "content": "halo"}',
-                                    "unreadable message: date 'kemarin' is not like '2025-08-06 19:08:26'")]
+    assert r.quarantine.select("locator", "raw", "reason").rows() == [
+        ("/direct message/direct messages/chathistory/chat history with budi_santoso:/3",
+         '{"date": "kemarin", "from": "budi_santoso", "content": "halo"}',
+         "unreadable message: date 'kemarin' is not like '2025-08-06 19:08:26'")]
 
 
 def test_data_download_direct_messages_reach_the_voice_mart(settings: Settings, tmp_path: Path) -> None:
