@@ -49,18 +49,25 @@ def quarantine_frame(rows: list[tuple[str, str | None, Reason]]) -> pl.DataFrame
                          for locator, raw, reason in rows], schema=QUARANTINE_SCHEMA, orient="row")
 
 
+def utf8_text(data: bytes, encoding: str = "utf-8") -> str | None:
+    """The bytes as UTF-8 text; UTF-8 with a few broken bytes keeps what is readable (U+FFFD for each broken
+    byte); None when the only non-ASCII bytes are no UTF-8 at all (Windows-1252 or Latin-1, most likely)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(encoding, errors="replace")
+    return text if not text.replace("\ufffd", "").isascii() else None
+
+
 def decode_text(data: bytes) -> str:
     """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1252 (Excel's 'CSV' on
     Windows) when no byte sequence in it is UTF-8, else UTF-8 with the broken bytes replaced."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8-sig", errors="replace")
-    if not text.replace("\ufffd", "").isascii():
-        return text  # UTF-8 with a few broken bytes: keep what is readable
+    text = utf8_text(data, "utf-8-sig")
+    if text is not None:
+        return text
     return data.decode("cp1252", errors="replace") if not any(b in data for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)) \
         else data.decode("latin-1")
 

@@ -12,8 +12,8 @@ import json
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import load_json
 from pipelines.ingest.schemas import CONTENT, from_rows
-from pipelines.ingest.tabular import load_json
 from pipelines.messages import Reason
 
 FORMAT = "instagram_graph_api"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from pipelines.ingest.tabular import is_xlsx
+from pipelines.ingest.readers import is_xlsx
 
 MEDIA_EXTENSIONS = {
     ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".mp4", ".mov", ".3gp", ".opus", ".ogg", ".m4a",

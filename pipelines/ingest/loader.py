@@ -23,8 +23,9 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units
+from pipelines.ingest.readers import is_xlsx
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import is_xlsx, workbook_problem
+from pipelines.ingest.workbooks import workbook_problem
 from warehouse.connection import fetch_one, register_frame
 
 
@@ -206,6 +207,47 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints, max_archive: int, max_rati
     return module_for(chosen).parse(unit.data, unit.path, hints)
 
 
+def _replace_lineage(con: duckdb.DuckDBPyConnection, tenant_id: str, outcome: FileOutcome, sha: str, size: int,
+                     at: datetime) -> None:
+    """Record a file's outcome in ops.ingested_files in place of what was recorded for it before."""
+    con.execute("begin transaction")
+    con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, outcome.file_id])
+    _record(con, tenant_id, outcome, sha, size, at)
+    con.execute("commit")
+
+
+def _store_result(con: duckdb.DuckDBPyConnection, tenant_id: str, path: str, result: ParseResult, sha: str, size: int,
+                  at: datetime, replaced: tuple | None) -> FileOutcome:
+    """Store a parsed file (raw rows, quarantine, lineage) in one transaction. `replaced`: the lineage row of the
+    load this one replaces (a file read again as another format), which stands if this one cannot be stored."""
+    file_id = file_id_for(sha)
+    outcome = FileOutcome(path, "loaded", file_id, result.source_format, result.rows_loaded,
+                          result.quarantine.height, notes=result.notes)
+    if replaced:
+        outcome.notes.append(f"read again as {result.source_format}: replaces its load as {replaced[1]} "
+                             f"({replaced[2]} rows)")
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
+        if replaced:
+            _forget_rows(con, tenant_id, file_id)
+        _record(con, tenant_id, outcome, sha, size, at)
+        for table, frame in result.tables.items():
+            _insert_frame(con, table, frame, file_id, tenant_id)
+        _insert_frame(con, "ops.quarantine", result.quarantine, file_id, tenant_id)
+        con.execute("commit")
+    except Exception as exc:
+        con.execute("rollback")
+        outcome = FileOutcome(path, "rejected", file_id, result.source_format,
+                              error=f"{path}: could not be stored ({type(exc).__name__}: {exc})",
+                              error_id=f"{path}: tidak bisa disimpan ({type(exc).__name__}: {exc})")
+        if replaced:  # rolled back: the earlier load stands, and so does its lineage
+            outcome.notes.append(f"still loaded as {replaced[1]} ({replaced[2]} rows), as before")
+            return outcome
+        _replace_lineage(con, tenant_id, outcome, sha, size, at)
+    return outcome
+
+
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
                 ingested_at: datetime, on_stage: Callable[[str, str], None] | None = None,
                 mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None,
@@ -264,40 +306,11 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
             return outcome
         if prior and prior[0] == "rejected" and prior[4] == outcome.error:
             return outcome  # rejected before for the same reason: record nothing new
-        con.execute("begin transaction")
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        con.execute("commit")
+        _replace_lineage(con, tenant_id, outcome, sha, len(data), ingested_at)
         return outcome
-
-    outcome = FileOutcome(unit.path, "loaded", file_id, result.source_format, result.rows_loaded,
-                          result.quarantine.height, notes=result.notes)
     stage(unit.path, "store")
-    if reread:
-        outcome.notes.append(f"read again as {result.source_format}: replaces its load as {prior[1]} ({prior[2]} rows)")
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        if reread:
-            _forget_rows(con, tenant_id, file_id)
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        for table, frame in result.tables.items():
-            _insert_frame(con, table, frame, file_id, tenant_id)
-        _insert_frame(con, "ops.quarantine", result.quarantine, file_id, tenant_id)
-        con.execute("commit")
-    except Exception as exc:
-        con.execute("rollback")
-        outcome = FileOutcome(unit.path, "rejected", file_id, result.source_format,
-                              error=f"{unit.path}: could not be stored ({type(exc).__name__}: {exc})",
-                              error_id=f"{unit.path}: tidak bisa disimpan ({type(exc).__name__}: {exc})")
-        if reread:  # rolled back: the earlier load stands, and so does its lineage
-            outcome.notes.append(f"still loaded as {prior[1]} ({prior[2]} rows), as before")
-            return outcome
-        con.execute("begin transaction")
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        con.execute("commit")
-    return outcome
+    return _store_result(con, tenant_id, unit.path, result, sha, len(data), ingested_at,
+                         prior if reread else None)
 
 
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,

@@ -21,9 +21,9 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import ROW, headers_of, normalise_header, tables, xlsx_headers
 from pipelines.ingest.reviews import FIELDS, review_frame, row_prefixes
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import ROW, headers_of, normalise_header, tables, xlsx_headers
 
 FORMAT = "mapped_reviews"
 

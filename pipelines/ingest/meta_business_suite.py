@@ -17,17 +17,10 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.dates import datetime_text_expr, slashed_day_first
+from pipelines.ingest.numbers import count_expr, seconds_expr
+from pipelines.ingest.readers import headers_of, normalise_header, tables, with_row_ids
 from pipelines.ingest.schemas import CONTENT, conform
-from pipelines.ingest.tabular import (
-    count_expr,
-    datetime_text_expr,
-    headers_of,
-    normalise_header,
-    seconds_expr,
-    slashed_day_first,
-    tables,
-    with_row_ids,
-)
 from pipelines.messages import Reason
 
 FORMAT = "meta_business_suite"

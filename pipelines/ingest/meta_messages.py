@@ -16,8 +16,8 @@ import re
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import fix_meta_text, load_json
 from pipelines.ingest.schemas import DIRECT_MESSAGES, from_rows
-from pipelines.ingest.tabular import fix_meta_text, load_json
 from pipelines.messages import Reason
 
 FORMAT = "meta_messages"

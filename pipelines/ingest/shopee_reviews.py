@@ -4,13 +4,9 @@ of a comment ("Kemasan:rapi. Wangi:segar.") become attributes; usernames are mas
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
-from pipelines.ingest.tabular import headers_of, load_json, tables
-from pipelines.messages import Reason
+from pipelines.ingest.readers import headers_of
+from pipelines.ingest.reviews import ReviewExport, read_reviews
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -70,25 +66,19 @@ def _flatten(r: dict) -> dict:
     }
 
 
+EXPORT = ReviewExport(
+    platform="shopee", source_format=FORMAT, split_template=True, found=_ratings, flatten=_flatten, pointer="/ratings/",
+    not_object="reason_rating_not_object",
+    json_columns=dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count"),
+    no_json=FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
+                        'seharusnya respons get_ratings: {"data": {"ratings": [...]}}'),
+    no_reviews=FormatError("no ratings", "tidak ada ulasan"),
+    required=CSV_REQUIRED, table_columns=CSV_COLUMNS,
+    no_table=FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star",
+                         "seharusnya ada kolom ulasan Shopee cmtid, ctime, comment, rating_star"),
+)
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews, template answers split out."""
-    export_date = hints.export_date if hints else date.today()
-    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        ratings = _ratings(load_json(data))
-        if ratings is None:
-            raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
-                              'seharusnya respons get_ratings: {"data": {"ratings": [...]}}')
-        bad = [(f"/ratings/{i}", json.dumps(r)[:10000], Reason("reason_rating_not_object")) for i, r in enumerate(ratings) if not isinstance(r, dict)]
-        frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
-        cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
-        return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
-                              platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                              missing=FormatError("no ratings", "tidak ada ulasan"), header_key=str,
-                              extra_quarantine=bad)
-    read = tables(data, lambda header: CSV_REQUIRED <= set(header))
-    return reviews_result(row_prefixes(read), required=CSV_REQUIRED, columns=CSV_COLUMNS,
-                          platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                          missing=FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star",
-                                              "seharusnya ada kolom ulasan Shopee cmtid, ctime, comment, rating_star"),
-                          extra_quarantine=read.set_aside)
+    return read_reviews(data, hints, EXPORT)

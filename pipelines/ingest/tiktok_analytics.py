@@ -13,22 +13,10 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.dates import datetime_text_expr, day_month_expr, infer_years, slashed_day_first
+from pipelines.ingest.numbers import count_expr, rate_expr, seconds_expr
+from pipelines.ingest.readers import MISSING_PATTERN, ROW, headers_of, normalise_header, tables, with_row_ids
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, CONTENT, conform
-from pipelines.ingest.tabular import (
-    MISSING_PATTERN,
-    ROW,
-    count_expr,
-    datetime_text_expr,
-    day_month_expr,
-    headers_of,
-    infer_years,
-    normalise_header,
-    rate_expr,
-    seconds_expr,
-    slashed_day_first,
-    tables,
-    with_row_ids,
-)
 from pipelines.messages import Reason
 
 FORMAT = "tiktok_analytics"

@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
-from pipelines.ingest.tabular import headers_of, load_json, tables
-from pipelines.messages import Reason
+from pipelines.ingest.readers import headers_of
+from pipelines.ingest.reviews import ReviewExport, read_reviews
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -55,26 +51,21 @@ def _flatten(r: dict) -> dict:
     }
 
 
+EXPORT = ReviewExport(
+    platform="tokopedia", source_format=FORMAT, split_template=False, found=_reviews, flatten=_flatten,
+    pointer="/list/", not_object="reason_review_not_object",
+    json_columns={"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
+                  "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
+                  "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"},
+    no_json=FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
+                        "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan"),
+    no_reviews=FormatError("no reviews", "tidak ada ulasan"),
+    required=TABLE_REQUIRED, table_columns=TABLE_COLUMNS,
+    no_table=FormatError("expected columns Product Name, Customer Rating, Customer Review",
+                         "seharusnya ada kolom Product Name, Customer Rating, Customer Review"),
+)
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews."""
-    export_date = hints.export_date if hints else date.today()
-    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        reviews = _reviews(load_json(data))
-        if reviews is None:
-            raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
-                              "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan")
-        bad = [(f"/list/{i}", json.dumps(r)[:10000], Reason("reason_review_not_object")) for i, r in enumerate(reviews) if not isinstance(r, dict)]
-        frame = records_frame([_flatten(r) for r in reviews if isinstance(r, dict)])
-        cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
-                "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
-                "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"}
-        return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
-                              export_date=export_date, split_template=False, missing=FormatError("no reviews", "tidak ada ulasan"), header_key=str,
-                              extra_quarantine=bad)
-    read = tables(data, lambda header: TABLE_REQUIRED <= set(header))
-    return reviews_result(row_prefixes(read), required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
-                          platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
-                          missing=FormatError("expected columns Product Name, Customer Rating, Customer Review",
-                                              "seharusnya ada kolom Product Name, Customer Rating, Customer Review"),
-                          extra_quarantine=read.set_aside)
+    return read_reviews(data, hints, EXPORT)

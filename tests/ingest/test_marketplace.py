@@ -82,7 +82,7 @@ def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() ->
     ["1714000000.5", "1714000000"], ["0000000001", "1714000000"], ["1714000000", "3 hari yang lalu"],
 ])
 def test_review_times_read_as_numbers_match_the_general_time_parser(written) -> None:
-    from pipelines.ingest.tabular import when_expr, when_series
+    from pipelines.ingest.dates import when_expr, when_series
 
     values = pl.Series(written, dtype=pl.String)
     general = pl.DataFrame({"c": values}).select(when_expr(pl.col("c"), HINTS.export_date).alias("w")).unnest("w")
@@ -309,6 +309,7 @@ def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) 
 
 def test_text_columns_are_cleaned_only_where_a_value_needs_it_and_the_same_either_way(monkeypatch) -> None:
     from pipelines.ingest import reviews
+    from pipelines.ingest.readers import tables
 
     data = (b"cmtid,ctime,comment,rating_star,author_username,product_name,model_name\n"
             b"1,1714000000,enak,5,a*****1,Kopi, 1L\n"          # a blank before the variant
@@ -319,7 +320,7 @@ def test_text_columns_are_cleaned_only_where_a_value_needs_it_and_the_same_eithe
     assert rows == [("1", "enak", "a*****1", False, "Kopi", "1L"), ("2", "mantap", None, True, "Kopi", "500ml"),
                     ("3", None, "c*****3", False, "Kopi", None)]
     # the pre-scan tells clean columns from the rest; cleaning every column gives the same rows
-    frame = shopee_reviews.tables(data)[""]
+    frame = tables(data)[""]
     assert reviews._clean_columns(frame, frame.columns) == {"cmtid", "ctime", "rating_star", "product_name"}
     monkeypatch.setattr(reviews, "_clean_columns", lambda frame, names: set())
     assert shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
