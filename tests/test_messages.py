@@ -13,7 +13,7 @@ from pipelines.messages import LANGS, catalogue, parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 # The first argument of the functions that look a key up, written as a literal.
-LOOKUP = re.compile(r"\b(?:t|say|text|template|Phrase|Reason|FormatError\.of)\(\s*[\"']([a-z][a-z0-9_]*)[\"']\s*[,)]")
+LOOKUP = re.compile(r"\b(?:t|say|text|template|Phrase|Reason|FormatError\.of|refusal)\(\s*[\"']([a-z][a-z0-9_]*)[\"']\s*[,)]")
 LAB_LOOKUP = re.compile(r"\b(?:t|LabError|SpecError)\(\s*[\"']([a-z][a-z0-9_]*)[\"']\s*[,)]")
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from pipelines.messages import Reason
+from pipelines.messages import Reason, text
 
 # reason: in English, for queries; reason_key and reason_values (JSON): the catalogue's message, in any language.
 QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String, "reason_key": pl.String,
@@ -22,11 +22,17 @@ class FormatError(ValueError):
     """The whole file cannot be read as the format; the message says what was expected.
 
     `indonesian` is the same message in Bahasa Indonesia, which the command line shows by default; str()
-    is the English message, the one lineage (ops.ingested_files) and logs keep."""
+    is the English message, the one lineage (ops.ingested_files) and logs keep. Both come from the message
+    catalogue: FormatError.of(key, **values)."""
 
     def __init__(self, message: str, indonesian: str | None = None) -> None:
         super().__init__(message)
         self.indonesian = indonesian
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> FormatError:
+        """The error whose words are the catalogue's `key` (pipelines/messages.toml), in English and Indonesian."""
+        return cls(text(key, "en", **values), text(key, "id", **values))
 
 
 @dataclass

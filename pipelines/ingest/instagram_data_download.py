@@ -117,8 +117,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = fix_meta_text(load_json(data))
     kind = _kind(doc, name)
     if kind is None:
-        raise FormatError("expected posts_1.json, post_comments_1.json or past_instagram_insights/posts.json",
-                          "seharusnya posts_1.json, post_comments_1.json atau past_instagram_insights/posts.json")
+        raise FormatError.of("file_not_instagram_download")
     items = _items(doc)
     export_date = hints.export_date if hints else None
     content, comments, quarantine = [], [], []

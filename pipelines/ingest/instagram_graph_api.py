@@ -107,9 +107,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = load_json(data)
     pages = _pages(doc)
     if pages is None:
-        raise FormatError('expected a Graph API response {"data": [...]} of media or insights, or a list of such pages',
-                          'seharusnya respons Graph API {"data": [...]} berisi media atau insights, atau daftar '
-                          'halaman seperti itu')
+        raise FormatError.of("file_not_graph_api_response")
     export_date = hints.export_date if hints else None
     rows, quarantine, shapes = [], [], []
     for p, page in enumerate(pages):
@@ -123,8 +121,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             if row.get("native_id"):
                 rows.append(row)
             elif not at:
-                raise FormatError("insights response names no media id (each metric's 'id' starts with it)",
-                                  "respons insights tidak menyebut id media (setiap 'id' metrik diawali id itu)")
+                raise FormatError.of("file_insights_without_media_id")
             else:
                 bad.append((f"{at}/data", json.dumps(page, ensure_ascii=False)[:10000],
                             Reason("reason_insights_no_media_id")))

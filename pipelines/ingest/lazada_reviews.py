@@ -50,13 +50,11 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     export_date = hints.export_date if hints else date.today()
     shape = {"required": REQUIRED, "columns": COLUMNS, "platform": "lazada", "source_format": FORMAT,
              "export_date": export_date, "split_template": False,
-             "missing": FormatError("expected Lazada review columns reviewContent and rating",
-                                    "seharusnya ada kolom ulasan Lazada reviewContent dan rating"),
+             "missing": FormatError.of("file_lazada_columns"),
              "header_key": lambda c: normalise_header(c).replace(" ", "").replace("_", "")}
     if is_json_export(data):
         records = _records(load_json(data))
         if records is None:
-            raise FormatError("expected Lazada review records with reviewContent and rating",
-                              "seharusnya data ulasan Lazada dengan reviewContent dan rating")
+            raise FormatError.of("file_lazada_records")
         return reviews_result([(records_frame([r for r in records if isinstance(r, dict)]), "/reviews/")], **shape)
     return table_reviews(data, wanted=_has_columns, **shape)

@@ -114,9 +114,6 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                        for r in unreadable.iter_rows(named=True)]
         frames.append(conform(CONTENT, out.filter(pl.col("_readable").fill_null(True))))
     if not frames:
-        raise FormatError("no Meta Business Suite content columns found: expected 'Post ID' or 'Permalink' "
-                          "with 'Publish time' and metrics such as Views, Reach, Likes",
-                          "kolom konten Meta Business Suite tidak ditemukan: seharusnya ada 'Post ID' atau "
-                          "'Permalink' dengan 'Publish time' dan metrik seperti Views, Reach, Likes")
+        raise FormatError.of("file_meta_business_suite_columns")
     return ParseResult(FORMAT, {CONTENT: pl.concat(frames)}, quarantine_frame(quarantine),
                        [f"{sum(f.height for f in frames)} posts, export date {export_date}"])

@@ -104,10 +104,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """One conversation file into raw.direct_messages; unreadable messages go to quarantine."""
     doc = _thread_doc(fix_meta_text(load_json(data)))
     if doc is None:
-        raise FormatError('expected a conversation: {"participants": [...], "messages": [{"sender_name", '
-                          '"timestamp_ms", "content"}, ...]} (messages/inbox/<name>/message_1.json)',
-                          'seharusnya percakapan: {"participants": [...], "messages": [{"sender_name", '
-                          '"timestamp_ms", "content"}, ...]} (messages/inbox/<nama>/message_1.json)')
+        raise FormatError.of("file_not_conversation")
     thread = doc.get("thread_path") or doc.get("title")
     thread = str(thread) if thread else None
     platform = _platform(name)

@@ -51,9 +51,7 @@ def xlsx_sheets(data: bytes, names: list[str] | None = None) -> dict[str, pl.Dat
         sheets = pl.read_excel(data, sheet_id=0 if names is None else None, sheet_name=names, infer_schema_length=0,
                                raise_if_empty=False, drop_empty_rows=False, drop_empty_cols=False)
     except Exception as exc:
-        raise FormatError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it again as .xlsx or CSV",
-                          f"workbook tidak bisa dibaca ({type(exc).__name__}: {exc}); simpan ulang sebagai .xlsx "
-                          "atau CSV") from None
+        raise FormatError.of("file_workbook_unreadable", error_type=type(exc).__name__, error=exc) from None
     return {name: _without_blank_rows(df.select(pl.all().cast(pl.String))) for name, df in sheets.items()}
 
 
@@ -228,8 +226,7 @@ def load_json(data: bytes) -> object:
     try:
         return json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                          f"bukan JSON yang valid (baris {exc.lineno}, kolom {exc.colno}: {exc.msg})") from None
+        raise FormatError.of("file_json_invalid", line=exc.lineno, column=exc.colno, error=exc.msg) from None
 
 
 def row_json(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Series:

@@ -70,12 +70,10 @@ EXPORT = ReviewExport(
     platform="shopee", source_format=FORMAT, split_template=True, found=_ratings, flatten=_flatten, pointer="/ratings/",
     not_object="reason_rating_not_object",
     json_columns=dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count"),
-    no_json=FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
-                        'seharusnya respons get_ratings: {"data": {"ratings": [...]}}'),
-    no_reviews=FormatError("no ratings", "tidak ada ulasan"),
+    no_json=FormatError.of("file_shopee_json"),
+    no_reviews=FormatError.of("file_shopee_no_ratings"),
     required=CSV_REQUIRED, table_columns=CSV_COLUMNS,
-    no_table=FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star",
-                         "seharusnya ada kolom ulasan Shopee cmtid, ctime, comment, rating_star"),
+    no_table=FormatError.of("file_shopee_columns"),
 )
 
 

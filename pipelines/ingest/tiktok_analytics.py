@@ -167,10 +167,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         for table, df in out.items():
             found.setdefault(table, []).append(df)
     if not tabs_seen:
-        raise FormatError("no TikTok analytics tab found: expected a header such as "
-                          "'Date, Video Views, Profile Views, Likes, Comments, Shares'",
-                          "tab analitik TikTok tidak ditemukan: seharusnya ada header seperti "
-                          "'Date, Video Views, Profile Views, Likes, Comments, Shares'")
+        raise FormatError.of("file_tiktok_analytics_tab")
     result = {t: pl.concat(dfs) for t, dfs in found.items()}
     notes = [f"TikTok tabs {', '.join(tabs_seen)}, export date {export_date}"]
     return ParseResult(FORMAT, result, quarantine_frame(quarantine), notes)

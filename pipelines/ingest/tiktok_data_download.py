@@ -213,8 +213,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Own posts (with likes as of the export) and own comments."""
     doc = load_json(data)
     if not isinstance(doc, dict):
-        raise FormatError("expected a JSON object such as user_data_tiktok.json",
-                          "seharusnya objek JSON seperti user_data_tiktok.json")
+        raise FormatError.of("file_tiktok_download_json")
     doc = _lower(doc)
     account = _account(doc)
     export_date = hints.export_date if hints else None

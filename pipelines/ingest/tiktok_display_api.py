@@ -28,8 +28,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = load_json(data)
     videos = ((doc.get("data") or {}).get("videos") if isinstance(doc, dict) else None)
     if not isinstance(videos, list):
-        raise FormatError('expected a /v2/video/list/ response: {"data": {"videos": [...]}}',
-                          'seharusnya respons /v2/video/list/: {"data": {"videos": [...]}}')
+        raise FormatError.of("file_tiktok_video_list")
     rows, quarantine = [], []
     for i, v in enumerate(videos):
         loc = f"/data/videos/{i}"

@@ -57,12 +57,10 @@ EXPORT = ReviewExport(
     json_columns={"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
                   "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
                   "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"},
-    no_json=FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
-                        "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan"),
-    no_reviews=FormatError("no reviews", "tidak ada ulasan"),
+    no_json=FormatError.of("file_tokopedia_json"),
+    no_reviews=FormatError.of("file_tokopedia_no_reviews"),
     required=TABLE_REQUIRED, table_columns=TABLE_COLUMNS,
-    no_table=FormatError("expected columns Product Name, Customer Rating, Customer Review",
-                         "seharusnya ada kolom Product Name, Customer Rating, Customer Review"),
+    no_table=FormatError.of("file_tokopedia_columns"),
 )
 
 

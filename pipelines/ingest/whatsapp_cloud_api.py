@@ -161,10 +161,7 @@ def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, Re
         except json.JSONDecodeError as exc:
             bad.append((f"line {no}", line[:10000], Reason("reason_line_not_json", error=exc.msg, column=exc.colno)))
     if not payloads:
-        raise FormatError("not valid JSON or NDJSON: expected webhook payloads such as "
-                          '{"object": "whatsapp_business_account", "entry": [...]}',
-                          "bukan JSON atau NDJSON yang valid: seharusnya payload webhook seperti "
-                          '{"object": "whatsapp_business_account", "entry": [...]}')
+        raise FormatError.of("file_cloud_not_json")
     return payloads, bad
 
 
@@ -217,10 +214,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                     except (ValueError, TypeError, AttributeError) as exc:
                         quarantine.append((loc, (_dump(item) or "")[:10000], Reason(f"reason_unreadable_{key[:-1]}", error=str(exc))))
     if not messages and not statuses and not quarantine and not skipped:
-        raise FormatError("no WhatsApp webhook payload found: expected "
-                          '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}',
-                          "payload webhook WhatsApp tidak ditemukan: seharusnya "
-                          '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}')
+        raise FormatError.of("file_cloud_no_payload")
     tables = {
         MESSAGES: pl.DataFrame(messages, schema=MESSAGE_SCHEMA, orient="row"),
         STATUSES: pl.DataFrame(statuses, schema=STATUS_SCHEMA, orient="row"),

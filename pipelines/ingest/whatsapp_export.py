@@ -124,12 +124,7 @@ def _header_lines(data: bytes) -> tuple[pl.DataFrame, bool, bool]:
     ios = bool((lines.filter(pl.col("is_header"))["head"].str.starts_with("[").mean() or 0) > 0.5)
     lines = lines.drop("head")
     if not lines["is_header"].any():
-        raise FormatError(
-            "no WhatsApp message header found: expected lines such as '30/08/25 18.00 - Nama: pesan' "
-            "(Android) or '[26/01/21 21.05.53] Nama: pesan' (iOS)",
-            "header pesan WhatsApp tidak ditemukan: seharusnya ada baris seperti '30/08/25 18.00 - Nama: pesan' "
-            "(Android) atau '[26/01/21 21.05.53] Nama: pesan' (iOS)",
-        )
+        raise FormatError.of("file_chat_no_header")
     return lines.with_columns(msg_idx=pl.col("is_header").cum_sum()), ios, has_lrm
 
 
@@ -178,8 +173,7 @@ def _quarantined(bad: pl.DataFrame, orphans: pl.DataFrame, order: str) -> list[t
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Parse an export into raw.whatsapp_export_messages rows; undated or orphan lines are quarantined."""
     if data[:4096].count(b"\x00") > 16 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FormatError("the file holds binary data, not a WhatsApp chat export (.txt)",
-                          "berkas berisi data biner, bukan ekspor chat WhatsApp (.txt)")
+        raise FormatError.of("file_chat_binary")
     lines, ios, has_lrm = _header_lines(data)
     orphans = lines.filter((pl.col("msg_idx") == 0) & (pl.col("clean").str.strip_chars() != "")).select("line_no", "raw")
     cont = lines.filter(~pl.col("is_header") & (pl.col("msg_idx") > 0)).select("msg_idx", "line_no", "clean", "raw")

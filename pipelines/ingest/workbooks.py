@@ -131,19 +131,11 @@ def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError
         return None  # not a readable zip: the parser says why
     declared = sum(i.file_size for i in infos)
     if declared > max_bytes:
-        return FormatError(
-            f"the workbook would unpack to {declared:,} bytes, over the limit of {max_bytes:,} "
-            "(GAUNG_MAX_ARCHIVE_BYTES); save the sheet you need as CSV, or raise the limit",
-            f"isi workbook ini {declared:,} byte setelah dibuka, melebihi batas {max_bytes:,} "
-            "(GAUNG_MAX_ARCHIVE_BYTES); simpan sheet yang diperlukan sebagai CSV, atau naikkan batasnya")
+        return FormatError.of("file_workbook_too_large", declared=declared, max_bytes=max_bytes)
     for info in infos:
         if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
             ratio = info.file_size / info.compress_size
-            return FormatError(
-                f"the workbook part {info.filename} compresses {ratio:.0f}:1, over the limit of {max_ratio}:1 "
-                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb, not an export",
-                f"bagian workbook {info.filename} terkompresi {ratio:.0f}:1, melebihi batas {max_ratio}:1 "
-                "(GAUNG_MAX_ARCHIVE_RATIO); kemungkinan zip bomb, bukan ekspor")
+            return FormatError.of("file_workbook_part_ratio", part=info.filename, ratio=ratio, max_ratio=max_ratio)
     unpacked = grid = 0
     names = _sheet_names(zf)
     for info in infos:
@@ -162,25 +154,12 @@ def workbook_problem(data: bytes, max_bytes: int, max_ratio: int) -> FormatError
         unpacked += read
         sheet = repr(names.get(info.filename, info.filename.rsplit("/", 1)[-1]))
         if unpacked > max_bytes:
-            return FormatError(
-                f"the workbook unpacks to more than {max_bytes:,} bytes, over the limit (GAUNG_MAX_ARCHIVE_BYTES; "
-                "its parts say less than they hold); save the sheet you need as CSV",
-                f"isi workbook ini lebih dari {max_bytes:,} byte setelah dibuka, melebihi batas "
-                "(GAUNG_MAX_ARCHIVE_BYTES; isinya lebih besar dari yang tertulis); simpan sheet yang diperlukan "
-                "sebagai CSV")
+            return FormatError.of("file_workbook_unpacks_more", max_bytes=max_bytes)
         if rows > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLUMNS:
-            return FormatError(
-                f"sheet {sheet} spans {rows:,} rows and {cols:,} columns, more than Excel allows "
-                f"({EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLUMNS:,}): no spreadsheet program wrote it; export it again",
-                f"sheet {sheet} berisi {rows:,} baris dan {cols:,} kolom, melebihi batas Excel "
-                f"({EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLUMNS:,}): bukan buatan program spreadsheet; ekspor ulang")
+            return FormatError.of("file_sheet_beyond_excel", sheet=sheet, rows=rows, cols=cols, max_rows=EXCEL_MAX_ROWS,
+                                  max_columns=EXCEL_MAX_COLUMNS)
         grid += rows * cols * CELL_BYTES
         if grid > max_bytes:
-            return FormatError(
-                f"sheet {sheet} spans {rows:,} rows by {cols:,} columns: about {grid:,} bytes once unpacked, over the "
-                f"limit of {max_bytes:,} (GAUNG_MAX_ARCHIVE_BYTES); delete the empty rows and columns past the data "
-                "(or save the sheet as CSV) and ingest it again",
-                f"sheet {sheet} berisi {rows:,} baris x {cols:,} kolom: sekitar {grid:,} byte setelah dibuka, "
-                f"melebihi batas {max_bytes:,} (GAUNG_MAX_ARCHIVE_BYTES); hapus baris dan kolom kosong setelah data "
-                "(atau simpan sheet sebagai CSV) lalu impor lagi")
+            return FormatError.of("file_sheet_grid_too_large", sheet=sheet, rows=rows, cols=cols, grid=grid,
+                                  max_bytes=max_bytes)
     return None
