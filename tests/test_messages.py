@@ -47,6 +47,10 @@ def test_every_key_named_in_code_is_in_the_catalogue() -> None:
     [f"status_{s}" for s in ("loaded", "duplicate", "rejected", "skipped")],
     [f"alert_{k}{part}" for k in ("viral_post", "complaint_surge", "review_surge", "rating_surge", "product_idea",
                                  "unanswered_question", "campaign_mentions") for part in ("", "_body")],
+    [f"{m}_{e}" for m in ("file_shopee", "file_tokopedia") for e in ("json", "no_reviews", "columns")],
+    [f"reason_unreadable_{k}" for k in ("post", "comment", "insight", "media", "message", "video", "status")],
+    [f"reason_chat_moment_{order}" for order in ("dmy", "mdy", "ymd")],
+    [f"reason_publish_time_{order}" for order in ("day_first", "month_first")],
 ])
 def test_keys_built_from_values_are_in_the_catalogue(family: list[str]) -> None:
     assert [k for k in family if k not in catalogue()] == []

@@ -7,8 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.readers import headers_of, load_json, normalise_header
-from pipelines.ingest.reviews import is_json_export, records_frame, reviews_result, table_reviews
+from pipelines.ingest.readers import load_json, normalise_header
+from pipelines.ingest.reviews import (
+    is_json_export,
+    records_frame,
+    review_sniff,
+    reviews_result,
+    table_reviews,
+)
 
 FORMAT = "lazada_reviews"
 COLUMNS = {"product_id": "itemid", "review_id": "reviewid", "rating": "rating", "text": "reviewcontent",
@@ -35,10 +41,7 @@ def _records(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """JSON or a table with reviewContent and rating."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.85 if b'"reviewContent"' in head else 0.0
-    return 0.85 if any(_has_columns(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: b'"reviewContent"' in head, _has_columns, 0.85, 0.85)
 
 
 def _has_columns(header: list[str]) -> bool:

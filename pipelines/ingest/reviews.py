@@ -12,7 +12,15 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
 from pipelines.ingest.dates import when_series
 from pipelines.ingest.numbers import count_expr
-from pipelines.ingest.readers import MISSING_PATTERN, ROW, load_json, normalise_header, tables, with_row_ids
+from pipelines.ingest.readers import (
+    MISSING_PATTERN,
+    ROW,
+    headers_of,
+    load_json,
+    normalise_header,
+    tables,
+    with_row_ids,
+)
 from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform_exprs
 from pipelines.messages import Reason
 
@@ -283,11 +291,11 @@ class ReviewExport:
     pointer: str  # where the items are, as a JSON pointer prefix ('/ratings/')
     not_object: str  # the quarantine reason for an item that is no object
     json_columns: dict[str, str]
-    no_json: FormatError  # JSON without the review list
-    no_reviews: FormatError  # a list without reviews
     required: set[str]  # a table's header must hold these
     table_columns: dict[str, str]
-    no_table: FormatError
+    # Catalogue keys of the rejections: <errors>_json (JSON without the review list), <errors>_no_reviews
+    # (a list without reviews), <errors>_columns (a table without the required columns).
+    errors: str
 
 
 def read_reviews(data: bytes, hints: Hints | None, export: ReviewExport) -> ParseResult:
@@ -295,16 +303,16 @@ def read_reviews(data: bytes, hints: Hints | None, export: ReviewExport) -> Pars
     shape = {"platform": export.platform, "source_format": export.source_format, "split_template": export.split_template,
              "export_date": hints.export_date if hints else date.today()}
     if not is_json_export(data):
-        return table_reviews(data, required=export.required, columns=export.table_columns, missing=export.no_table,
-                             **shape)
+        return table_reviews(data, required=export.required, columns=export.table_columns,
+                             missing=FormatError.of(f"{export.errors}_columns"), **shape)
     items = export.found(load_json(data))
     if items is None:
-        raise export.no_json
+        raise FormatError.of(f"{export.errors}_json")
     bad = [(f"{export.pointer}{i}", json.dumps(r)[:10000], Reason(export.not_object)) for i, r in enumerate(items)
            if not isinstance(r, dict)]
     frame = records_frame([export.flatten(r) for r in items if isinstance(r, dict)])
     return reviews_result([(frame, export.pointer)], required=set(), columns=export.json_columns, header_key=str,
-                          missing=export.no_reviews, extra_quarantine=bad, **shape)
+                          missing=FormatError.of(f"{export.errors}_no_reviews"), extra_quarantine=bad, **shape)
 
 
 def table_reviews(data: bytes, *, required: set[str], columns: dict[str, str], missing: FormatError,
@@ -313,3 +321,11 @@ def table_reviews(data: bytes, *, required: set[str], columns: dict[str, str], m
     read = tables(data, wanted or (lambda header: required <= set(header)))
     return reviews_result(row_prefixes(read), required=required, columns=columns, missing=missing,
                           extra_quarantine=read.set_aside, **shape)
+
+
+def review_sniff(data: bytes, json_marks: Callable[[bytes], bool], table_fits: Callable[[list[str]], bool],
+                 json_confidence: float, table_confidence: float) -> float:
+    """How sure a review parser is of a file: JSON by what its first 64 KiB hold, a table by its header."""
+    if is_json_export(data, 65536):
+        return json_confidence if json_marks(data[:65536]) else 0.0
+    return table_confidence if any(table_fits(h) for h in headers_of(data)) else 0.0

@@ -4,9 +4,8 @@ of a comment ("Kemasan:rapi. Wangi:segar.") become attributes; usernames are mas
 
 from __future__ import annotations
 
-from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.readers import headers_of
-from pipelines.ingest.reviews import ReviewExport, read_reviews
+from pipelines.ingest.base import Hints, ParseResult
+from pipelines.ingest.reviews import ReviewExport, read_reviews, review_sniff
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -45,10 +44,8 @@ def _ratings(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """get_ratings JSON (ratings with cmtid and rating_star) or its flattened CSV."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.9 if (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head else 0.0
-    return 0.9 if any(CSV_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head,
+                        lambda header: CSV_REQUIRED <= set(header), 0.9, 0.9)
 
 
 def _flatten(r: dict) -> dict:
@@ -70,10 +67,7 @@ EXPORT = ReviewExport(
     platform="shopee", source_format=FORMAT, split_template=True, found=_ratings, flatten=_flatten, pointer="/ratings/",
     not_object="reason_rating_not_object",
     json_columns=dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count"),
-    no_json=FormatError.of("file_shopee_json"),
-    no_reviews=FormatError.of("file_shopee_no_ratings"),
-    required=CSV_REQUIRED, table_columns=CSV_COLUMNS,
-    no_table=FormatError.of("file_shopee_columns"),
+    required=CSV_REQUIRED, table_columns=CSV_COLUMNS, errors="file_shopee",
 )
 
 

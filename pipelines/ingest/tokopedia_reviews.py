@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.readers import headers_of
-from pipelines.ingest.reviews import ReviewExport, read_reviews
+from pipelines.ingest.base import Hints, ParseResult
+from pipelines.ingest.reviews import ReviewExport, read_reviews, review_sniff
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -29,10 +28,8 @@ def _reviews(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """The GraphQL review list, or a PRDECT-ID-style table."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.9 if b"productrevGetProductReviewList" in head else 0.0
-    return 0.85 if any(TABLE_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: b"productrevGetProductReviewList" in head,
+                        lambda header: TABLE_REQUIRED <= set(header), 0.9, 0.85)
 
 
 def _flatten(r: dict) -> dict:
@@ -57,10 +54,7 @@ EXPORT = ReviewExport(
     json_columns={"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
                   "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
                   "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"},
-    no_json=FormatError.of("file_tokopedia_json"),
-    no_reviews=FormatError.of("file_tokopedia_no_reviews"),
-    required=TABLE_REQUIRED, table_columns=TABLE_COLUMNS,
-    no_table=FormatError.of("file_tokopedia_columns"),
+    required=TABLE_REQUIRED, table_columns=TABLE_COLUMNS, errors="file_tokopedia",
 )
 
 
