@@ -1,4 +1,4 @@
-"""Benchmark: what bounding a workbook costs (pipelines.ingest.tabular.workbook_problem, run on every .xlsx
+"""Benchmark: what bounding a workbook costs (pipelines.ingest.workbooks.workbook_problem, run on every .xlsx
 before any reader opens it) against reading the same workbook with polars/fastexcel (calamine), which ingest
 does next anyway, in the same run; and how fast a workbook bomb is refused.
 
@@ -72,7 +72,7 @@ def main() -> None:
 
     import polars as pl
 
-    from pipelines.ingest.tabular import workbook_problem
+    from pipelines.ingest.workbooks import workbook_problem
 
     limit, ratio = 2 * 1024**3, 200  # the defaults of GAUNG_MAX_ARCHIVE_BYTES and GAUNG_MAX_ARCHIVE_RATIO
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,7 @@ from importlib import resources
 import duckdb
 import polars as pl
 
-from pipelines import privacy
+from pipelines import messages, privacy
 from pipelines.feedback.language import detect_language
 from pipelines.tenants import Tenant
 from warehouse.connection import fetch_value, query_frame, register_frame
@@ -266,6 +266,7 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
     _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
                                                          schema={"platform": pl.String, "account": pl.String}))
+    _register(con, "_gaung_messages", messages.sql_frame("viral_reason_"))  # the words of marts' reasons
     camps = tenant.campaigns
     _register(con, "_gaung_campaigns", pl.DataFrame({
         "campaign": [c.name for c in camps], "hashtags": [c.hashtags for c in camps],
@@ -302,6 +303,7 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
         con.execute("rollback")
         raise
     finally:
-        for name in ("_gaung_business_keys", "_gaung_business_names", "_gaung_default_accounts", "_gaung_campaigns"):
+        for name in ("_gaung_business_keys", "_gaung_business_names", "_gaung_default_accounts", "_gaung_campaigns",
+                     "_gaung_messages"):
             _unregister(con, name)
     return counts

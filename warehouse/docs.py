@@ -34,6 +34,11 @@ its columns are documented beside it in a YAML file of the same name.
 """
 
 
+# What each frame the build registers holds, where it is not the tenant's settings.
+TENANT_FRAME = "the tenant's settings"
+FRAMES = {"_gaung_messages": "the message catalogue's texts the model writes"}
+
+
 def model_doc(layer: str, name: str) -> dict:
     """A model's YAML: its description and its columns (name, description), in table order."""
     text = resources.files("warehouse").joinpath(layer, f"{name}.yml").read_text(encoding="utf-8")
@@ -59,7 +64,7 @@ def model_section(layer: str, name: str) -> str:
     doc = model_doc(layer, name)
     frames = sorted(set(re.findall(r"\b_gaung_[a-z_]+", model_sql(layer, name))))
     reads = ", ".join([f"`{s}.{r}`" for s, r in sorted(model_sources(layer, name))]
-                      + [f"`{f}` (the tenant's settings, registered at build time)" for f in frames])
+                      + [f"`{f}` ({FRAMES.get(f, TENANT_FRAME)}, registered at build time)" for f in frames])
     kind = "view" if (layer, name) in VIEWS else "table"
     out = [f"### `{layer}.{name}`", "", doc["description"].strip(), "",
            f"- Grain: {grain(layer, name)}.", f"- Reads: {reads or 'registered frames only'}.",

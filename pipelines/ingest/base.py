@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -10,18 +11,28 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String}
+from pipelines.messages import Reason, text
+
+# reason: in English, for queries; reason_key and reason_values (JSON): the catalogue's message, in any language.
+QUARANTINE_SCHEMA = {"locator": pl.String, "raw": pl.String, "reason": pl.String, "reason_key": pl.String,
+                     "reason_values": pl.String}
 
 
 class FormatError(ValueError):
     """The whole file cannot be read as the format; the message says what was expected.
 
     `indonesian` is the same message in Bahasa Indonesia, which the command line shows by default; str()
-    is the English message, the one lineage (ops.ingested_files) and logs keep."""
+    is the English message, the one lineage (ops.ingested_files) and logs keep. Both come from the message
+    catalogue: FormatError.of(key, **values)."""
 
     def __init__(self, message: str, indonesian: str | None = None) -> None:
         super().__init__(message)
         self.indonesian = indonesian
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> FormatError:
+        """The error whose words are the catalogue's `key` (pipelines/messages.toml), in English and Indonesian."""
+        return cls(text(key, "en", **values), text(key, "id", **values))
 
 
 @dataclass
@@ -38,9 +49,21 @@ class ParseResult:
         return sum(df.height for df in self.tables.values())
 
 
-def quarantine_frame(rows: list[tuple[str, str | None, str]]) -> pl.DataFrame:
-    """Quarantine rows from (locator, raw, reason) tuples."""
-    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+def quarantine_frame(rows: list[tuple[str, str | None, Reason]]) -> pl.DataFrame:
+    """Quarantine rows from (locator, raw, reason) tuples: the reason's English, key and values."""
+    return pl.DataFrame([(locator, raw, reason.english(), reason.key, json.dumps(reason.values, ensure_ascii=False))
+                         for locator, raw, reason in rows], schema=QUARANTINE_SCHEMA, orient="row")
+
+
+def utf8_text(data: bytes, encoding: str = "utf-8") -> str | None:
+    """The bytes as UTF-8 text; UTF-8 with a few broken bytes keeps what is readable (U+FFFD for each broken
+    byte); None when the only non-ASCII bytes are no UTF-8 at all (Windows-1252 or Latin-1, most likely)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(encoding, errors="replace")
+    return text if not text.replace("\ufffd", "").isascii() else None
 
 
 def decode_text(data: bytes) -> str:
@@ -48,13 +71,9 @@ def decode_text(data: bytes) -> str:
     Windows) when no byte sequence in it is UTF-8, else UTF-8 with the broken bytes replaced."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8-sig", errors="replace")
-    if not text.replace("\ufffd", "").isascii():
-        return text  # UTF-8 with a few broken bytes: keep what is readable
+    text = utf8_text(data, "utf-8-sig")
+    if text is not None:
+        return text
     return data.decode("cp1252", errors="replace") if not any(b in data for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)) \
         else data.decode("latin-1")
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 from types import ModuleType
 
 from pipelines.ingest import (
-    instagram_business_suite,
     instagram_data_download,
-    instagram_graph,
-    lazada,
+    instagram_graph_api,
+    lazada_reviews,
     mapped_reviews,
+    meta_business_suite,
     meta_messages,
-    shopee,
+    shopee_reviews,
     tiktok_analytics,
+    tiktok_data_download,
     tiktok_display_api,
-    tiktok_dyi,
-    tokopedia,
-    whatsapp_cloud,
+    tokopedia_reviews,
+    whatsapp_cloud_api,
     whatsapp_export,
 )
 from pipelines.ingest.base import Hints
@@ -25,17 +25,17 @@ from pipelines.ingest.base import Hints
 # name -> (module, what a user would call it)
 FORMATS: dict[str, tuple[ModuleType, str]] = {
     whatsapp_export.FORMAT: (whatsapp_export, "WhatsApp 'Export chat' text (.txt, or the .zip holding it)"),
-    whatsapp_cloud.FORMAT: (whatsapp_cloud, "WhatsApp Business Cloud API webhook payloads (JSON or NDJSON)"),
+    whatsapp_cloud_api.FORMAT: (whatsapp_cloud_api, "WhatsApp Business Cloud API webhook payloads (JSON or NDJSON)"),
     tiktok_analytics.FORMAT: (tiktok_analytics, "TikTok analytics download: Overview, Content, Viewers, Follower* tabs (CSV or XLSX)"),
     tiktok_display_api.FORMAT: (tiktok_display_api, "TikTok Display API v2 /v2/video/list/ responses (JSON)"),
-    tiktok_dyi.FORMAT: (tiktok_dyi, "TikTok 'Download your data' JSON (user_data_tiktok.json)"),
-    instagram_business_suite.FORMAT: (instagram_business_suite, "Meta Business Suite content export (CSV or XLSX, any UI language)"),
+    tiktok_data_download.FORMAT: (tiktok_data_download, "TikTok 'Download your data' JSON (user_data_tiktok.json)"),
+    meta_business_suite.FORMAT: (meta_business_suite, "Meta Business Suite content export (CSV or XLSX, any UI language)"),
     instagram_data_download.FORMAT: (instagram_data_download, "Instagram 'Download your information' JSON (posts, comments, insights)"),
-    instagram_graph.FORMAT: (instagram_graph, "Instagram Graph API /media and /insights responses (JSON)"),
+    instagram_graph_api.FORMAT: (instagram_graph_api, "Instagram Graph API /media and /insights responses (JSON)"),
     meta_messages.FORMAT: (meta_messages, "Instagram or Facebook Messenger direct messages from 'Download your information' (messages/inbox/<name>/message_1.json)"),
-    shopee.FORMAT: (shopee, "Shopee ratings (get_ratings JSON, or its CSV with cmtid, ctime, comment, rating_star)"),
-    tokopedia.FORMAT: (tokopedia, "Tokopedia reviews (review-list JSON, or a PRDECT-ID-style table)"),
-    lazada.FORMAT: (lazada, "Lazada reviews (JSON or CSV with reviewContent, rating)"),
+    shopee_reviews.FORMAT: (shopee_reviews, "Shopee ratings (get_ratings JSON, or its CSV with cmtid, ctime, comment, rating_star)"),
+    tokopedia_reviews.FORMAT: (tokopedia_reviews, "Tokopedia reviews (review-list JSON, or a PRDECT-ID-style table)"),
+    lazada_reviews.FORMAT: (lazada_reviews, "Lazada reviews (JSON or CSV with reviewContent, rating)"),
     mapped_reviews.FORMAT: (mapped_reviews, "any review CSV/XLSX through a column mapping (tenants.toml or --map)"),
 }
 MIN_CONFIDENCE = 0.5

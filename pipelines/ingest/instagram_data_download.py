@@ -12,8 +12,9 @@ import re
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import fix_meta_text, load_json
 from pipelines.ingest.schemas import COMMENTS, CONTENT, from_rows
-from pipelines.ingest.tabular import fix_meta_text, load_json
+from pipelines.messages import Reason
 
 FORMAT = "instagram_data_download"
 
@@ -116,8 +117,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = fix_meta_text(load_json(data))
     kind = _kind(doc, name)
     if kind is None:
-        raise FormatError("expected posts_1.json, post_comments_1.json or past_instagram_insights/posts.json",
-                          "seharusnya posts_1.json, post_comments_1.json atau past_instagram_insights/posts.json")
+        raise FormatError.of("file_not_instagram_download")
     items = _items(doc)
     export_date = hints.export_date if hints else None
     content, comments, quarantine = [], [], []
@@ -170,6 +170,6 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         except (ValueError, TypeError, KeyError) as exc:
             if kind == "insights" and content and content[-1]["locator"] == loc:
                 content.pop()
-            quarantine.append((loc, raw[:10000], f"unreadable {kind[:-1] if kind != 'insights' else 'insight'}: {exc}"))
+            quarantine.append((loc, raw[:10000], Reason(f"reason_unreadable_{kind[:-1] if kind != 'insights' else 'insight'}", error=str(exc))))
     tables = {CONTENT: from_rows(CONTENT, content), COMMENTS: from_rows(COMMENTS, comments)}
     return ParseResult(FORMAT, tables, quarantine_frame(quarantine), [f"{kind}: {len(content) + len(comments)} rows"])

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from pipelines.ingest.tabular import is_xlsx
+from pipelines.ingest.readers import is_xlsx
+from pipelines.messages import text
 
 MEDIA_EXTENSIONS = {
     ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".mp4", ".mov", ".3gp", ".opus", ".ogg", ".m4a",
@@ -42,6 +43,11 @@ class Unit:
     modified: datetime | None = None
 
 
+def refusal(key: str, **values: object) -> dict[str, str]:
+    """A unit's error (English) and error_id (Indonesian): the catalogue's message `key` (pipelines/messages.toml)."""
+    return {"error": text(key, "en", **values), "error_id": text(key, "id", **values)}
+
+
 def _system_file(name: str) -> bool:
     """Hidden files, Office lock files (~$Book.xlsx) and desktop.ini-style files the system writes."""
     return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
@@ -52,13 +58,6 @@ class OutsidePath(type(Path())):
     (a link in one tenant's landing folder to another tenant's chat must not load into this tenant)."""
 
     folder: str = ""
-
-
-# The target is not named: the reason reaches the tenant's report, and the target may be another tenant's.
-OUTSIDE = ("a link that resolves outside the folder {folder}; skipped, a folder only loads what lies in it. "
-           "Copy the file itself into the folder if it belongs here")
-OUTSIDE_ID = ("tautan (link) yang menunjuk ke luar folder {folder}; dilewati, sebuah folder hanya memuat isinya "
-              "sendiri. Salin berkasnya sendiri ke folder itu bila memang miliknya")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -112,10 +111,6 @@ def _outside(path: Path, folder: Path) -> OutsidePath:
     return out
 
 
-NESTED = "archives inside archives are not opened; unpack the inner archive and ingest it"
-NESTED_ID = "arsip di dalam arsip tidak dibuka; ekstrak arsip yang di dalam lalu masukkan isinya"
-
-
 def _unsafe(name: str) -> bool:
     p = PurePosixPath(name.replace("\\", "/"))
     return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
@@ -129,16 +124,11 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Unit(path, data=data, error=f"the zip archive is damaged or not a zip ({exc}); export it again",
-                   error_id=f"arsip zip rusak atau bukan zip ({exc}); ekspor ulang berkasnya")
+        yield Unit(path, data=data, **refusal("file_zip_damaged", error=exc))
         return
     total = sum(i.file_size for i in infos)
     if total > max_total:
-        yield Unit(path, data=data, error=(
-            f"the zip would unpack to {total:,} bytes, over the limit of {max_total:,} "
-            "(GAUNG_MAX_ARCHIVE_BYTES); unpack it yourself and ingest the chat .txt"), error_id=(
-            f"isi zip ini {total:,} byte setelah diekstrak, melebihi batas {max_total:,} "
-            "(GAUNG_MAX_ARCHIVE_BYTES); ekstrak sendiri lalu masukkan berkas chat .txt-nya"))
+        yield Unit(path, data=data, **refusal("file_zip_too_large", total=total, max_total=max_total))
         return
     # A WhatsApp "Export chat" zip: the chat's .txt next to its attachments, which can be any file a
     # customer sent (price lists as .xlsx or .csv, notes as .txt, even a .zip); none of them is an export.
@@ -149,36 +139,30 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
         if info.is_dir() or name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith("."):
             continue
         if _unsafe(name):
-            yield Unit(shown, error=f"zip member {name!r} points outside the archive (path traversal); refused",
-                       error_id=f"isi zip {name!r} menunjuk ke luar arsip (path traversal); ditolak")
+            yield Unit(shown, **refusal("file_zip_member_outside", member=name))
             continue
         suffix = PurePosixPath(name).suffix.lower()
         if suffix in MEDIA_EXTENSIONS or (chat_export and not WHATSAPP_CHAT_MEMBER.search(name)):
             yield Unit(shown, skipped=True)
             continue
         if suffix in ARCHIVE_EXTENSIONS and suffix != ".xlsx":
-            yield Unit(shown, error=NESTED, error_id=NESTED_ID)
+            yield Unit(shown, **refusal("file_zip_nested"))
             continue
         if info.compress_size and info.file_size > 10 * 1024**2 and info.file_size / info.compress_size > max_ratio:
-            yield Unit(shown, error=(
-                f"zip member compresses {info.file_size / info.compress_size:.0f}:1, over the limit of {max_ratio}:1 "
-                "(GAUNG_MAX_ARCHIVE_RATIO); it looks like a zip bomb"), error_id=(
-                f"isi zip terkompresi {info.file_size / info.compress_size:.0f}:1, melebihi batas {max_ratio}:1 "
-                "(GAUNG_MAX_ARCHIVE_RATIO); kemungkinan zip bomb"))
+            yield Unit(shown, **refusal("file_zip_member_ratio", ratio=info.file_size / info.compress_size,
+                                        max_ratio=max_ratio))
             continue
         try:
             with zf.open(info) as fh:
                 member = fh.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
-            yield Unit(shown, error=f"zip member cannot be read ({exc}); export the chat again",
-                       error_id=f"isi zip tidak bisa dibaca ({exc}); ekspor ulang chatnya")
+            yield Unit(shown, **refusal("file_zip_member_unreadable", error=exc))
             continue
         if len(member) > info.file_size:
-            yield Unit(shown, error="zip member is larger than its header says; refused",
-                       error_id="isi zip lebih besar dari yang tertulis di header-nya; ditolak")
+            yield Unit(shown, **refusal("file_zip_member_larger"))
             continue
         if member.startswith(ZIP_MAGIC) and not is_xlsx(member):
-            yield Unit(shown, error=NESTED, error_id=NESTED_ID)
+            yield Unit(shown, **refusal("file_zip_nested"))
             continue
         yield Unit(shown, data=member, modified=datetime(*info.date_time) if info.date_time[0] > 1980 else None)
 
@@ -187,34 +171,28 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
     """The ingestible units of one landed file (a zip gives its members)."""
     shown = str(path)
     if isinstance(path, OutsidePath):
-        yield Unit(shown, error=OUTSIDE.format(folder=path.folder), error_id=OUTSIDE_ID.format(folder=path.folder))
+        # The target is not named: the reason reaches the tenant's report, and the target may be another tenant's.
+        yield Unit(shown, **refusal("file_outside_folder", folder=path.folder))
         return
     try:
         size = path.stat().st_size
         if size > max_file:
-            yield Unit(shown, error=f"file is {size:,} bytes, over the limit of {max_file:,} (GAUNG_MAX_FILE_BYTES)",
-                       error_id=f"ukuran berkas {size:,} byte, melebihi batas {max_file:,} (GAUNG_MAX_FILE_BYTES)")
+            yield Unit(shown, **refusal("file_too_large", size=size, max_file=max_file))
             return
         suffix = path.suffix.lower()
         if suffix in MEDIA_EXTENSIONS:  # photos, voice notes, documents beside an unpacked chat export
             yield Unit(shown, skipped=True)
             return
         if size == 0:
-            yield Unit(shown, error="the file is empty (0 bytes): the download or copy did not finish; export it again",
-                       error_id="berkas kosong (0 byte): unduhan atau salinannya belum selesai; ekspor ulang")
+            yield Unit(shown, **refusal("file_empty"))
             return
         data = path.read_bytes()
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
-        yield Unit(shown, error=f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable",
-                   error_id=f"berkas tidak bisa dibaca ({exc.strerror or exc}); pastikan berkasnya ada dan boleh dibaca")
+        yield Unit(shown, **refusal("file_unreadable", error=exc.strerror or exc))
         return
     if suffix in XLSX_EXTENSIONS and data.startswith(ZIP_MAGIC) and not zipfile.is_zipfile(BytesIO(data)):
-        yield Unit(shown, data=data, error=(
-            "the Excel workbook is damaged or incomplete (cut off while downloading or copying); open it in Excel "
-            "and save it again as .xlsx, or download it again"), error_id=(
-            "workbook Excel rusak atau tidak lengkap (terpotong saat diunduh atau disalin); buka di Excel lalu "
-            "simpan ulang sebagai .xlsx, atau unduh lagi"))
+        yield Unit(shown, data=data, **refusal("file_workbook_damaged"))
         return
     if (data.startswith(ZIP_MAGIC) or suffix == ".zip") and not is_xlsx(data):
         yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)

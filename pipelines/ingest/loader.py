@@ -22,9 +22,10 @@ import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
-from pipelines.ingest.io import Unit, discover, read_units
+from pipelines.ingest.io import Unit, discover, read_units, refusal
+from pipelines.ingest.readers import is_xlsx
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import is_xlsx, workbook_problem
+from pipelines.ingest.workbooks import workbook_problem
 from warehouse.connection import fetch_one, register_frame
 
 
@@ -122,11 +123,7 @@ def _why_unrecognised(data: bytes) -> FormatError | None:
     text = whole.lstrip()
     head = text[:1000].lower()
     if head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<head" in head):
-        return FormatError("this is a web page (HTML), not an export: a login or error page was saved instead of the "
-                           "file; sign in, download the export again and check that it opens as a table",
-                           "ini halaman web (HTML), bukan ekspor: yang tersimpan halaman login atau halaman error, "
-                           "bukan berkasnya; masuk (login), unduh ekspornya lagi, lalu cek bahwa berkasnya terbuka "
-                           "sebagai tabel")
+        return FormatError.of("file_web_page")
     if text[:1] in "{[" and text and len(data) <= 1_000_000:
         try:
             json.loads(whole)
@@ -138,18 +135,11 @@ def _why_unrecognised(data: bytes) -> FormatError | None:
                 for ln in lines:
                     json.loads(ln)
             except json.JSONDecodeError:
-                return FormatError(f"the JSON is broken at line {exc.lineno}, column {exc.colno} ({exc.msg}); it was "
-                                   "probably edited by hand or cut off: download it again and ingest it unedited",
-                                   f"JSON-nya rusak di baris {exc.lineno}, kolom {exc.colno} ({exc.msg}); mungkin "
-                                   "pernah diedit manual atau terpotong: unduh lagi dan masukkan tanpa diedit")
+                return FormatError.of("file_json_broken", line=exc.lineno, column=exc.colno, error=exc.msg)
     return None
 
 
-TOO_DEEP = FormatError("the JSON is nested too deeply (thousands of brackets inside each other, which no export has); "
-                       "it is not an export: check what was saved, download the export again and ingest it unedited",
-                       "JSON-nya bersarang terlalu dalam (ribuan kurung di dalam kurung, yang tidak ada di ekspor "
-                       "mana pun); ini bukan ekspor: periksa berkas yang tersimpan, unduh ekspornya lagi dan "
-                       "masukkan tanpa diedit")
+TOO_DEEP = FormatError.of("file_json_too_deep")
 
 
 class NotRead(FormatError):
@@ -187,23 +177,54 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints, max_archive: int, max_rati
         why = _why_unrecognised(unit.data)
         if meta_archive_part(unit.path):
             if why and str(why).startswith("this is a web page"):
-                raise FormatError("this is Meta's 'Download your information' in HTML, which Gaung cannot read: "
-                                  "request the download again with Format: JSON",
-                                  "ini arsip 'Download your information' Meta dalam format HTML, yang tidak bisa "
-                                  "dibaca Gaung: minta unduhan lagi dengan Format: JSON")
+                raise FormatError.of("file_meta_download_html")
             raise NotRead("part of a 'Download your information' archive that holds no posts, comments, insights "
                           "or messages (profile, followers, ads, settings...)")
         if why:
             raise why
-        raise FormatError(
-            f"not a recognised export. Supported formats: {supported_formats()}. "
-            "If you know what it is, pass --format NAME; for any other CSV/XLSX declare a column mapping "
-            "in tenants.toml ([tenants.<id>.mappings.<name>]) or pass --map",
-            f"bukan ekspor yang dikenali. Format yang didukung: {supported_formats()}. "
-            "Kalau Anda tahu jenisnya, tambahkan --format NAMA; untuk CSV/XLSX lain, tulis pemetaan kolom "
-            "di tenants.toml ([tenants.<id>.mappings.<nama>]) atau pakai --map",
-        )
+        raise FormatError.of("file_not_recognised", formats=supported_formats())
     return module_for(chosen).parse(unit.data, unit.path, hints)
+
+
+def _replace_lineage(con: duckdb.DuckDBPyConnection, tenant_id: str, outcome: FileOutcome, sha: str, size: int,
+                     at: datetime) -> None:
+    """Record a file's outcome in ops.ingested_files in place of what was recorded for it before."""
+    con.execute("begin transaction")
+    con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, outcome.file_id])
+    _record(con, tenant_id, outcome, sha, size, at)
+    con.execute("commit")
+
+
+def _store_result(con: duckdb.DuckDBPyConnection, tenant_id: str, path: str, result: ParseResult, sha: str, size: int,
+                  at: datetime, replaced: tuple | None) -> FileOutcome:
+    """Store a parsed file (raw rows, quarantine, lineage) in one transaction. `replaced`: the lineage row of the
+    load this one replaces (a file read again as another format), which stands if this one cannot be stored."""
+    file_id = file_id_for(sha)
+    outcome = FileOutcome(path, "loaded", file_id, result.source_format, result.rows_loaded,
+                          result.quarantine.height, notes=result.notes)
+    if replaced:
+        outcome.notes.append(f"read again as {result.source_format}: replaces its load as {replaced[1]} "
+                             f"({replaced[2]} rows)")
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
+        if replaced:
+            _forget_rows(con, tenant_id, file_id)
+        _record(con, tenant_id, outcome, sha, size, at)
+        for table, frame in result.tables.items():
+            _insert_frame(con, table, frame, file_id, tenant_id)
+        _insert_frame(con, "ops.quarantine", result.quarantine, file_id, tenant_id)
+        con.execute("commit")
+    except Exception as exc:
+        con.execute("rollback")
+        outcome = FileOutcome(path, "rejected", file_id, result.source_format,
+                              **{k: f"{path}: {v}" for k, v in refusal("file_not_stored", error_type=type(exc).__name__,
+                                                                          error=exc).items()})
+        if replaced:  # rolled back: the earlier load stands, and so does its lineage
+            outcome.notes.append(f"still loaded as {replaced[1]} ({replaced[2]} rows), as before")
+            return outcome
+        _replace_lineage(con, tenant_id, outcome, sha, size, at)
+    return outcome
 
 
 def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, fmt: str | None,
@@ -254,9 +275,8 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
         except RecursionError:  # JSON (or any structure) nested deeper than a parser can follow
             outcome.error, outcome.error_id = f"{unit.path}: {TOO_DEEP}", f"{unit.path}: {TOO_DEEP.indonesian}"
         except Exception as exc:  # nothing a parser raises may escape the loader
-            outcome.error = f"{unit.path}: could not be parsed ({type(exc).__name__}: {exc}); the file is kept as is"
-            outcome.error_id = (f"{unit.path}: tidak bisa dibaca ({type(exc).__name__}: {exc}); berkasnya dibiarkan "
-                                "apa adanya")
+            why = refusal("file_not_parsed", error_type=type(exc).__name__, error=exc)
+            outcome.error, outcome.error_id = f"{unit.path}: {why['error']}", f"{unit.path}: {why['error_id']}"
     if result is None:
         if reread:  # the earlier load stays as it was: the file is not lost for a format that does not fit
             outcome.source_format = fmt
@@ -264,40 +284,11 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
             return outcome
         if prior and prior[0] == "rejected" and prior[4] == outcome.error:
             return outcome  # rejected before for the same reason: record nothing new
-        con.execute("begin transaction")
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        con.execute("commit")
+        _replace_lineage(con, tenant_id, outcome, sha, len(data), ingested_at)
         return outcome
-
-    outcome = FileOutcome(unit.path, "loaded", file_id, result.source_format, result.rows_loaded,
-                          result.quarantine.height, notes=result.notes)
     stage(unit.path, "store")
-    if reread:
-        outcome.notes.append(f"read again as {result.source_format}: replaces its load as {prior[1]} ({prior[2]} rows)")
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        if reread:
-            _forget_rows(con, tenant_id, file_id)
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        for table, frame in result.tables.items():
-            _insert_frame(con, table, frame, file_id, tenant_id)
-        _insert_frame(con, "ops.quarantine", result.quarantine, file_id, tenant_id)
-        con.execute("commit")
-    except Exception as exc:
-        con.execute("rollback")
-        outcome = FileOutcome(unit.path, "rejected", file_id, result.source_format,
-                              error=f"{unit.path}: could not be stored ({type(exc).__name__}: {exc})",
-                              error_id=f"{unit.path}: tidak bisa disimpan ({type(exc).__name__}: {exc})")
-        if reread:  # rolled back: the earlier load stands, and so does its lineage
-            outcome.notes.append(f"still loaded as {prior[1]} ({prior[2]} rows), as before")
-            return outcome
-        con.execute("begin transaction")
-        con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
-        _record(con, tenant_id, outcome, sha, len(data), ingested_at)
-        con.execute("commit")
-    return outcome
+    return _store_result(con, tenant_id, unit.path, result, sha, len(data), ingested_at,
+                         prior if reread else None)
 
 
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,

@@ -21,9 +21,10 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import ROW, headers_of, normalise_header, tables, xlsx_headers
 from pipelines.ingest.reviews import FIELDS, review_frame, row_prefixes
 from pipelines.ingest.schemas import REVIEWS
-from pipelines.ingest.tabular import ROW, headers_of, normalise_header, tables, xlsx_headers
+from pipelines.messages import text
 
 FORMAT = "mapped_reviews"
 
@@ -40,11 +41,10 @@ def validate_mapping(name: str, mapping: dict[str, str]) -> None:
     """Raise MappingError (a ValueError) naming unknown fields or a missing text/rating column."""
     unknown = sorted(set(mapping) - set(FIELDS) - {"platform"})
     if unknown:
-        raise MappingError(f"mapping {name!r}: unknown field(s) {unknown}; use {', '.join(FIELDS)} and platform",
-                           f"pemetaan {name!r}: bidang tidak dikenal {unknown}; pakai {', '.join(FIELDS)} dan platform")
+        raise MappingError(*(text("mapping_unknown_fields", lang, mapping=name, unknown=unknown, fields=", ".join(FIELDS))
+                             for lang in ("en", "id")))
     if "text" not in mapping and "rating" not in mapping:
-        raise MappingError(f"mapping {name!r} must name at least the 'text' or 'rating' column",
-                           f"pemetaan {name!r} harus menyebut paling tidak kolom 'text' atau 'rating'")
+        raise MappingError(*(text("mapping_without_text_or_rating", lang, mapping=name) for lang in ("en", "id")))
 
 
 # How many of a file's columns (and a workbook's sheets) an error names: enough to recognise the file, never
@@ -53,9 +53,9 @@ SHOWN_COLUMNS = 5
 SHOWN_SHEETS = 5
 
 
-def _columns_hint(missing: list[str], columns: list[str]) -> tuple[str, str]:
-    """A file's columns, briefly (English, Indonesian): the first few and how many more, then the ones nearest to
-    the missing names ('Ulasan' for 'ulasan ', 'Bintang' for 'Bintang ⭐')."""
+def _columns_hint(missing: list[str], columns: list[str], lang: str) -> str:
+    """A file's columns, briefly, in lang: the first few and how many more, then the ones nearest to the missing
+    names ('Ulasan' for 'ulasan ', 'Bintang' for 'Bintang ⭐')."""
     near: list[str] = []
     normal = [normalise_header(c) for c in columns]
     for want in missing:
@@ -63,14 +63,21 @@ def _columns_hint(missing: list[str], columns: list[str]) -> tuple[str, str]:
             original = columns[normal.index(match)]
             if original not in near:
                 near.append(original)
-    first = ", ".join(columns[:SHOWN_COLUMNS])
     more = len(columns) - SHOWN_COLUMNS
-    en = first + (f" and {more:,} more" if more > 0 else "")
-    id_ = first + (f" dan {more:,} lainnya" if more > 0 else "")
+    hint = ", ".join(columns[:SHOWN_COLUMNS]) + (text("mapping_more_columns", lang, more=more) if more > 0 else "")
     if near:
-        en += f"; did you mean {', '.join(repr(c) for c in near[:3])}?"
-        id_ += f"; maksudnya {', '.join(repr(c) for c in near[:3])}?"
-    return en, id_
+        hint += text("mapping_did_you_mean", lang, names=", ".join(repr(c) for c in near[:3]))
+    return hint
+
+
+def _sheets_hint(data: bytes, columns: list[str], lang: str) -> str:
+    """The first sheets of a workbook with their columns, briefly, in lang."""
+    headers = xlsx_headers(data)
+    more = len(headers) - SHOWN_SHEETS
+    shown = "; ".join(f"{name}: " + (_columns_hint(columns, list(header), lang) if header
+                                     else text("mapping_sheet_empty", lang)) for name, header in headers[:SHOWN_SHEETS])
+    shown += text("mapping_more_sheets", lang, more=more) if more > 0 else ""
+    return shown or text("mapping_no_sheet_read", lang)
 
 
 def _columns(mapping: dict[str, str]) -> set[str]:
@@ -103,10 +110,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews through the mapping."""
     match = _matching(data, hints)
     if match is None:
-        raise FormatError("no column mapping fits this file: declare one in tenants.toml "
-                          "([tenants.<id>.mappings.<name>] with text = \"<column>\", rating = ...) or pass --map",
-                          "tidak ada pemetaan kolom yang cocok dengan berkas ini: tulis satu di tenants.toml "
-                          "([tenants.<id>.mappings.<nama>] dengan text = \"<kolom>\", rating = ...) atau pakai --map")
+        raise FormatError.of("file_no_mapping_fits")
     mapping_name, mapping = match
     validate_mapping(mapping_name, mapping)
     export_date = hints.export_date if hints else date.today()
@@ -117,11 +121,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         lookup = {normalise_header(c): c for c in frame.columns if c != ROW}
         missing = [v for k, v in mapping.items() if k != "platform" and normalise_header(v) not in lookup]
         if missing:
-            has_en, has_id = _columns_hint(missing, [c for c in frame.columns if c != ROW])
-            raise FormatError(f"mapping {mapping_name!r} names column(s) {missing} that the file does not have "
-                              f"(it has: {has_en})",
-                              f"pemetaan {mapping_name!r} menyebut kolom {missing} yang tidak ada di berkas "
-                              f"(kolom yang ada: {has_id})")
+            has = [c for c in frame.columns if c != ROW]
+            raise FormatError(*(text("file_mapping_columns_missing", lang, mapping=mapping_name, missing=missing,
+                                     has=_columns_hint(missing, has, lang)) for lang in ("en", "id")))
         cols = {k: lookup[normalise_header(v)] for k, v in mapping.items() if k != "platform"}
         out, q = review_frame(frame, cols, platform=mapping.get("platform", mapping_name), source_format=FORMAT,
                               export_date=export_date, locator_prefix=prefix)
@@ -129,16 +131,8 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         quarantine += q
     if not outs:
         columns = [v for k, v in mapping.items() if k != "platform"]
-        headers = xlsx_headers(data)
-        hints = [(name, _columns_hint(columns, list(header)) if header else ("empty", "kosong"))
-                 for name, header in headers[:SHOWN_SHEETS]]
-        more = len(headers) - SHOWN_SHEETS
-        sheets = "; ".join(f"{name}: {en}" for name, (en, _) in hints) + (f"; and {more} more sheets" if more > 0 else "")
-        sheets_id = "; ".join(f"{name}: {id_}" for name, (_, id_) in hints) + (f"; dan {more} sheet lainnya" if more > 0 else "")
-        raise FormatError(f"mapping {mapping_name!r} names column(s) {columns} that no sheet of the workbook has "
-                          f"(its sheets and headers: {sheets or 'none readable'})",
-                          f"pemetaan {mapping_name!r} menyebut kolom {columns} yang tidak ada di sheet mana pun "
-                          f"(sheet dan header-nya: {sheets_id or 'tidak ada yang terbaca'})")
+        raise FormatError(*(text("file_mapping_no_sheet", lang, mapping=mapping_name, columns=columns,
+                                 sheets=_sheets_hint(data, columns, lang)) for lang in ("en", "id")))
     out = pl.concat(outs)
     return ParseResult(FORMAT, {REVIEWS: out}, quarantine_frame(quarantine),
                        [f"{out.height} reviews through mapping {mapping_name!r}"])

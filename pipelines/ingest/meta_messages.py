@@ -16,8 +16,9 @@ import re
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import fix_meta_text, load_json
 from pipelines.ingest.schemas import DIRECT_MESSAGES, from_rows
-from pipelines.ingest.tabular import fix_meta_text, load_json
+from pipelines.messages import Reason
 
 FORMAT = "meta_messages"
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs", "sticker")
@@ -103,10 +104,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """One conversation file into raw.direct_messages; unreadable messages go to quarantine."""
     doc = _thread_doc(fix_meta_text(load_json(data)))
     if doc is None:
-        raise FormatError('expected a conversation: {"participants": [...], "messages": [{"sender_name", '
-                          '"timestamp_ms", "content"}, ...]} (messages/inbox/<name>/message_1.json)',
-                          'seharusnya percakapan: {"participants": [...], "messages": [{"sender_name", '
-                          '"timestamp_ms", "content"}, ...]} (messages/inbox/<nama>/message_1.json)')
+        raise FormatError.of("file_not_conversation")
     thread = doc.get("thread_path") or doc.get("title")
     thread = str(thread) if thread else None
     platform = _platform(name)
@@ -121,7 +119,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 raise ValueError("a message must be an object")
             rows.append(_row(message, thread, participants, platform, locator))
         except (ValueError, TypeError, AttributeError) as exc:  # one odd message never costs the others
-            quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
+            quarantine.append((locator, json.dumps(message, ensure_ascii=False)[:10000], Reason("reason_unreadable_message", error=str(exc))))
     frame = from_rows(DIRECT_MESSAGES, rows)
     kinds = frame["kind"].value_counts(sort=True).rows() if rows else []
     return ParseResult(FORMAT, {DIRECT_MESSAGES: frame}, quarantine_frame(quarantine),

@@ -3,24 +3,86 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from pipelines.ingest.base import FormatError, ParseResult, quarantine_frame
-from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform_exprs
-from pipelines.ingest.tabular import (
+from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.dates import when_series
+from pipelines.ingest.numbers import count_expr
+from pipelines.ingest.readers import (
     MISSING_PATTERN,
     ROW,
-    count_expr,
+    headers_of,
+    load_json,
     normalise_header,
-    template_series,
-    when_series,
+    tables,
     with_row_ids,
 )
+from pipelines.ingest.schemas import REVIEWS, SCHEMAS, conform_exprs
+from pipelines.messages import Reason
 
 FIELDS = ("review_id", "text", "rating", "created_at", "product_id", "product_name", "variant", "category", "author",
           "seller_reply", "seller_reply_at", "like_count", "media_count", "label_sentiment", "label_emotion", "anonymous")
+
+
+KNOWN_TEMPLATE_LABELS = {
+    "kemasan", "ketahanan", "wangi", "aroma", "tekstur", "warna", "bahan", "ukuran", "kualitas", "kualitas produk",
+    "sesuai deskripsi", "sesuai gambar", "harga", "rasa", "fitur terbaik", "cocok untuk", "efek", "kegunaan",
+    "performa", "tampilan", "kenyamanan", "daya tahan", "kecepatan", "kesesuaian", "kualitas bahan", "model",
+    "packaging", "quality", "performance", "best feature", "value for money", "tingkat kemanisan", "porsi",
+}
+# One character of a template answer: anything but a line end, '.' or ':', except a '.', ',' or ':' between
+# digits ("4.5 jam", "Rp 25.000", "10:30") and the "Rp." abbreviation, which belong to the answer.
+_TEMPLATE_ANSWER = r"(?:\d[.,:]\d|(?i:rp)\.|[^\n.:])"
+_TEMPLATE_ITEM = rf"[A-Z][A-Za-z/ ]{{1,30}}?\s*:\s*{_TEMPLATE_ANSWER}{{1,60}}?\s*(?:\.|\n|$)"
+
+
+def template_series(values: pl.Series) -> pl.DataFrame:
+    """template_split over a column: the prefix regex only on texts with a colon near the start, and the
+    answers parsed once per distinct prefix (templates repeat across thousands of reviews)."""
+    c = pl.col("c")
+    # The whole match (group 0, leading blanks included, so the rest starts right after it): a pattern
+    # without capture groups runs on the regex engine's fast path, four times quicker than a group.
+    frame = pl.DataFrame({"c": values.cast(pl.String)}).with_columns(
+        pl.when(c.str.slice(0, 48).str.contains(":", literal=True))
+        .then(c.str.extract(rf"^\s*(?:{_TEMPLATE_ITEM}\s*)+", 0)).alias("prefix"))
+    parsed = frame.select(pl.col("prefix").drop_nulls().unique()).with_columns(
+        template_split(pl.col("prefix")).struct.field("attributes_json"))
+    if parsed.is_empty():
+        attributes = pl.lit(None, dtype=pl.String)
+    else:
+        attributes = pl.col("prefix").replace_strict(parsed["prefix"], parsed["attributes_json"], default=None,
+                                                     return_dtype=pl.String)
+    # The free text: what follows the answers when there are any, else the whole text; empty -> null.
+    text = (pl.when(pl.col("attributes_json").is_not_null()).then(c.str.slice(pl.col("prefix").str.len_chars()))
+            .otherwise(c).str.strip_chars())
+    return frame.with_columns(attributes.alias("attributes_json")).select(
+        "attributes_json", pl.when(text == "").then(None).otherwise(text).alias("text"))
+
+
+def template_split(col: pl.Expr) -> pl.Expr:
+    """Shopee's template answers at the start of a review ('Kemasan:rapi. Wangi:segar.') ->
+    struct{attributes_json, text}: the answers as a JSON object and the free text that follows."""
+    s = col.cast(pl.String).fill_null("")
+    prefix = s.str.extract(rf"^\s*((?:{_TEMPLATE_ITEM}\s*)+)", 1)
+    items = prefix.str.extract_all(rf"([A-Z][A-Za-z/ ]{{1,30}}?)\s*:\s*({_TEMPLATE_ANSWER}{{1,60}}?)\s*(?:\.|\n|$)")
+    labels = items.list.eval(pl.element().str.extract(r"^([^:]+?)\s*:", 1).str.to_lowercase())
+    keep = (items.list.len() >= 2) | labels.list.eval(pl.element().is_in(list(KNOWN_TEMPLATE_LABELS))).list.any()
+    pairs = items.list.eval(
+        pl.format('"{}": "{}"',
+                  pl.element().str.extract(r"^([^:]+?)\s*:", 1).str.strip_chars().str.to_lowercase().str.replace_all('"', "'"),
+                  pl.element().str.extract(r":\s*(.*?)\s*[.\n]?$", 1).str.strip_chars().str.replace_all('"', "'")))
+    as_json = pl.concat_str([pl.lit("{"), pairs.list.join(", "), pl.lit("}")])
+    rest = s.str.slice(prefix.str.len_chars()).str.strip_chars()
+    has = prefix.is_not_null() & keep.fill_null(False)
+    return pl.struct(
+        pl.when(has).then(as_json).alias("attributes_json"),
+        pl.when(has).then(pl.when(rest == "").then(None).otherwise(rest)).otherwise(
+            pl.when(s == "").then(None).otherwise(s)).alias("text"),
+    )
 
 
 def _nulls(n: int) -> pl.Series:
@@ -73,16 +135,7 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
     columns = {k: source[v] for k, v in columns.items()}
     # The review text is cleaned with the template split, times and ratings by their own parsers below.
     clean = _clean_columns(frame, sorted({v for k, v in columns.items() if k not in ("text", "rating", "created_at")}))
-    if split_template and "text" in columns:
-        text_parts = template_series(frame[columns["text"]])
-    else:
-        text_parts = pl.DataFrame({"attributes_json": _nulls(frame.height),
-                                   "text": frame[columns["text"]].str.strip_chars() if "text" in columns
-                                   else _nulls(frame.height)})
-    when_parts = when_series(frame[columns["created_at"]] if "created_at" in columns
-                             else _nulls(frame.height), export_date)
-    reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
-                              else _nulls(frame.height), export_date)
+    text_parts, when_parts, reply_parts = _text_and_times(frame, columns, export_date, split_template)
     stars = _stars(frame, columns.get("rating"))
     # One lazy plan from here, collected once: polars fuses the cleaning and only the columns raw.reviews
     # takes (and the source ones, for rows set aside) are materialised.
@@ -129,28 +182,59 @@ def review_frame(frame: pl.DataFrame, columns: dict[str, str], *, platform: str,
         created_at_local=pl.when(pl.col("created_at_utc").is_null() & pl.col("created_at_local").is_null())
         .then(pl.lit(export_date).cast(pl.Datetime("us"))).otherwise(pl.col("created_at_local")),
     )
-    problems = out.with_columns(
-        reason=pl.when(pl.col("text").is_null() & pl.col("rating").is_null())
-        .then(pl.lit("review has neither text nor a rating"))
-        .when(bad_rating).then(pl.format("rating '{}' is not a whole number of stars from 1 to 5", get("rating").cast(pl.String)))
-        .when(pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5))
-        .then(pl.format("rating {} is outside 1-5", pl.col("rating")))
-        .when(pl.col("created_at_text").is_not_null() & pl.col("created_at_utc").is_null()
-              & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
-        .then(pl.format("time '{}' is not a date Gaung can read (epoch, 2024-01-31 10:00, 31/01/2024, '3 hari yang lalu')",
-                        get("created_at").cast(pl.String)))
-    )
+    problems = _with_reasons(out, bad_rating, get("rating"), get("created_at"))
     names = problems.collect_schema().names()
-    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", *source.values()).collect(engine="in-memory")
+    problems = problems.select(*conform_exprs(REVIEWS, names), "reason", "reason_value", *source.values()).collect(
+        engine="in-memory")
+    return _set_aside(problems, source)
+
+
+def _text_and_times(frame: pl.DataFrame, columns: dict[str, str], export_date: date,
+                    split_template: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The review text split from its template answers (attributes_json, text), and the review's and the
+    seller reply's times read (utc, local, estimated, text); null columns where the file has none."""
+    if split_template and "text" in columns:
+        text_parts = template_series(frame[columns["text"]])
+    else:
+        text_parts = pl.DataFrame({"attributes_json": _nulls(frame.height),
+                                   "text": frame[columns["text"]].str.strip_chars() if "text" in columns
+                                   else _nulls(frame.height)})
+    when_parts = when_series(frame[columns["created_at"]] if "created_at" in columns
+                             else _nulls(frame.height), export_date)
+    reply_parts = when_series(frame[columns["seller_reply_at"]] if "seller_reply_at" in columns
+                              else _nulls(frame.height), export_date)
+    return text_parts, when_parts, reply_parts
+
+
+def _with_reasons(out: pl.LazyFrame, bad_rating: pl.Expr, rating_written: pl.Expr, time_written: pl.Expr) -> pl.LazyFrame:
+    """Why a row is set aside, if it is: a catalogue key (pipelines/messages.toml) and the value it quotes."""
+    empty = pl.col("text").is_null() & pl.col("rating").is_null()
+    out_of_range = pl.col("rating").is_not_null() & ~pl.col("rating").is_between(1, 5)
+    bad_time = (pl.col("created_at_text").is_not_null() & pl.col("created_at_utc").is_null()
+                & (pl.col("created_at_is_estimated") & ~pl.col("_est").fill_null(False)))
+    return out.with_columns(
+        reason=pl.when(empty).then(pl.lit("reason_review_empty")).when(bad_rating).then(pl.lit("reason_rating_not_stars"))
+        .when(out_of_range).then(pl.lit("reason_rating_range")).when(bad_time).then(pl.lit("reason_review_time")),
+        reason_value=pl.when(empty).then(None).when(bad_rating).then(rating_written.cast(pl.String))
+        .when(out_of_range).then(pl.col("rating").cast(pl.String)).when(bad_time).then(time_written.cast(pl.String)),
+    )
+
+
+def _set_aside(problems: pl.DataFrame, source: dict[str, str]) -> tuple[pl.DataFrame, list]:
+    """raw.reviews rows, and the rows with a reason as quarantine rows; `source` maps the file's columns to
+    their private names in `problems`."""
     bad_rows = problems["reason"].is_not_null()
     if not bad_rows.any():  # the usual case: no filtered copy of a million rows
         return problems.select(list(SCHEMAS[REVIEWS])), []
     bad = problems.filter(bad_rows)
     # a set-aside row keeps everything it held (raw_json of loaded rows holds only the unmapped columns)
     bad = bad.with_columns(locator=pl.concat_str("locator_prefix", pl.col("row_number").cast(pl.String)))
-    whole = bad.select("locator", pl.struct([pl.col(source[c]).alias(c) for c in original]).struct.json_encode()
-                       .alias("raw_json"), "reason") if original else bad.select("locator", "raw_json", "reason")
-    quarantine = [(r["locator"], r["raw_json"], r["reason"]) for r in whole.iter_rows(named=True)]
+    whole = bad.select("locator", pl.struct([pl.col(p).alias(c) for c, p in source.items()]).struct.json_encode()
+                       .alias("raw_json"), "reason", "reason_value") if source else bad.select(
+        "locator", "raw_json", "reason", "reason_value")
+    quarantine = [(r["locator"], r["raw_json"],
+                   Reason(r["reason"], **({} if r["reason_value"] is None else {"value": r["reason_value"]})))
+                  for r in whole.iter_rows(named=True)]
     return problems.filter(~bad_rows).select(list(SCHEMAS[REVIEWS])), quarantine
 
 
@@ -188,3 +272,60 @@ def reviews_result(frames: list[tuple[pl.DataFrame, str]], *, required: set[str]
         raise missing if isinstance(missing, FormatError) else FormatError(missing)
     out = pl.concat(outs)
     return ParseResult(source_format, {REVIEWS: out}, quarantine_frame(quarantine), [f"{out.height} reviews"])
+
+
+def is_json_export(data: bytes, first: int = 64) -> bool:
+    """Whether a review export is JSON (an object or a list) rather than a table, from its first bytes."""
+    return data[:first].lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"[")
+
+
+@dataclass(frozen=True)
+class ReviewExport:
+    """A marketplace's review export, read as JSON (an API response) or as a table (CSV or XLSX)."""
+
+    platform: str
+    source_format: str
+    split_template: bool
+    found: Callable[[object], list | None]  # the review items of a JSON document; None: no such list
+    flatten: Callable[[dict], dict]  # one item as flat columns
+    pointer: str  # where the items are, as a JSON pointer prefix ('/ratings/')
+    not_object: str  # the quarantine reason for an item that is no object
+    json_columns: dict[str, str]
+    required: set[str]  # a table's header must hold these
+    table_columns: dict[str, str]
+    # Catalogue keys of the rejections: <errors>_json (JSON without the review list), <errors>_no_reviews
+    # (a list without reviews), <errors>_columns (a table without the required columns).
+    errors: str
+
+
+def read_reviews(data: bytes, hints: Hints | None, export: ReviewExport) -> ParseResult:
+    """raw.reviews rows from a marketplace's export, JSON or a table; items that are no object quarantined."""
+    shape = {"platform": export.platform, "source_format": export.source_format, "split_template": export.split_template,
+             "export_date": hints.export_date if hints else date.today()}
+    if not is_json_export(data):
+        return table_reviews(data, required=export.required, columns=export.table_columns,
+                             missing=FormatError.of(f"{export.errors}_columns"), **shape)
+    items = export.found(load_json(data))
+    if items is None:
+        raise FormatError.of(f"{export.errors}_json")
+    bad = [(f"{export.pointer}{i}", json.dumps(r)[:10000], Reason(export.not_object)) for i, r in enumerate(items)
+           if not isinstance(r, dict)]
+    frame = records_frame([export.flatten(r) for r in items if isinstance(r, dict)])
+    return reviews_result([(frame, export.pointer)], required=set(), columns=export.json_columns, header_key=str,
+                          missing=FormatError.of(f"{export.errors}_no_reviews"), extra_quarantine=bad, **shape)
+
+
+def table_reviews(data: bytes, *, required: set[str], columns: dict[str, str], missing: FormatError,
+                  wanted: Callable[[list[str]], bool] | None = None, **shape) -> ParseResult:
+    """A CSV or XLSX review export: the sheets whose header holds the required columns, shaped by reviews_result."""
+    read = tables(data, wanted or (lambda header: required <= set(header)))
+    return reviews_result(row_prefixes(read), required=required, columns=columns, missing=missing,
+                          extra_quarantine=read.set_aside, **shape)
+
+
+def review_sniff(data: bytes, json_marks: Callable[[bytes], bool], table_fits: Callable[[list[str]], bool],
+                 json_confidence: float, table_confidence: float) -> float:
+    """How sure a review parser is of a file: JSON by what its first 64 KiB hold, a table by its header."""
+    if is_json_export(data, 65536):
+        return json_confidence if json_marks(data[:65536]) else 0.0
+    return table_confidence if any(table_fits(h) for h in headers_of(data)) else 0.0

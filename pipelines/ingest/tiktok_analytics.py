@@ -13,23 +13,11 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.dates import datetime_text_expr, day_month_expr, infer_years, slashed_day_first
+from pipelines.ingest.numbers import count_expr, rate_expr, seconds_expr
+from pipelines.ingest.readers import MISSING_PATTERN, ROW, headers_of, normalise_header, tables, with_row_ids
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, CONTENT, conform
-from pipelines.ingest.tabular import (
-    DATETIME_EXAMPLES,
-    MISSING_PATTERN,
-    ROW,
-    count_expr,
-    datetime_text_expr,
-    day_month_expr,
-    headers_of,
-    infer_years,
-    normalise_header,
-    rate_expr,
-    seconds_expr,
-    slashed_day_first,
-    tables,
-    with_row_ids,
-)
+from pipelines.messages import Reason
 
 FORMAT = "tiktok_analytics"
 
@@ -81,8 +69,8 @@ def _dated(frame: pl.DataFrame, col: str, export_date: date) -> pl.DataFrame:
     return frame.join(ok.select("_row").with_columns(dates.alias("date")), on="_row", how="left")
 
 
-def _bad_dates(frame: pl.DataFrame, col: str, tab: str) -> list[tuple[str, str, str]]:
-    return [(f"{tab} row {r['_row'] + 2}", r["raw_json"], f"'{r[col]}' in column '{col}' is not a date such as 'April 12'")
+def _bad_dates(frame: pl.DataFrame, col: str, tab: str) -> list[tuple[str, str, Reason]]:
+    return [(f"{tab} row {r['_row'] + 2}", r["raw_json"], Reason("reason_day_not_date", value=r[col], column=col))
             for r in frame.filter(pl.col("date").is_null()).iter_rows(named=True)]
 
 
@@ -124,14 +112,11 @@ def _parse_tab(tab: str, frame: pl.DataFrame, export_date: date) -> tuple[dict[s
             **{k: v for k, v in base.items() if k != "observed_on"},
             **{col: fn(pl.col(cols[h])) for h, (col, fn) in CONTENT_EXTRAS.items() if h in cols},
         )
-        bad = [(r["locator"], r["raw_json"], "no TikTok video link (…/video/<id>) in 'Video link'; cannot tell which video this is")
+        bad = [(r["locator"], r["raw_json"], Reason("reason_no_video_link"))
                for r in out.filter(pl.col("native_id").is_null()).iter_rows(named=True)]
         out = out.filter(pl.col("native_id").is_not_null())
         unreadable = pl.col("_written") & pl.col("posted_at_local").is_null()
-        bad += [(r["locator"], r["raw_json"],
-                 f"'{r[cols['post time']]}' in column '{cols['post time']}' is not a post time Gaung can read (read are "
-                 f"'April 12', '12 Apr 2024', 'Apr 12, 2024 2:30 PM' and numeric times {DATETIME_EXAMPLES}); "
-                 "fix that cell and load the file again")
+        bad += [(r["locator"], r["raw_json"], Reason("reason_post_time", value=r[cols["post time"]], column=cols["post time"]))
                 for r in out.filter(unreadable).iter_rows(named=True)]
         return {CONTENT: conform(CONTENT, out.filter(~unreadable))}, bad
     if tab in ("overview", "viewers", "follower_history"):
@@ -174,7 +159,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         tab = tab_of([c for c in frame.columns if c != ROW])
         if tab is None:
             if sheet:
-                quarantine.append((f"sheet {sheet}", ", ".join(frame.columns)[:2000], "sheet is not a known TikTok analytics tab"))
+                quarantine.append((f"sheet {sheet}", ", ".join(frame.columns)[:2000], Reason("reason_unknown_tiktok_tab")))
             continue
         tabs_seen.append(tab)
         out, bad = _parse_tab(tab, frame, export_date)
@@ -182,10 +167,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         for table, df in out.items():
             found.setdefault(table, []).append(df)
     if not tabs_seen:
-        raise FormatError("no TikTok analytics tab found: expected a header such as "
-                          "'Date, Video Views, Profile Views, Likes, Comments, Shares'",
-                          "tab analitik TikTok tidak ditemukan: seharusnya ada header seperti "
-                          "'Date, Video Views, Profile Views, Likes, Comments, Shares'")
+        raise FormatError.of("file_tiktok_analytics_tab")
     result = {t: pl.concat(dfs) for t, dfs in found.items()}
     notes = [f"TikTok tabs {', '.join(tabs_seen)}, export date {export_date}"]
     return ParseResult(FORMAT, result, quarantine_frame(quarantine), notes)

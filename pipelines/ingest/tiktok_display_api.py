@@ -8,8 +8,9 @@ import json
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import load_json
 from pipelines.ingest.schemas import CONTENT, from_rows
-from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "tiktok_display_api"
 
@@ -27,8 +28,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = load_json(data)
     videos = ((doc.get("data") or {}).get("videos") if isinstance(doc, dict) else None)
     if not isinstance(videos, list):
-        raise FormatError('expected a /v2/video/list/ response: {"data": {"videos": [...]}}',
-                          'seharusnya respons /v2/video/list/: {"data": {"videos": [...]}}')
+        raise FormatError.of("file_tiktok_video_list")
     rows, quarantine = [], []
     for i, v in enumerate(videos):
         loc = f"/data/videos/{i}"
@@ -46,5 +46,5 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                 "duration_seconds": v.get("duration"), "raw_json": json.dumps(v, ensure_ascii=False),
             })
         except (ValueError, TypeError) as exc:
-            quarantine.append((loc, json.dumps(v, ensure_ascii=False)[:10000], f"unreadable video: {exc}"))
+            quarantine.append((loc, json.dumps(v, ensure_ascii=False)[:10000], Reason("reason_unreadable_video", error=str(exc))))
     return ParseResult(FORMAT, {CONTENT: from_rows(CONTENT, rows)}, quarantine_frame(quarantine), [f"{len(rows)} videos"])

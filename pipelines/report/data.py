@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from pipelines.ingest.reasons import reason_text
+from pipelines.ingest.quarantine import common_reasons
 from pipelines.privacy import business_names, mask_quote, name_words
 from pipelines.report import feedback_queries as fq
 from pipelines.report import queries as q
@@ -269,8 +269,7 @@ def _notes(con, tenant: Tenant, week: Week, tables: set[str], platforms: list[st
         notes.files_rejected = [(f.path.rsplit("/", 1)[-1], _short(f.error, 140), _short(f.error_id, 140))
                                 for f in q.files_rejected(con, tenant.id)]
         notes.quarantined = q.rows_quarantined(con, tenant.id)
-        notes.quarantine_reasons = [(_short(r.reason, 120), _short(reason_text(r.reason, "id"), 120), r.rows)
-                                    for r in q.quarantine_reasons(con, tenant.id)]
+        notes.quarantine_reasons = [(_short(en, 120), _short(shown, 120), n) for en, shown, n in common_reasons(con, tenant.id)]
     return notes
 
 

@@ -299,11 +299,6 @@ class RejectedFile(NamedTuple):
     error_id: str
 
 
-class QuarantineReason(NamedTuple):
-    reason: str
-    rows: int
-
-
 def files_loaded(con: Con, tenant_id: str) -> int:
     """Files ingested and loaded, ever."""
     return fetch_value(con, "select count(*) from ops.ingested_files where tenant_id = ? and status = 'loaded'", [tenant_id])
@@ -319,10 +314,3 @@ def files_rejected(con: Con, tenant_id: str, limit: int = 5) -> list[RejectedFil
 def rows_quarantined(con: Con, tenant_id: str) -> int:
     """Rows set aside by the parsers, ever."""
     return int(fetch_value(con, "select count(*) from ops.quarantine where tenant_id = ?", [tenant_id]))
-
-
-def quarantine_reasons(con: Con, tenant_id: str, limit: int = 3) -> list[QuarantineReason]:
-    """The most frequent reasons rows were set aside, with how many rows each."""
-    return [QuarantineReason(r, int(n)) for r, n in fetch_rows(con, f"""
-        select reason, count(*) from ops.quarantine where tenant_id = ? group by 1 order by 2 desc, 1
-        limit {int(limit)}""", [tenant_id])]

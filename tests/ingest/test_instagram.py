@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import instagram_business_suite as bs
 from pipelines.ingest import instagram_data_download as dyi
-from pipelines.ingest import instagram_graph as graph
+from pipelines.ingest import instagram_graph_api as graph
+from pipelines.ingest import meta_business_suite as bs
 from pipelines.ingest.base import Hints
 from pipelines.ingest.formats import detect
 from pipelines.ingest.schemas import COMMENTS, CONTENT

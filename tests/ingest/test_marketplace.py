@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.ingest import lazada, mapped_reviews, shopee, tokopedia
+from pipelines.ingest import lazada_reviews, mapped_reviews, shopee_reviews, tokopedia_reviews
 from pipelines.ingest.base import FormatError, Hints
 from pipelines.ingest.schemas import REVIEWS
 from pipelines.settings import Settings
@@ -23,8 +23,8 @@ HINTS = Hints(date(2026, 5, 1))
 
 def test_prdect_id_fixture_loads_every_real_review() -> None:
     data = (FIXTURES / "marketplace" / "tokopedia" / "PRDECT-ID_Dataset.csv").read_bytes()
-    assert tokopedia.sniff(data, "PRDECT-ID_Dataset.csv") > 0.5
-    r = tokopedia.parse(data, "PRDECT-ID_Dataset.csv", HINTS)
+    assert tokopedia_reviews.sniff(data, "PRDECT-ID_Dataset.csv") > 0.5
+    r = tokopedia_reviews.parse(data, "PRDECT-ID_Dataset.csv", HINTS)
     df = r.tables[REVIEWS]
     assert df.height == 5400 and r.quarantine.height == 0
     assert set(df["rating"].unique()) <= {1, 2, 3, 4, 5}
@@ -44,8 +44,8 @@ SHOPEE = {"error": 0, "data": {"ratings": [
 
 def test_shopee_json_template_answers_replies_and_anonymous() -> None:
     data = json.dumps(SHOPEE).encode()
-    assert shopee.sniff(data, "r.json") > 0.5
-    r = shopee.parse(data, "r.json", HINTS)
+    assert shopee_reviews.sniff(data, "r.json") > 0.5
+    r = shopee_reviews.parse(data, "r.json", HINTS)
     rows = {row["review_id"]: row for row in r.tables[REVIEWS].iter_rows(named=True)}
     first = rows["1"]
     assert json.loads(first["attributes_json"]) == {"kemasan": "rapi", "ketahanan": "6-7 jam", "wangi": "segar"}
@@ -58,20 +58,20 @@ def test_shopee_json_template_answers_replies_and_anonymous() -> None:
 
 def test_shopee_csv() -> None:
     data = b'cmtid,ctime,author_username,comment,rating_star\n1,1714000000,p*****0,"Kemasan:rapi. Wangi:segar. Mantap",5\n'
-    assert shopee.sniff(data, "r.csv") > 0.5
-    row = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
+    assert shopee_reviews.sniff(data, "r.csv") > 0.5
+    row = shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
     assert (row["text"], json.loads(row["attributes_json"])) == ("Mantap", {"kemasan": "rapi", "wangi": "segar"})
 
 
 def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() -> None:
     data = (b'cmtid,ctime,comment,rating_star\n1,1714000000,a,5\n2,1714000000.5,b,5\n3,2024-04-25 10:00,c,5\n'
             b'4,3 hari yang lalu,d,5\n')
-    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
+    rows = shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
     assert [text for text, _ in rows] == [None, "1714000000.5", "2024-04-25 10:00", "3 hari yang lalu"]
     assert rows[0][1] == datetime(2024, 4, 24, 23, 6, 40)
     # a column of Unix times only (read without the date parsers): the same rule
     data = b'cmtid,ctime,comment,rating_star\n1,1714000000,a,5\n2, 1714000000.5 ,b,5\n3,,c,5\n'
-    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
+    rows = shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].select("created_at_text", "created_at_utc").rows()
     assert rows == [(None, datetime(2024, 4, 24, 23, 6, 40)), ("1714000000.5", datetime(2024, 4, 24, 23, 6, 40)),
                     (None, None)]
 
@@ -82,7 +82,7 @@ def test_review_time_text_is_kept_unless_a_whole_unix_time_holds_it_exactly() ->
     ["1714000000.5", "1714000000"], ["0000000001", "1714000000"], ["1714000000", "3 hari yang lalu"],
 ])
 def test_review_times_read_as_numbers_match_the_general_time_parser(written) -> None:
-    from pipelines.ingest.tabular import when_expr, when_series
+    from pipelines.ingest.dates import when_expr, when_series
 
     values = pl.Series(written, dtype=pl.String)
     general = pl.DataFrame({"c": values}).select(when_expr(pl.col("c"), HINTS.export_date).alias("w")).unnest("w")
@@ -96,8 +96,8 @@ def test_ratings_of_one_digit_each_and_written_otherwise_give_the_same_stars_and
     head = b"cmtid,ctime,comment,rating_star\n"
     digits = b"1,1714000000,a,5\n2,1714000000,b,1\n3,1714000000,c,0\n4,1714000000,d,9\n5,1714000000,e,\n"
     # one digit in every row: read as numbers directly; any other spelling: read through the pattern
-    plain = shopee.parse(head + digits, "r.csv", HINTS)
-    spelled = shopee.parse(head + digits + b'6,1714000000,f,"4,00"\n7,1714000000,g, 3 \n8,1714000000,h,05\n', "r.csv", HINTS)
+    plain = shopee_reviews.parse(head + digits, "r.csv", HINTS)
+    spelled = shopee_reviews.parse(head + digits + b'6,1714000000,f,"4,00"\n7,1714000000,g, 3 \n8,1714000000,h,05\n', "r.csv", HINTS)
     assert plain.tables[REVIEWS].select("review_id", "rating").rows() == [("1", 5), ("2", 1), ("5", None)]
     assert spelled.tables[REVIEWS].select("review_id", "rating").rows() == [("1", 5), ("2", 1), ("5", None), ("6", 4), ("7", 3)]
     assert plain.quarantine.select("locator", "reason").rows() == [
@@ -108,14 +108,14 @@ def test_ratings_of_one_digit_each_and_written_otherwise_give_the_same_stars_and
 
 def test_shopee_csv_template_after_leading_blanks_keeps_the_whole_free_text() -> None:
     data = b'cmtid,ctime,comment,rating_star\n1,1714000000,"  Kemasan:rapi. Rasa:enak. Gula arennya kerasa",5\n'
-    row = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
+    row = shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].row(0, named=True)
     assert (row["text"], json.loads(row["attributes_json"])) == ("Gula arennya kerasa", {"kemasan": "rapi", "rasa": "enak"})
 
 
 def test_shopee_template_answers_keep_decimals_prices_and_times() -> None:
     comment = "Ketahanan: 4.5 jam\nHarga: Rp. 25.000\nJam kirim: 10:30\nWanginya awet. Recommended"
     data = json.dumps({"data": {"ratings": [{"cmtid": 7, "ctime": 1714000000, "rating_star": 5, "comment": comment}]}}).encode()
-    row = shopee.parse(data, "r.json", HINTS).tables[REVIEWS].row(0, named=True)
+    row = shopee_reviews.parse(data, "r.json", HINTS).tables[REVIEWS].row(0, named=True)
     assert json.loads(row["attributes_json"]) == {"ketahanan": "4.5 jam", "harga": "Rp. 25.000", "jam kirim": "10:30"}
     assert row["text"] == "Wanginya awet. Recommended"
 
@@ -126,8 +126,8 @@ def test_tokopedia_json_with_relative_time() -> None:
          "reviewCreateTimestamp": "", "user": {"fullName": "Rina W"}, "likeDislike": {"totalLike": 3},
          "reviewResponse": {"message": "makasih kak"}}]}}}
     data = json.dumps([page]).encode()
-    assert tokopedia.sniff(data, "t.json") > 0.5
-    row = tokopedia.parse(data, "t.json", HINTS).tables[REVIEWS].row(0, named=True)
+    assert tokopedia_reviews.sniff(data, "t.json") > 0.5
+    row = tokopedia_reviews.parse(data, "t.json", HINTS).tables[REVIEWS].row(0, named=True)
     assert (row["product_name"], row["variant"], row["author"], row["like_count"]) == ("Kopi", "1L", "Rina W", 3)
     assert row["created_at_is_estimated"] and row["created_at_local"] == datetime(2026, 4, 1)
 
@@ -136,11 +136,11 @@ def test_lazada_json_and_csv() -> None:
     records = [{"itemId": 1, "reviewId": 5, "rating": 4, "reviewContent": "bagus", "buyerName": "B***i", "skuInfo": "Merah",
                 "reviewTime": "12 Jan 2024", "likeCount": 1, "sellerReply": None}]
     data = json.dumps({"model": {"items": records}}).encode()
-    assert lazada.sniff(data, "l.json") > 0.5
-    row = lazada.parse(data, "l.json", HINTS).tables[REVIEWS].row(0, named=True)
+    assert lazada_reviews.sniff(data, "l.json") > 0.5
+    row = lazada_reviews.parse(data, "l.json", HINTS).tables[REVIEWS].row(0, named=True)
     assert (row["variant"], row["created_at_local"]) == ("Merah", datetime(2024, 1, 12))
     csv_data = b"itemId,reviewId,rating,reviewContent,buyerName,skuInfo,reviewTime\n1,6,5,mantap,A,Biru,2024-02-01 10:00\n"
-    assert lazada.parse(csv_data, "l.csv", HINTS).tables[REVIEWS]["rating"].to_list() == [5]
+    assert lazada_reviews.parse(csv_data, "l.csv", HINTS).tables[REVIEWS]["rating"].to_list() == [5]
 
 
 def test_mapped_reviews_from_tenant_mapping() -> None:
@@ -166,7 +166,7 @@ def test_mapping_naming_missing_columns_is_a_clear_error() -> None:
 def test_shopee_csv_row_with_an_unquoted_comma_is_quarantined_whole_and_the_rest_keep_their_rows() -> None:
     data = (b"cmtid,ctime,author_username,comment,rating_star\n1,1714000000,a***b,bagus,5\n"
             b"2,1714000001,a***c,jelek, banget,1\n3,1714000002,a***d,oke,4\n")
-    r = shopee.parse(data, "ratings.csv", HINTS)
+    r = shopee_reviews.parse(data, "ratings.csv", HINTS)
     df = r.tables[REVIEWS]
     assert df["text"].to_list() == ["bagus", "oke"] and locators(df) == ["row 2", "row 4"]
     assert r.quarantine["locator"].to_list() == ["row 3"]
@@ -186,7 +186,7 @@ def test_quarantined_json_review_keeps_all_it_said() -> None:
     doc = {"data": {"productrevGetProductReviewList": {"list": [
         {"feedbackID": "1", "message": "Kurang manis", "productRating": 9, "user": {"fullName": "Budi S."}},
         {"feedbackID": "2", "message": "Mantap", "productRating": 5, "user": {"fullName": "Sari"}, "reviewCreateTime": "Kemarin"}]}}}
-    r = tokopedia.parse(json.dumps(doc).encode(), "reviews.json", HINTS)
+    r = tokopedia_reviews.parse(json.dumps(doc).encode(), "reviews.json", HINTS)
     assert "Kurang manis" in r.quarantine["raw"][0] and "outside 1-5" in r.quarantine["reason"][0]
     df = r.tables[REVIEWS]
     assert df["text"].to_list() == ["Mantap"] and df["is_anonymous"].to_list() == [False]
@@ -200,14 +200,14 @@ def test_quarantined_json_review_keeps_all_it_said() -> None:
 ])
 def test_lazada_times_with_zones_keep_their_time_of_day(written: str, utc: datetime) -> None:
     doc = [{"reviewContent": "oke", "rating": 5, "reviewTime": written}]
-    df = lazada.parse(json.dumps(doc).encode(), "lazada.json", HINTS).tables[REVIEWS]
+    df = lazada_reviews.parse(json.dumps(doc).encode(), "lazada.json", HINTS).tables[REVIEWS]
     assert df["created_at_utc"].to_list() == [utc]
 
 
 def test_lazada_csv_rating_column_is_checked_as_written_and_quarantined_whole() -> None:
     # Lazada's own column is called 'rating', like the cleaned one: the written value must still be judged
     data = b"reviewContent,rating,reviewTime\nenak,lima,2024-04-25\nmantap,9,2024-04-25\noke,5,2024-04-25\n"
-    r = lazada.parse(data, "lazada.csv", HINTS)
+    r = lazada_reviews.parse(data, "lazada.csv", HINTS)
     assert r.tables[REVIEWS]["text"].to_list() == ["oke"]
     assert r.quarantine["locator"].to_list() == ["row 2", "row 3"]
     assert json.loads(r.quarantine["raw"][0]) == {"reviewContent": "enak", "rating": "lima", "reviewTime": "2024-04-25"}
@@ -284,7 +284,7 @@ def test_workbook_with_two_review_sheets_names_the_sheet_in_locators(tmp_path, s
     path = write_workbook(tmp_path / "ulasan.xlsx", {
         "Januari": [head, ["1", "1", "5", "mantap", "B***i"]],
         "Februari": [head, ["1", "2", "4", "bagus", "R***a"], ["1", "3", "lima", "oke", "S***i"]]})
-    r = lazada.parse(path.read_bytes(), path.name, HINTS)
+    r = lazada_reviews.parse(path.read_bytes(), path.name, HINTS)
     assert locators(r.tables[REVIEWS]) == ["Januari row 2", "Februari row 2"]
     assert r.quarantine["locator"].to_list() == ["Februari row 3"]
     # Stored as one part per sheet (raw.review_files) and rows with their numbers; raw.reviews shows the locators.
@@ -301,7 +301,7 @@ def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) 
     head = ["itemId", "reviewId", "rating", "reviewContent"]
     path = write_workbook(tmp_path / "ulasan.xlsx", {"Data": [head, ["1", "1", "5", "a"], [], ["1", "2", "lima", "b"],
                                                               ["1", "3", "4", "c"], [], []]})
-    r = lazada.parse(path.read_bytes(), path.name, HINTS)
+    r = lazada_reviews.parse(path.read_bytes(), path.name, HINTS)
     assert locators(r.tables[REVIEWS]) == ["row 2", "row 5"]
     assert r.quarantine["locator"].to_list() == ["row 4"]  # 'lima', on Excel's row 4 (row 3 is empty)
 
@@ -309,18 +309,19 @@ def test_workbook_rows_keep_the_numbers_excel_shows_across_empty_rows(tmp_path) 
 
 def test_text_columns_are_cleaned_only_where_a_value_needs_it_and_the_same_either_way(monkeypatch) -> None:
     from pipelines.ingest import reviews
+    from pipelines.ingest.readers import tables
 
     data = (b"cmtid,ctime,comment,rating_star,author_username,product_name,model_name\n"
             b"1,1714000000,enak,5,a*****1,Kopi, 1L\n"          # a blank before the variant
             b"2,1714000001,  mantap  ,4,undefined,Kopi,500ml\n"  # padded text, author 'undefined'
             b"3,1714000002,N/A,5,c*****3,Kopi,-\n")     # missing markers in text and variant
-    rows = shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
+    rows = shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
         "review_id", "text", "author", "is_anonymous", "product_name", "variant").rows()
     assert rows == [("1", "enak", "a*****1", False, "Kopi", "1L"), ("2", "mantap", None, True, "Kopi", "500ml"),
                     ("3", None, "c*****3", False, "Kopi", None)]
     # the pre-scan tells clean columns from the rest; cleaning every column gives the same rows
-    frame = shopee.tables(data)[""]
+    frame = tables(data)[""]
     assert reviews._clean_columns(frame, frame.columns) == {"cmtid", "ctime", "rating_star", "product_name"}
     monkeypatch.setattr(reviews, "_clean_columns", lambda frame, names: set())
-    assert shopee.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
+    assert shopee_reviews.parse(data, "r.csv", HINTS).tables[REVIEWS].select(
         "review_id", "text", "author", "is_anonymous", "product_name", "variant").rows() == rows

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.ingest import tiktok_analytics, tiktok_dyi
+from pipelines.ingest import tiktok_analytics, tiktok_data_download
 from pipelines.ingest.base import Hints
 from pipelines.ingest.schemas import ACCOUNT_DAILY, AUDIENCE, COMMENTS, CONTENT, DIRECT_MESSAGES
 from pipelines.run import ingest_stage
@@ -182,8 +182,8 @@ LAYOUTS = {
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_data_download_layouts(layout: str) -> None:
     data = json.dumps(LAYOUTS[layout]).encode()
-    assert tiktok_dyi.sniff(data, "user_data_tiktok.json") > 0.5
-    r = tiktok_dyi.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    assert tiktok_data_download.sniff(data, "user_data_tiktok.json") > 0.5
+    r = tiktok_data_download.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     posts = r.tables[CONTENT]
     assert posts.height == 1 and posts["native_id"][0].startswith("7")
     assert r.quarantine.height == 0
@@ -193,7 +193,7 @@ def test_data_download_layouts(layout: str) -> None:
 
 def test_data_download_bad_post_is_quarantined() -> None:
     doc = {"Post": {"Posts": {"VideoList": [{"Date": "kemarin", "Link": "https://www.tiktok.com/@x/video/1"}, {"Link": "none"}]}}}
-    r = tiktok_dyi.parse(json.dumps(doc).encode(), "u.json", Hints(date(2026, 2, 1)))
+    r = tiktok_data_download.parse(json.dumps(doc).encode(), "u.json", Hints(date(2026, 2, 1)))
     assert r.tables[CONTENT].height == 0 and r.quarantine.height == 2
 
 
@@ -203,7 +203,7 @@ def test_data_download_watch_and_browsing_history_are_not_own_posts() -> None:
            "Activity": {"Video Browsing History": {"VideoList": [watched]}, "Like List": {"ItemFavoriteList": [watched]}},
            "Post": {"Posts": {"VideoList": [{"Date": "2025-08-06 19:08:26", "Likes": "3",
                                              "Link": "https://www.tiktokv.com/share/video/7234567890123456789/"}]}}}
-    r = tiktok_dyi.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    r = tiktok_data_download.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     assert r.tables[CONTENT]["native_id"].to_list() == ["7234567890123456789"]
     assert r.quarantine.height == 0
 
@@ -221,8 +221,8 @@ CHATS = {"Profile": {"Profile Information": {"ProfileMap": {"userName": "kopisen
 
 def test_data_download_direct_messages() -> None:
     data = json.dumps(CHATS).encode()
-    assert tiktok_dyi.sniff(data, "user_data_tiktok.json") > 0.5  # chats alone, no posts: still a data download
-    r = tiktok_dyi.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    assert tiktok_data_download.sniff(data, "user_data_tiktok.json") > 0.5  # chats alone, no posts: still a data download
+    r = tiktok_data_download.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     rows = r.tables[DIRECT_MESSAGES].select("sender", "from_owner", "sent_at_utc", "kind", "text", "share_link").rows()
     assert rows == [
         ("kopisenja", True, datetime(2025, 8, 7, 10, 5), "text", "Bisa kak, ready", None),
@@ -230,9 +230,10 @@ def test_data_download_direct_messages() -> None:
         ("budi_santoso", False, datetime(2025, 8, 7, 9, 59), "share", None,
          "https://www.tiktokv.com/share/video/7234567890123456789/"),
     ]
-    assert r.quarantine.rows() == [("/direct message/direct messages/chathistory/chat history with budi_santoso:/3",
-                                    '{"date": "kemarin", "from": "budi_santoso", "content": "halo"}',
-                                    "unreadable message: date 'kemarin' is not like '2025-08-06 19:08:26'")]
+    assert r.quarantine.select("locator", "raw", "reason").rows() == [
+        ("/direct message/direct messages/chathistory/chat history with budi_santoso:/3",
+         '{"date": "kemarin", "from": "budi_santoso", "content": "halo"}',
+         "unreadable message: date 'kemarin' is not like '2025-08-06 19:08:26'")]
 
 
 def test_data_download_direct_messages_reach_the_voice_mart(settings: Settings, tmp_path: Path) -> None:

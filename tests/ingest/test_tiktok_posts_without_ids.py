@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from pipelines.ingest import tiktok_dyi
+from pipelines.ingest import tiktok_data_download
 from pipelines.ingest.base import Hints
 from pipelines.ingest.schemas import CONTENT
 from pipelines.run import ingest_stage, score_stage
@@ -78,8 +78,8 @@ def epoch(when: str) -> int:
 
 def test_posts_with_signed_cdn_links_load_known_by_their_posting_second() -> None:
     data = json.dumps(first_export()).encode()
-    assert tiktok_dyi.sniff(data, "user_data_tiktok.json") > 0.5
-    r = tiktok_dyi.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    assert tiktok_data_download.sniff(data, "user_data_tiktok.json") > 0.5
+    r = tiktok_data_download.parse(data, "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     posts = r.tables[CONTENT]
     assert r.quarantine.height == 0
     assert posts["native_id"].to_list() == [f"dyi:{epoch(p[0])}" for p in POSTS]
@@ -92,7 +92,7 @@ def test_posts_with_signed_cdn_links_load_known_by_their_posting_second() -> Non
 
 def test_a_post_with_neither_an_id_nor_a_date_is_quarantined_with_its_reason() -> None:
     doc = export([{"Link": cdn_link("abc", 1), "Likes": "3"}, {"Date": "N/A", "Link": "N/A"}])
-    r = tiktok_dyi.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    r = tiktok_data_download.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     assert r.tables[CONTENT].height == 0
     assert r.quarantine["reason"].to_list() == [
         "unreadable post: the post has neither a video link with an id (…/video/<id>) nor a Date to know it by"] * 2
@@ -104,7 +104,7 @@ def test_two_posts_in_one_second_stay_two_and_keep_their_keys_when_links_are_sig
     for expires in (1769990400, 1772409600):
         doc = export([post(when, "5", "oCoverA", "original sound - kopisenja", expires),
                       post(when, "9", "oCoverB", "original sound - kopisenja", expires)])
-        r = tiktok_dyi.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+        r = tiktok_data_download.parse(json.dumps(doc).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
         keys.append(r.tables[CONTENT]["native_id"].to_list())
     assert len(set(keys[0])) == 2 and all(k.startswith(f"dyi:{epoch(when)}:") for k in keys[0])
     assert keys[0] == keys[1]
@@ -216,7 +216,7 @@ _values = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(al
                 max_size=6))
 @example(items=[{"date": 0, "Likes": 2**63}])  # a count past BIGINT: quarantined, not a ComputeError
 def test_any_post_either_loads_or_is_quarantined_with_a_reason(items: list[dict]) -> None:
-    r = tiktok_dyi.parse(json.dumps(export(items)).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
+    r = tiktok_data_download.parse(json.dumps(export(items)).encode(), "user_data_tiktok.json", Hints(date(2026, 2, 1)))
     posts = r.tables[CONTENT]
     assert posts.height + r.quarantine.height == len(items)
     assert posts["native_id"].null_count() == 0 and posts["native_id"].n_unique() <= posts.height

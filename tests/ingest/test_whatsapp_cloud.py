@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipelines.ingest.whatsapp_cloud import MESSAGES, STATUSES, parse
+from pipelines.ingest.whatsapp_cloud_api import MESSAGES, STATUSES, parse
 from tests.conftest import WEBHOOKS, webhook_payloads
 
 FIXTURE_FILES = sorted(p.name for p in WEBHOOKS.glob("*.json"))

@@ -15,6 +15,10 @@ account_daily as (
     select * from marts.fct_account_daily
 ),
 
+messages as (
+    select * from _gaung_messages
+),
+
 -- each count as last seen: a data download (likes only) observed after an analytics export keeps the
 -- views that export saw
 latest as (
@@ -278,29 +282,54 @@ final as (
         comments_vs_usual
     from judged
     left join velocity as v using (content_id)
+),
+
+-- the words of a viral reason in each language, from the message catalogue (pipelines/messages.toml; the
+-- build registers its viral_reason_* rows as _gaung_messages), and the language's decimal mark
+reason_texts as (
+    select
+        lang,
+        case when lang = 'id' then ',' else '.' end as decimal_mark,
+        max(text) filter (where key = 'viral_reason_no_baseline') as no_baseline,
+        max(text) filter (where key = 'viral_reason_likes_times') as likes_times,
+        max(text) filter (where key = 'viral_reason_likes_none') as likes_none,
+        max(text) filter (where key = 'viral_reason_comments') as comments_times,
+        max(text) filter (where key = 'viral_reason_no_views_data') as no_views_data,
+        max(text) filter (where key = 'viral_reason_no_views') as no_views,
+        max(text) filter (where key = 'viral_reason_views_times') as views_times,
+        max(text) filter (where key = 'viral_reason_views_none') as views_none,
+        max(text) filter (where key = 'viral_reason_shares') as shares_times
+    from messages
+    group by lang
+),
+
+-- why a post is viral or not, once per language
+reasons as (
+    select
+        f.content_id,
+        t.lang,
+        case
+            when f.baseline_posts < 3 then replace(t.no_baseline, '{posts}', f.baseline_posts::varchar)
+            when f.virality_basis = 'likes' then
+                coalesce(replace(t.likes_times, '{times}', replace(printf('%.1f', f.likes_vs_usual), '.', t.decimal_mark)),
+                         replace(t.likes_none, '{likes}', f.likes::varchar))
+                || coalesce(replace(t.comments_times, '{times}',
+                                    replace(printf('%.1f', f.comments_vs_usual), '.', t.decimal_mark)), '')
+                || t.no_views_data
+            when f.views is null or f.views = 0 then t.no_views
+            else coalesce(replace(t.views_times, '{times}', replace(printf('%.1f', f.views_vs_usual), '.', t.decimal_mark)),
+                          replace(t.views_none, '{views}', f.views::varchar))
+                 || coalesce(replace(t.shares_times, '{times}',
+                                     replace(printf('%.1f', f.shares_vs_usual), '.', t.decimal_mark)), '')
+        end as reason
+    from final as f
+    cross join reason_texts as t
 )
 
 select
-    *,
-    case
-        when baseline_posts < 3 then 'not enough earlier posts on this account to know its usual (' || baseline_posts || ')'
-        when virality_basis = 'likes' then
-            'likes ' || coalesce(printf('%.1f', likes_vs_usual) || 'x the usual', likes || ', usually none')
-            || coalesce(', comments ' || printf('%.1f', comments_vs_usual) || 'x', '') || ' (no views in this data)'
-        when views is null or views = 0 then 'no views recorded yet'
-        else 'views ' || coalesce(printf('%.1f', views_vs_usual) || 'x the usual', views || ', usually none')
-             || coalesce(', shares ' || printf('%.1f', shares_vs_usual) || 'x', '')
-    end as viral_reason,
-    case
-        when baseline_posts < 3 then 'belum cukup unggahan sebelumnya untuk tahu angka biasanya (' || baseline_posts || ')'
-        when virality_basis = 'likes' then
-            'disukai ' || coalesce(replace(printf('%.1f', likes_vs_usual), '.', ',') || 'x dari biasanya',
-                                   likes || ' kali, biasanya tidak ada')
-            || coalesce(', komentar ' || replace(printf('%.1f', comments_vs_usual), '.', ',') || 'x', '')
-            || ' (tanpa data tayangan)'
-        when views is null or views = 0 then 'belum ada tayangan tercatat'
-        else 'tayangan ' || coalesce(replace(printf('%.1f', views_vs_usual), '.', ',') || 'x biasanya',
-                                     views || ', biasanya tidak ada')
-             || coalesce(', dibagikan ' || replace(printf('%.1f', shares_vs_usual), '.', ',') || 'x', '')
-    end as viral_reason_id
+    final.*,
+    reason_en.reason as viral_reason,
+    reason_id.reason as viral_reason_id
 from final
+left join reasons as reason_en on reason_en.content_id = final.content_id and reason_en.lang = 'en'
+left join reasons as reason_id on reason_id.content_id = final.content_id and reason_id.lang = 'id'

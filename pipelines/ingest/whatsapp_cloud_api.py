@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, decode_text, quarantine_frame
+from pipelines.messages import Reason
 
 FORMAT = "whatsapp_cloud_api"
 MESSAGES = "raw.whatsapp_cloud_messages"
@@ -142,7 +143,7 @@ def _status_row(st: dict, payload_ctx: dict, locator: str) -> dict:
     }
 
 
-def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, str]]]:
+def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, Reason]]]:
     """(prefix, payload) pairs from one JSON document, an array, or NDJSON; bad lines as quarantine rows."""
     try:
         doc = json.loads(text)
@@ -158,12 +159,9 @@ def _payloads(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, st
         try:
             payloads.append((f"line {no}", json.loads(line)))
         except json.JSONDecodeError as exc:
-            bad.append((f"line {no}", line[:10000], f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            bad.append((f"line {no}", line[:10000], Reason("reason_line_not_json", error=exc.msg, column=exc.colno)))
     if not payloads:
-        raise FormatError("not valid JSON or NDJSON: expected webhook payloads such as "
-                          '{"object": "whatsapp_business_account", "entry": [...]}',
-                          "bukan JSON atau NDJSON yang valid: seharusnya payload webhook seperti "
-                          '{"object": "whatsapp_business_account", "entry": [...]}')
+        raise FormatError.of("file_cloud_not_json")
     return payloads, bad
 
 
@@ -175,12 +173,12 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
         values: list[tuple[str, Any, Any]] = []
         if isinstance(payload, dict) and isinstance(payload.get("entry"), list):
             if payload.get("object") not in (None, "whatsapp_business_account"):
-                quarantine.append((prefix, _dump(payload)[:10000], f"object is {payload.get('object')!r}, not 'whatsapp_business_account'"))
+                quarantine.append((prefix, _dump(payload)[:10000], Reason("reason_not_business_account", object=payload.get("object"))))
                 continue
             for ei, entry in enumerate(payload["entry"]):
                 changes = entry.get("changes") if isinstance(entry, dict) else None
                 if not isinstance(changes, list):
-                    quarantine.append((f"{prefix}: /entry/{ei}", _dump(entry)[:10000], "entry has no 'changes' list"))
+                    quarantine.append((f"{prefix}: /entry/{ei}", _dump(entry)[:10000], Reason("reason_entry_no_changes")))
                     continue
                 for ci, change in enumerate(changes):
                     if not isinstance(change, dict) or change.get("field", "messages") != "messages":
@@ -191,11 +189,11 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             values.append((f"{prefix}: /", None, payload))  # a bare 'value' object
         else:
             quarantine.append((prefix, (_dump(payload) or "")[:10000],
-                               "not a WhatsApp Cloud API webhook payload (no 'entry' list or 'messaging_product')"))
+                               Reason("reason_not_cloud_payload")))
             continue
         for where, waba_id, value in values:
             if not isinstance(value, dict):
-                quarantine.append((where, _dump(value), "change has no 'value' object"))
+                quarantine.append((where, _dump(value), Reason("reason_change_no_value")))
                 continue
             meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
             contacts = {
@@ -214,12 +212,9 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                     try:
                         target.append(row_fn(item, ctx, loc))
                     except (ValueError, TypeError, AttributeError) as exc:
-                        quarantine.append((loc, (_dump(item) or "")[:10000], f"unreadable {key[:-1]}: {exc}"))
+                        quarantine.append((loc, (_dump(item) or "")[:10000], Reason(f"reason_unreadable_{key[:-1]}", error=str(exc))))
     if not messages and not statuses and not quarantine and not skipped:
-        raise FormatError("no WhatsApp webhook payload found: expected "
-                          '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}',
-                          "payload webhook WhatsApp tidak ditemukan: seharusnya "
-                          '{"object": "whatsapp_business_account", "entry": [{"changes": [...]}]}')
+        raise FormatError.of("file_cloud_no_payload")
     tables = {
         MESSAGES: pl.DataFrame(messages, schema=MESSAGE_SCHEMA, orient="row"),
         STATUSES: pl.DataFrame(statuses, schema=STATUS_SCHEMA, orient="row"),

@@ -3,12 +3,8 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
-from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
-from pipelines.ingest.tabular import headers_of, load_json, tables
+from pipelines.ingest.base import Hints, ParseResult
+from pipelines.ingest.reviews import ReviewExport, read_reviews, review_sniff
 
 FORMAT = "tokopedia_reviews"
 TABLE_REQUIRED = {"product name", "customer rating", "customer review"}
@@ -32,10 +28,8 @@ def _reviews(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """The GraphQL review list, or a PRDECT-ID-style table."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.9 if b"productrevGetProductReviewList" in head else 0.0
-    return 0.85 if any(TABLE_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: b"productrevGetProductReviewList" in head,
+                        lambda header: TABLE_REQUIRED <= set(header), 0.9, 0.85)
 
 
 def _flatten(r: dict) -> dict:
@@ -54,26 +48,16 @@ def _flatten(r: dict) -> dict:
     }
 
 
+EXPORT = ReviewExport(
+    platform="tokopedia", source_format=FORMAT, split_template=False, found=_reviews, flatten=_flatten,
+    pointer="/list/", not_object="reason_review_not_object",
+    json_columns={"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
+                  "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
+                  "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"},
+    required=TABLE_REQUIRED, table_columns=TABLE_COLUMNS, errors="file_tokopedia",
+)
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews."""
-    export_date = hints.export_date if hints else date.today()
-    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        reviews = _reviews(load_json(data))
-        if reviews is None:
-            raise FormatError("expected a productrevGetProductReviewList response with a 'list' of reviews",
-                              "seharusnya respons productrevGetProductReviewList dengan 'list' berisi ulasan")
-        bad = [(f"/list/{i}", json.dumps(r)[:10000], "a review must be an object") for i, r in enumerate(reviews) if not isinstance(r, dict)]
-        frame = records_frame([_flatten(r) for r in reviews if isinstance(r, dict)])
-        cols = {"review_id": "feedbackID", "text": "message", "rating": "productRating", "created_at": "created",
-                "author": "user", "variant": "variantName", "product_name": "productName", "product_id": "productID",
-                "like_count": "totalLike", "seller_reply": "reply", "seller_reply_at": "replyTime", "media_count": "media"}
-        return reviews_result([(frame, "/list/")], required=set(), columns=cols, platform="tokopedia", source_format=FORMAT,
-                              export_date=export_date, split_template=False, missing=FormatError("no reviews", "tidak ada ulasan"), header_key=str,
-                              extra_quarantine=bad)
-    read = tables(data, lambda header: TABLE_REQUIRED <= set(header))
-    return reviews_result(row_prefixes(read), required=TABLE_REQUIRED, columns=TABLE_COLUMNS,
-                          platform="tokopedia", source_format=FORMAT, export_date=export_date, split_template=False,
-                          missing=FormatError("expected columns Product Name, Customer Rating, Customer Review",
-                                              "seharusnya ada kolom Product Name, Customer Rating, Customer Review"),
-                          extra_quarantine=read.set_aside)
+    return read_reviews(data, hints, EXPORT)

@@ -12,8 +12,9 @@ import json
 from datetime import UTC, datetime
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import load_json
 from pipelines.ingest.schemas import CONTENT, from_rows
-from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "instagram_graph_api"
 INSIGHT_COLUMNS = {
@@ -78,7 +79,7 @@ def _media_rows(page: dict, at: str, export_date) -> tuple[list[dict], list]:
                 "raw_json": json.dumps(m, ensure_ascii=False),
             })
         except (ValueError, TypeError) as exc:
-            quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], f"unreadable media: {exc}"))
+            quarantine.append((loc, json.dumps(m, ensure_ascii=False)[:10000], Reason("reason_unreadable_media", error=str(exc))))
     return rows, quarantine
 
 
@@ -88,7 +89,7 @@ def _insights_row(page: dict, at: str, export_date) -> tuple[dict, list]:
     quarantine = []
     for i, metric in enumerate(page["data"]):
         if not isinstance(metric, dict):
-            quarantine.append((f"{at}/data/{i}", json.dumps(metric)[:10000], "a metric must be an object"))
+            quarantine.append((f"{at}/data/{i}", json.dumps(metric)[:10000], Reason("reason_metric_not_object")))
             continue
         media_id = str(metric.get("id", "")).split("/insights", 1)[0] or None
         row["native_id"] = row.get("native_id") or media_id
@@ -106,9 +107,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     doc = load_json(data)
     pages = _pages(doc)
     if pages is None:
-        raise FormatError('expected a Graph API response {"data": [...]} of media or insights, or a list of such pages',
-                          'seharusnya respons Graph API {"data": [...]} berisi media atau insights, atau daftar '
-                          'halaman seperti itu')
+        raise FormatError.of("file_not_graph_api_response")
     export_date = hints.export_date if hints else None
     rows, quarantine, shapes = [], [], []
     for p, page in enumerate(pages):
@@ -122,13 +121,12 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
             if row.get("native_id"):
                 rows.append(row)
             elif not at:
-                raise FormatError("insights response names no media id (each metric's 'id' starts with it)",
-                                  "respons insights tidak menyebut id media (setiap 'id' metrik diawali id itu)")
+                raise FormatError.of("file_insights_without_media_id")
             else:
                 bad.append((f"{at}/data", json.dumps(page, ensure_ascii=False)[:10000],
-                            "insights page names no media id (each metric's 'id' starts with it)"))
+                            Reason("reason_insights_no_media_id")))
         else:
-            bad = [(at, json.dumps(page, ensure_ascii=False)[:10000], "page holds neither media nor insight metrics")
+            bad = [(at, json.dumps(page, ensure_ascii=False)[:10000], Reason("reason_page_empty"))
                    ] if page["data"] else []
         quarantine += bad
         if shape and shape not in shapes:

@@ -17,18 +17,11 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.dates import datetime_text_expr, slashed_day_first
+from pipelines.ingest.numbers import count_expr, seconds_expr
+from pipelines.ingest.readers import headers_of, normalise_header, tables, with_row_ids
 from pipelines.ingest.schemas import CONTENT, conform
-from pipelines.ingest.tabular import (
-    DATETIME_EXAMPLES,
-    count_expr,
-    datetime_text_expr,
-    headers_of,
-    normalise_header,
-    seconds_expr,
-    slashed_day_first,
-    tables,
-    with_row_ids,
-)
+from pipelines.messages import Reason
 
 FORMAT = "meta_business_suite"
 
@@ -94,7 +87,7 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     times = [frame[cols["publish_time"]] for _, frame, cols in sheets if "publish_time" in cols]
     header = next((cols["publish_time"] for _, _, cols in sheets if "publish_time" in cols), None)
     day_first = day_first_order(pl.concat(times) if times else pl.Series([], dtype=pl.String), header)
-    order = "day first (DD/MM/YYYY)" if day_first else "month first (MM/DD/YYYY)"
+    why = "reason_publish_time_day_first" if day_first else "reason_publish_time_month_first"
     for sheet, frame, cols in sheets:
         frame = with_row_ids(frame)
         def get(key: str, cols: dict[str, str] = cols) -> pl.Expr:
@@ -114,18 +107,13 @@ def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
                                                 "impressions", "plays")},
         )
         missing = out.filter(pl.col("native_id").is_null() & pl.col("url").is_null())
-        quarantine += [(r["locator"], r["raw_json"], "row has neither a post id nor a permalink") for r in missing.iter_rows(named=True)]
+        quarantine += [(r["locator"], r["raw_json"], Reason("reason_post_without_id")) for r in missing.iter_rows(named=True)]
         out = out.filter(pl.col("native_id").is_not_null() | pl.col("url").is_not_null())
         unreadable = out.filter(~pl.col("_readable").fill_null(True))
-        quarantine += [(r["locator"], r["raw_json"],
-                        f"'{r[cols['publish_time']]}' in column '{cols['publish_time']}' is not a publish time Gaung can read "
-                        f"(this file's dates are {order}; times are read {DATETIME_EXAMPLES}); fix that cell and load the file again")
+        quarantine += [(r["locator"], r["raw_json"], Reason(why, value=r[cols["publish_time"]], column=cols["publish_time"]))
                        for r in unreadable.iter_rows(named=True)]
         frames.append(conform(CONTENT, out.filter(pl.col("_readable").fill_null(True))))
     if not frames:
-        raise FormatError("no Meta Business Suite content columns found: expected 'Post ID' or 'Permalink' "
-                          "with 'Publish time' and metrics such as Views, Reach, Likes",
-                          "kolom konten Meta Business Suite tidak ditemukan: seharusnya ada 'Post ID' atau "
-                          "'Permalink' dengan 'Publish time' dan metrik seperti Views, Reach, Likes")
+        raise FormatError.of("file_meta_business_suite_columns")
     return ParseResult(FORMAT, {CONTENT: pl.concat(frames)}, quarantine_frame(quarantine),
                        [f"{sum(f.height for f in frames)} posts, export date {export_date}"])

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import polars as pl
-
 from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
-from pipelines.ingest.tabular import headers_of, load_json, normalise_header, tables
+from pipelines.ingest.readers import load_json, normalise_header
+from pipelines.ingest.reviews import (
+    is_json_export,
+    records_frame,
+    review_sniff,
+    reviews_result,
+    table_reviews,
+)
 
 FORMAT = "lazada_reviews"
 COLUMNS = {"product_id": "itemid", "review_id": "reviewid", "rating": "rating", "text": "reviewcontent",
@@ -37,10 +41,7 @@ def _records(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """JSON or a table with reviewContent and rating."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.85 if b'"reviewContent"' in head else 0.0
-    return 0.85 if any(_has_columns(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: b'"reviewContent"' in head, _has_columns, 0.85, 0.85)
 
 
 def _has_columns(header: list[str]) -> bool:
@@ -50,23 +51,13 @@ def _has_columns(header: list[str]) -> bool:
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews."""
     export_date = hints.export_date if hints else date.today()
-    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    frames: list[tuple[pl.DataFrame, str]] = []
-    set_aside: list = []
-    if head[:1] in (b"{", b"["):
+    shape = {"required": REQUIRED, "columns": COLUMNS, "platform": "lazada", "source_format": FORMAT,
+             "export_date": export_date, "split_template": False,
+             "missing": FormatError.of("file_lazada_columns"),
+             "header_key": lambda c: normalise_header(c).replace(" ", "").replace("_", "")}
+    if is_json_export(data):
         records = _records(load_json(data))
         if records is None:
-            raise FormatError("expected Lazada review records with reviewContent and rating",
-                              "seharusnya data ulasan Lazada dengan reviewContent dan rating")
-        frame = records_frame([r for r in records if isinstance(r, dict)])
-        frames.append((frame, "/reviews/"))
-    else:
-        read = tables(data, _has_columns)
-        frames += row_prefixes(read)
-        set_aside = read.set_aside
-    return reviews_result(frames, required=REQUIRED, columns=COLUMNS, platform="lazada", source_format=FORMAT,
-                          export_date=export_date, split_template=False,
-                          missing=FormatError("expected Lazada review columns reviewContent and rating",
-                                              "seharusnya ada kolom ulasan Lazada reviewContent dan rating"),
-                          header_key=lambda c: normalise_header(c).replace(" ", "").replace("_", ""),
-                          extra_quarantine=set_aside)
+            raise FormatError.of("file_lazada_records")
+        return reviews_result([(records_frame([r for r in records if isinstance(r, dict)]), "/reviews/")], **shape)
+    return table_reviews(data, wanted=_has_columns, **shape)

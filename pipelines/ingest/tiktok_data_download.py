@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, quarantine_frame
+from pipelines.ingest.readers import load_json
 from pipelines.ingest.schemas import COMMENTS, CONTENT, DIRECT_MESSAGES, from_rows
-from pipelines.ingest.tabular import load_json
+from pipelines.messages import Reason
 
 FORMAT = "tiktok_data_download"
 _SNIFF = re.compile(rb'"(?:[Vv]ideo[Ll]ist|[Cc]omments?[Ll]ist|[Ff]avorite[Vv]ideo[Ll]ist|[Cc]hat[Hh]istory)"\s*:')
@@ -140,55 +142,89 @@ def _time_keys(posts: list[dict]) -> None:
         post.pop("_second", None)
 
 
+def _read_items(lists: list[tuple[str, list]], kind: str, not_object: str, read: Callable[[dict, str], dict],
+                quarantine: list, errors: tuple[type[Exception], ...] = (ValueError, TypeError)) -> list[dict]:
+    """Rows read from JSON lists of (pointer, items); an item that is no object, or that `read` refuses with
+    one of `errors`, is quarantined with its pointer and the reason reason_unreadable_<kind>."""
+    rows = []
+    for pointer, items in lists:
+        for i, item in enumerate(items):
+            loc = f"{pointer}/{i}"
+            try:
+                if not isinstance(item, dict):
+                    raise ValueError(not_object)
+                rows.append(read(item, loc))
+            except errors as exc:
+                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000],
+                                   Reason(f"reason_unreadable_{kind}", error=str(exc))))
+    return rows
+
+
+def _post(item: dict, loc: str, account: str | None, export_date) -> dict:
+    link = _text(item.get("link") or item.get("videolink"))
+    posted = _when(item.get("date"))
+    native = _VIDEO_ID.search(link or "")
+    if not native and posted is None:
+        raise ValueError("the post has neither a video link with an id (…/video/<id>) nor a Date to know it by")
+    return {
+        "locator": loc, "source_format": FORMAT, "platform": "tiktok",
+        "native_id": native.group(1) if native else None, "url": link.split("?")[0] if native else None,
+        "account": account, "title": _text(item.get("title") or item.get("desc")),
+        "post_type": "video", "posted_at_utc": posted, "observed_on": export_date,
+        "likes": _count(item.get("likes")), "sound": _text(item.get("sound")),
+        "raw_json": json.dumps(item, ensure_ascii=False), "_shows": _shows(item),
+    }
+
+
+def _comment(item: dict, loc: str, account: str | None) -> dict:
+    text = _text(item.get("comment") or item.get("comments"))
+    if text is None:
+        raise ValueError("the comment has no text")
+    return {
+        "locator": loc, "source_format": FORMAT, "platform": "tiktok", "content_url": _text(item.get("url")),
+        "author": account, "is_own": True, "text": text, "created_at_utc": _when(item.get("date")),
+        "raw_json": json.dumps(item, ensure_ascii=False),
+    }
+
+
+def _message(item: dict, loc: str, account: str | None, other: str | None, key: str) -> dict:
+    """A direct message: each chat is with one person, so a message not from them is the owner's."""
+    sender = _text(item.get("from"))
+    if sender is None:
+        raise ValueError("the message has no sender (From)")
+    sent_at = _when(item.get("date"))
+    if sent_at is None:
+        raise ValueError("the message has no date")
+    content = (_text(item.get("content")) or "").strip()
+    share = content if _URL.match(content) else None
+    name = sender.strip().lstrip("@").lower()
+    owner = (name == account.lower()) if account else (name != other if other else None)
+    return {
+        "locator": loc, "source_format": FORMAT, "platform": "tiktok", "thread": f"tiktok:{other or key}",
+        "participants": json.dumps([p for p in (other, account) if p], ensure_ascii=False),
+        "sender": sender.strip(), "from_owner": owner, "sent_at_utc": sent_at,
+        "kind": "share" if share else ("text" if content else "media"),
+        "text": None if share or not content else content, "share_link": share,
+        "raw_json": json.dumps(item, ensure_ascii=False),
+    }
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Own posts (with likes as of the export) and own comments."""
     doc = load_json(data)
     if not isinstance(doc, dict):
-        raise FormatError("expected a JSON object such as user_data_tiktok.json",
-                          "seharusnya objek JSON seperti user_data_tiktok.json")
+        raise FormatError.of("file_tiktok_download_json")
     doc = _lower(doc)
     account = _account(doc)
     export_date = hints.export_date if hints else None
-    posts, comments, quarantine = [], [], []
-    for pointer, items in _find_lists(doc, "videolist"):
-        if _NOT_OWN.search(pointer):
-            continue  # watched, liked, saved or reposted videos are other people's posts
-        for i, item in enumerate(items):
-            loc = f"{pointer}/{i}"
-            try:
-                if not isinstance(item, dict):
-                    raise ValueError("a video must be an object")
-                link = _text(item.get("link") or item.get("videolink"))
-                posted = _when(item.get("date"))
-                native = _VIDEO_ID.search(link or "")
-                if not native and posted is None:
-                    raise ValueError("the post has neither a video link with an id (…/video/<id>) nor a Date to know it by")
-                posts.append({
-                    "locator": loc, "source_format": FORMAT, "platform": "tiktok",
-                    "native_id": native.group(1) if native else None, "url": link.split("?")[0] if native else None,
-                    "account": account, "title": _text(item.get("title") or item.get("desc")),
-                    "post_type": "video", "posted_at_utc": posted, "observed_on": export_date,
-                    "likes": _count(item.get("likes")), "sound": _text(item.get("sound")),
-                    "raw_json": json.dumps(item, ensure_ascii=False), "_shows": _shows(item),
-                })
-            except (ValueError, TypeError, OverflowError, OSError) as exc:  # OverflowError, OSError: epoch out of range
-                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable post: {exc}"))
-    for pointer, items in _find_lists(doc, "commentslist") + _find_lists(doc, "commentlist"):
-        for i, item in enumerate(items):
-            loc = f"{pointer}/{i}"
-            try:
-                if not isinstance(item, dict):
-                    raise ValueError("a comment must be an object")
-                text = _text(item.get("comment") or item.get("comments"))
-                if text is None:
-                    raise ValueError("the comment has no text")
-                comments.append({
-                    "locator": loc, "source_format": FORMAT, "platform": "tiktok", "content_url": _text(item.get("url")),
-                    "author": account, "is_own": True, "text": text, "created_at_utc": _when(item.get("date")),
-                    "raw_json": json.dumps(item, ensure_ascii=False),
-                })
-            except (ValueError, TypeError) as exc:
-                quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable comment: {exc}"))
+    quarantine: list = []
+    own = [(pointer, items) for pointer, items in _find_lists(doc, "videolist")
+           if not _NOT_OWN.search(pointer)]  # watched, liked, saved or reposted videos are other people's posts
+    # OverflowError, OSError: an epoch out of range
+    posts = _read_items(own, "post", "a video must be an object", lambda item, loc: _post(item, loc, account, export_date),
+                        quarantine, (ValueError, TypeError, OverflowError, OSError))
+    comments = _read_items(_find_lists(doc, "commentslist") + _find_lists(doc, "commentlist"), "comment",
+                           "a comment must be an object", lambda item, loc: _comment(item, loc, account), quarantine)
     _time_keys(posts)
     messages = _messages(doc, account, quarantine)
     tables = {CONTENT: from_rows(CONTENT, posts), COMMENTS: from_rows(COMMENTS, comments)}
@@ -219,29 +255,6 @@ def _messages(doc: dict, account: str | None, quarantine: list) -> list[dict]:
                 continue
             match = _CHAT_WITH.match(key.strip())
             other = match.group(1).strip().lstrip("@") if match else None
-            for i, item in enumerate(items):
-                loc = f"{pointer}/{key}/{i}"
-                try:
-                    if not isinstance(item, dict):
-                        raise ValueError("a message must be an object")
-                    sender = _text(item.get("from"))
-                    if sender is None:
-                        raise ValueError("the message has no sender (From)")
-                    sent_at = _when(item.get("date"))
-                    if sent_at is None:
-                        raise ValueError("the message has no date")
-                    content = (_text(item.get("content")) or "").strip()
-                    share = content if _URL.match(content) else None
-                    name = sender.strip().lstrip("@").lower()
-                    owner = (name == account.lower()) if account else (name != other if other else None)
-                    rows.append({
-                        "locator": loc, "source_format": FORMAT, "platform": "tiktok", "thread": f"tiktok:{other or key}",
-                        "participants": json.dumps([p for p in (other, account) if p], ensure_ascii=False),
-                        "sender": sender.strip(), "from_owner": owner, "sent_at_utc": sent_at,
-                        "kind": "share" if share else ("text" if content else "media"),
-                        "text": None if share or not content else content, "share_link": share,
-                        "raw_json": json.dumps(item, ensure_ascii=False),
-                    })
-                except (ValueError, TypeError) as exc:
-                    quarantine.append((loc, json.dumps(item, ensure_ascii=False)[:10000], f"unreadable message: {exc}"))
+            rows += _read_items([(f"{pointer}/{key}", items)], "message", "a message must be an object",
+                                lambda item, loc, key=key, other=other: _message(item, loc, account, other, key), quarantine)
     return rows

@@ -4,12 +4,8 @@ of a comment ("Kemasan:rapi. Wangi:segar.") become attributes; usernames are mas
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
-from pipelines.ingest.base import FormatError, Hints, ParseResult
-from pipelines.ingest.reviews import records_frame, reviews_result, row_prefixes
-from pipelines.ingest.tabular import headers_of, load_json, tables
+from pipelines.ingest.base import Hints, ParseResult
+from pipelines.ingest.reviews import ReviewExport, read_reviews, review_sniff
 
 FORMAT = "shopee_reviews"
 CSV_REQUIRED = {"cmtid", "ctime", "comment", "rating_star"}
@@ -48,10 +44,8 @@ def _ratings(doc) -> list | None:
 
 def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
     """get_ratings JSON (ratings with cmtid and rating_star) or its flattened CSV."""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        return 0.9 if (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head else 0.0
-    return 0.9 if any(CSV_REQUIRED <= set(h) for h in headers_of(data)) else 0.0
+    return review_sniff(data, lambda head: (b'"cmtid"' in head or b'"item_comment_list"' in head) and b'"rating_star"' in head,
+                        lambda header: CSV_REQUIRED <= set(header), 0.9, 0.9)
 
 
 def _flatten(r: dict) -> dict:
@@ -69,25 +63,14 @@ def _flatten(r: dict) -> dict:
     }
 
 
+EXPORT = ReviewExport(
+    platform="shopee", source_format=FORMAT, split_template=True, found=_ratings, flatten=_flatten, pointer="/ratings/",
+    not_object="reason_rating_not_object",
+    json_columns=dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count"),
+    required=CSV_REQUIRED, table_columns=CSV_COLUMNS, errors="file_shopee",
+)
+
+
 def parse(data: bytes, name: str, hints: Hints | None = None) -> ParseResult:
     """Reviews into raw.reviews, template answers split out."""
-    export_date = hints.export_date if hints else date.today()
-    head = data[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] in (b"{", b"["):
-        ratings = _ratings(load_json(data))
-        if ratings is None:
-            raise FormatError('expected a get_ratings response: {"data": {"ratings": [...]}}',
-                              'seharusnya respons get_ratings: {"data": {"ratings": [...]}}')
-        bad = [(f"/ratings/{i}", json.dumps(r)[:10000], "a rating must be an object") for i, r in enumerate(ratings) if not isinstance(r, dict)]
-        frame = records_frame([_flatten(r) for r in ratings if isinstance(r, dict)])
-        cols = dict(CSV_COLUMNS, seller_reply_at="reply_ctime", media_count="media_count")
-        return reviews_result([(frame, "/ratings/")], required=set(), columns={k: v for k, v in cols.items() if v in frame.columns},
-                              platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                              missing=FormatError("no ratings", "tidak ada ulasan"), header_key=str,
-                              extra_quarantine=bad)
-    read = tables(data, lambda header: CSV_REQUIRED <= set(header))
-    return reviews_result(row_prefixes(read), required=CSV_REQUIRED, columns=CSV_COLUMNS,
-                          platform="shopee", source_format=FORMAT, export_date=export_date, split_template=True,
-                          missing=FormatError("expected Shopee review columns cmtid, ctime, comment, rating_star",
-                                              "seharusnya ada kolom ulasan Shopee cmtid, ctime, comment, rating_star"),
-                          extra_quarantine=read.set_aside)
+    return read_reviews(data, hints, EXPORT)
