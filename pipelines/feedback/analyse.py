@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly, mask_quote
+from pipelines.feedback.marts import dim_theme, fct_product_ideas, fct_theme_weekly
 from pipelines.feedback.normalise import normalise
 from pipelines.feedback.sentiment import sentiment
 from pipelines.feedback.themes import (
@@ -26,6 +26,7 @@ from pipelines.feedback.themes import (
     match_themes,
     text_key,
 )
+from pipelines.privacy import mask_quote_line as mask_quote
 
 CODE_VERSION = "themes-2"
 

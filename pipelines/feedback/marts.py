@@ -10,15 +10,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from pipelines.privacy import mask_quote as mask_personal_data
-
 RECENT_DAYS = 28
 NEW_DAYS = 14
-
-
-def mask_quote(text: str) -> str:
-    """A customer's words fit to show: phone numbers and @handles masked (privacy.mask_quote), whitespace tidied."""
-    return " ".join((mask_personal_data(text) or "").split())
 
 
 def week_start(col: str = "local_date") -> pl.Expr:

@@ -17,7 +17,7 @@ from pipelines.cli import app
 from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import dim_theme, mask_quote, theme_status
+from pipelines.feedback.marts import dim_theme, theme_status
 from pipelines.feedback.themes import (
     KnownTheme,
     ThemeFit,
@@ -28,6 +28,7 @@ from pipelines.feedback.themes import (
     text_key,
     theme_label,
 )
+from pipelines.privacy import mask_quote_line as mask_quote
 from pipelines.run import run_tenant, themes_stage
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
