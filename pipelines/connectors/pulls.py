@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.connectors.http import ApiClient, ApiError
-from pipelines.connectors.io import get_state, land, save_state, secret
+from pipelines.connectors.io import find_secret, get_state, land, save_state, secret
 
 MEDIA_FIELDS = "id,caption,comments_count,like_count,media_type,media_product_type,permalink,timestamp,username"
 # Since April 2025 Graph API answers `views`; `impressions` and `plays` were removed.
@@ -27,6 +27,14 @@ REEL_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total
 LEGACY_METRICS = ["impressions", "reach", "likes", "comments", "shares", "saved"]
 TIKTOK_FIELDS = "id,create_time,title,video_description,share_url,duration,like_count,comment_count,share_count,view_count"
 SHOPEE_PATH = "/api/v2/product/get_comment"
+# Credentials each API source needs (GAUNG_<NAME>[__<TENANT>], or the Airflow connection named).
+CREDENTIALS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "instagram": (("INSTAGRAM_TOKEN", "gaung_instagram"),),
+    "tiktok": (("TIKTOK_TOKEN", "gaung_tiktok"),),
+    "shopee": (("SHOPEE_PARTNER_ID", None), ("SHOPEE_PARTNER_KEY", None), ("SHOPEE_ACCESS_TOKEN", "gaung_shopee")),
+}
+# Ids each API source needs in tenants.toml ([tenants.<id>.api]).
+TENANT_IDS = {"instagram": "instagram_user_id", "shopee": "shopee_shop_id"}
 
 
 @dataclass
@@ -176,6 +184,13 @@ def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
             break
     save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
     return out
+
+
+def configured_sources(tenant, environ=None) -> list[str]:
+    """The API sources this tenant can be pulled from now: its ids in tenants.toml and every credential set."""
+    return [source for source, needs in CREDENTIALS.items()
+            if (source not in TENANT_IDS or tenant.api.get(TENANT_IDS[source]))
+            and all(find_secret(name, tenant.id, airflow_conn=conn, environ=environ) for name, conn in needs)]
 
 
 def pull_tenant(tenant, con: duckdb.DuckDBPyConnection, *, landing: Path, sources: list[str], urls: dict[str, str],
