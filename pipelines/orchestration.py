@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from pipelines.connectors.pulls import PullResult
     from pipelines.settings import Settings
     from pipelines.tenants import Tenant
 
@@ -26,14 +27,6 @@ log = logging.getLogger("gaung.orchestration")
 
 # A file younger than this may still be being copied into the landing folder: it waits for the next run.
 SETTLE_SECONDS = 30.0
-# Credentials each API source needs (GAUNG_<NAME>[__<TENANT>], or the Airflow connection named).
-PULL_CREDENTIALS: dict[str, list[tuple[str, str | None]]] = {
-    "instagram": [("INSTAGRAM_TOKEN", "gaung_instagram")],
-    "tiktok": [("TIKTOK_TOKEN", "gaung_tiktok")],
-    "shopee": [("SHOPEE_PARTNER_ID", None), ("SHOPEE_PARTNER_KEY", None), ("SHOPEE_ACCESS_TOKEN", "gaung_shopee")],
-}
-# Ids each API source needs in tenants.toml ([tenants.<id>.api]).
-PULL_IDS = {"instagram": "instagram_user_id", "shopee": "shopee_shop_id"}
 
 
 # --- tenants -------------------------------------------------------------------------------------
@@ -176,15 +169,9 @@ def ingest_landing(tenant_id: str, *, settings: Settings, now: datetime, everyth
 
 def pull_sources(t: Tenant, environ: Mapping[str, str] | None = None) -> list[str]:
     """The API sources this tenant can be pulled from now: ids in tenants.toml and credentials set."""
-    environ = os.environ if environ is None else environ
-    suffix = t.id.upper().replace("-", "_")
+    from pipelines.connectors.pulls import configured_sources
 
-    def has(name: str, conn: str | None) -> bool:
-        return bool(environ.get(f"GAUNG_{name}__{suffix}") or environ.get(f"GAUNG_{name}")
-                    or (conn and environ.get(f"AIRFLOW_CONN_{conn.upper()}")))
-
-    return [source for source, needs in PULL_CREDENTIALS.items()
-            if (source not in PULL_IDS or t.api.get(PULL_IDS[source])) and all(has(n, c) for n, c in needs)]
+    return configured_sources(t, environ)
 
 
 def tenants_to_pull(settings: Settings, environ: Mapping[str, str] | None = None) -> list[str]:
@@ -192,19 +179,18 @@ def tenants_to_pull(settings: Settings, environ: Mapping[str, str] | None = None
     return [t.id for t in sorted(load_all(settings).values(), key=lambda t: t.id) if pull_sources(t, environ)]
 
 
+def pull_api(t: Tenant, *, settings: Settings, now: datetime, sources: list[str] | None = None) -> list[PullResult]:
+    """Pull the given API sources (default: every one configured) into the tenant's landing folder."""
+    from pipelines.connectors.pulls import pull_tenant
+
+    with settings.open_warehouse(t.id) as con:
+        return pull_tenant(t, con, landing=settings.landing_dir(t.id), urls=settings.api_urls, now=now,
+                           sources=pull_sources(t) if sources is None else sources)
+
+
 def pull_landing(tenant_id: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
     """Pull every configured API source for a tenant into its landing folder (ingest picks the files up)."""
-    from pipelines.connectors.pulls import pull_tenant
-    from warehouse.connection import connect
-
-    t = tenant(settings, tenant_id)
-    sources = pull_sources(t)
-    urls = {"instagram": settings.graph_api_url, "tiktok": settings.tiktok_api_url, "shopee": settings.shopee_api_url}
-    con = connect(settings.warehouse_path(tenant_id))
-    try:
-        results = pull_tenant(t, con, landing=settings.landing_dir(tenant_id), sources=sources, urls=urls, now=now)
-    finally:
-        con.close()
+    results = pull_api(tenant(settings, tenant_id), settings=settings, now=now)
     return {"tenant": tenant_id, "files": len({f for r in results for f in r.files}),
             "sources": {r.source: {"pages": r.pages, "items": r.items, "files": len(set(r.files))} for r in results}}
 

@@ -287,3 +287,8 @@ def create_name_macro(con, tenant_id: str, *, own: set[str] = frozenset(), keep:
 def mask_quote(text: str | None, name_list: list[str] | None = None) -> str | None:
     """A customer's words fit to quote in a report: phone numbers, @handles and known names masked."""
     return mask_names_in_text(mask_handles_in_text(mask_phones_in_text(text)), name_list or [])
+
+
+def mask_quote_line(text: str | None, name_list: list[str] | None = None) -> str:
+    """mask_quote() on one line: whitespace tidied, '' for no text (theme quotes, alert lines)."""
+    return " ".join((mask_quote(text, name_list) or "").split())

@@ -14,7 +14,7 @@ from pipelines.ingest.loader import FileOutcome, ingest_paths
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
 from warehouse.build import build_models
-from warehouse.connection import connect, fetch_value
+from warehouse.connection import fetch_value
 
 
 @dataclass
@@ -30,8 +30,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
                  extra_mapping: dict[str, str] | None = None, mapping: str | None = None,
                  ) -> tuple[list[FileOutcome], dict[str, int]]:
     """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models."""
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         files = discover(paths)
         total = sum(p.stat().st_size for p in files if p.exists())
         mappings = dict(tenant.mappings)
@@ -61,8 +60,6 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         if any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
             counts = build_models(con, tenant, settings.master_key)
         return outcomes, counts
-    finally:
-        con.close()
 
 
 def _models_exist(con) -> bool:
@@ -76,14 +73,11 @@ def score_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
     from pipelines.score.io import write_trends
     from warehouse.build import SCORE_MODELS
 
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         if not _models_exist(con):
             build_models(con, tenant, settings.master_key)
         return build_models(con, tenant, settings.master_key, models=SCORE_MODELS,
                             after=lambda c: {"marts.fct_trends": write_trends(c, tenant)})
-    finally:
-        con.close()
 
 
 def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=None, progress: bool = False,
@@ -96,8 +90,7 @@ def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=
     from pipelines.feedback.embeddings import SentenceTransformerEmbedder, cached_embeddings
     from pipelines.feedback.io import last_input_hash, read_history, read_voice, write_feedback
 
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         if not _models_exist(con):
             build_models(con, tenant, settings.master_key)
         voice = read_voice(con)
@@ -122,26 +115,30 @@ def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=
         counts = write_feedback(con, tenant.id, run_at, **tables, run=run)
         counts["embedded"] = n_new
         return counts
-    finally:
-        con.close()
+
+
+def theme_table(tenant: Tenant, *, settings: Settings):
+    """The tenant's themes, most texts first: what `gaung themes` shows after a run (marts.dim_theme)."""
+    with settings.open_warehouse(tenant.id, read_only=True) as con:
+        return con.sql("select theme_id, intent, label, n_texts, n_customers, status from marts.dim_theme "
+                       "order by n_texts desc, theme_id").pl()
 
 
 def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bool = False,
                progress: bool = False, console: Console | None = None, paths: list[Path] | None = None,
                themes: bool = True) -> RunResult:
-    """Every stage after ingest, in order (ingesting the landing folder first when asked)."""
+    """Every stage after ingest, in order (ingesting the landing folder first when asked). The models are built
+    once: by the ingest when it loaded something, else here."""
     result = RunResult()
     if landing:
         landing_paths = paths or [settings.landing_dir(tenant.id)]
         landing_paths = [p for p in landing_paths if p.exists()]
         if landing_paths:
-            result.outcomes, _ = ingest_stage(tenant, landing_paths, fmt=None, settings=settings, now=now,
-                                              progress=progress, console=console)
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
-        result.tables = build_models(con, tenant, settings.master_key)
-    finally:
-        con.close()
+            result.outcomes, result.tables = ingest_stage(tenant, landing_paths, fmt=None, settings=settings,
+                                                          now=now, progress=progress, console=console)
+    if not result.tables:
+        with settings.open_warehouse(tenant.id) as con:
+            result.tables = build_models(con, tenant, settings.master_key)
     result.tables.update(score_stage(tenant, settings=settings))
     if themes:
         result.tables.update(themes_stage(tenant, settings=settings, now=now, progress=progress))

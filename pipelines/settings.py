@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
 def private_files() -> None:
@@ -42,6 +47,21 @@ class Settings(BaseSettings):
     shopee_api_url: str = Field(default="https://partner.shopeemobile.com", description="Shopee Open Platform base URL.")
     whatsapp_verify_token: str | None = Field(default=None, description="Webhook verification token (Meta app settings).")
     whatsapp_app_secret: str | None = Field(default=None, description="Meta app secret for X-Hub-Signature-256.")
+    duckdb_memory_limit: str = Field(default="1GB",
+                                     description="Memory one warehouse connection may use before DuckDB spills to disk.")
+    warehouse_wait_seconds: float = Field(default=30.0, description="How long a writer waits for another process's "
+                                          "lock on a tenant's warehouse before it gives up.")
+    chromium: str | None = Field(default=None, description="Headless Chromium for PDF reports (a path or a command "
+                                 "name); default: chromium, chromium-browser or google-chrome on PATH.")
+
+    @field_validator("warehouse_wait_seconds", mode="before")
+    @classmethod
+    def _wait_or_default(cls, value):
+        """A wait that is no number means the default 30 seconds, as it always has."""
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return 30.0
 
     def model_post_init(self, context, /) -> None:
         private_files()
@@ -58,6 +78,18 @@ class Settings(BaseSettings):
 
     def reports_dir(self, tenant_id: str) -> Path:
         return self.home / "reports" / tenant_id
+
+    def open_warehouse(self, tenant_id: str, *, read_only: bool = False) -> AbstractContextManager[DuckDBPyConnection]:
+        """The tenant's warehouse connection for one with-block: opened (migrated when writing), always closed."""
+        from warehouse.connection import warehouse
+
+        return warehouse(self.warehouse_path(tenant_id), read_only=read_only,
+                         wait_seconds=self.warehouse_wait_seconds, memory_limit=self.duckdb_memory_limit)
+
+    @property
+    def api_urls(self) -> dict[str, str]:
+        """The base URL of each API source a pull reads from."""
+        return {"instagram": self.graph_api_url, "tiktok": self.tiktok_api_url, "shopee": self.shopee_api_url}
 
     @cached_property
     def master_key(self) -> bytes:

@@ -139,13 +139,24 @@ def test_a_bad_map_names_a_few_of_the_files_columns_not_all(home: Path, tmp_path
     assert "kolom_5," not in result.output and "kolom_9999" not in result.output
 
 
-def test_run_builds_the_models(home: Path) -> None:
+def test_run_builds_the_models(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.run
+
+    full_builds = []
+    build = pipelines.run.build_models
+
+    def counted(con, tenant, key, **kwargs):
+        full_builds.extend([tenant.id] if kwargs.get("models") is None else [])
+        return build(con, tenant, key, **kwargs)
+
+    monkeypatch.setattr(pipelines.run, "build_models", counted)
     landing = home / "landing" / "toko-b"
     landing.mkdir(parents=True)
     shutil.copy(EXPORTS / "test_yyyymmdd_24hrs.txt", landing)
     result = runner.invoke(app, ["run", "--tenant", "toko-b", "--landing"])
     assert result.exit_code == 0, result.output
     assert "marts.fct_customer_voice" in result.output
+    assert full_builds == ["toko-b"]  # once: by the ingest that loaded the file, not again after it
 
 
 def test_ingest_makes_the_landing_folder_and_says_where_exports_go(home: Path) -> None:

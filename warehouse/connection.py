@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -31,16 +32,11 @@ class NoWarehouse(FileNotFoundError):
         self.path = path
 
 
-# How long a writer waits for another process's lock before WarehouseBusy (GAUNG_WAREHOUSE_WAIT_SECONDS).
-DEFAULT_WAIT_SECONDS = 30.0
+def _settings():
+    """Gaung's settings, imported when a connection is opened (warehouse/ needs nothing else from pipelines/)."""
+    from pipelines.settings import get_settings
 
-
-def wait_seconds_default() -> float:
-    """GAUNG_WAREHOUSE_WAIT_SECONDS, else 30 seconds."""
-    try:
-        return float(os.environ.get("GAUNG_WAREHOUSE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
-    except ValueError:
-        return DEFAULT_WAIT_SECONDS
+    return get_settings()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -77,14 +73,19 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float | None = None,
+            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open a warehouse file. Writers apply pending migrations; a busy file is retried for wait_seconds
-    (default GAUNG_WAREHOUSE_WAIT_SECONDS, 30), then WarehouseBusy; a missing file read-only is NoWarehouse."""
+    (default GAUNG_WAREHOUSE_WAIT_SECONDS, 30), then WarehouseBusy; a missing file read-only is NoWarehouse.
+    memory_limit: DuckDB's, default GAUNG_DUCKDB_MEMORY_LIMIT (1GB)."""
     path = Path(path)
     if read_only and not path.exists():
         raise NoWarehouse(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wait_seconds = wait_seconds_default() if wait_seconds is None else wait_seconds
+    if wait_seconds is None or memory_limit is None:
+        settings = _settings()
+        wait_seconds = settings.warehouse_wait_seconds if wait_seconds is None else wait_seconds
+        memory_limit = settings.duckdb_memory_limit if memory_limit is None else memory_limit
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -103,10 +104,22 @@ def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float | 
     con.execute("set TimeZone = 'UTC'")
     # DuckDB takes 80% of RAM by default; with several tenants per worker that is too greedy. It spills
     # to disk beyond this limit instead of failing.
-    con.execute(f"set memory_limit = '{os.environ.get('GAUNG_DUCKDB_MEMORY_LIMIT', '1GB')}'")
+    con.execute(f"set memory_limit = '{memory_limit}'")
     if not read_only:
         apply_migrations(con)
     return con
+
+
+@contextmanager
+def warehouse(path: Path | str, *, read_only: bool = False, wait_seconds: float | None = None,
+              memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse connection for one with-block: opened as connect() opens it (migrated when writing) and
+    closed whatever happens inside."""
+    con = connect(path, read_only=read_only, wait_seconds=wait_seconds, memory_limit=memory_limit)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
@@ -149,6 +162,16 @@ def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFram
         con.register(name, frame.to_arrow())
     else:
         con.register(name, ArrowStream(frame))
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[str]:
+    """A polars frame queryable as `name` for one with-block (register_frame), unregistered whatever happens."""
+    register_frame(con, name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import urllib.parse
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -15,20 +16,34 @@ from pipelines.connectors.http import TokenError, redact_json
 from warehouse.connection import fetch_one
 
 
+def find_secret(name: str, tenant_id: str, *, airflow_conn: str | None = None, field: str = "password",
+                environ: Mapping[str, str] | None = None) -> str | None:
+    """GAUNG_<NAME>__<TENANT> (per tenant), else GAUNG_<NAME>, else the Airflow connection's field; None when
+    none is set (an Airflow connection that cannot be read counts as not set)."""
+    environ = os.environ if environ is None else environ
+    for var in (_tenant_var(name, tenant_id), f"GAUNG_{name}"):
+        if environ.get(var):
+            return environ[var]
+    raw = environ.get(f"AIRFLOW_CONN_{airflow_conn.upper()}") if airflow_conn else None
+    if raw:
+        try:
+            return _airflow_field(raw, field) or None
+        except (ValueError, AttributeError):
+            return None
+    return None
+
+
 def secret(name: str, tenant_id: str, *, airflow_conn: str | None = None, field: str = "password") -> str:
-    """GAUNG_<NAME>__<TENANT> (per tenant), else GAUNG_<NAME>, else the Airflow connection's field."""
-    tenant_var = f"GAUNG_{name}__{tenant_id.upper().replace('-', '_')}"
-    for var in (tenant_var, f"GAUNG_{name}"):
-        if os.environ.get(var):
-            return os.environ[var]
-    if airflow_conn:
-        raw = os.environ.get(f"AIRFLOW_CONN_{airflow_conn.upper()}")
-        if raw:
-            value = _airflow_field(raw, field)
-            if value:
-                return value
-    hint = f"{tenant_var} or GAUNG_{name}" + (f" (or the Airflow connection {airflow_conn})" if airflow_conn else "")
+    """find_secret()'s value, or a TokenError naming the variables to set."""
+    value = find_secret(name, tenant_id, airflow_conn=airflow_conn, field=field)
+    if value:
+        return value
+    hint = f"{_tenant_var(name, tenant_id)} or GAUNG_{name}" + (f" (or the Airflow connection {airflow_conn})" if airflow_conn else "")
     raise TokenError(f"no credential for {name.lower().replace('_', ' ')}: set {hint}")
+
+
+def _tenant_var(name: str, tenant_id: str) -> str:
+    return f"GAUNG_{name}__{tenant_id.upper().replace('-', '_')}"
 
 
 def _airflow_field(raw: str, field: str) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.connectors.http import ApiClient, ApiError
-from pipelines.connectors.io import get_state, land, save_state, secret
+from pipelines.connectors.io import find_secret, get_state, land, save_state, secret
 
 MEDIA_FIELDS = "id,caption,comments_count,like_count,media_type,media_product_type,permalink,timestamp,username"
 # Since April 2025 Graph API answers `views`; `impressions` and `plays` were removed.
@@ -27,6 +27,14 @@ REEL_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total
 LEGACY_METRICS = ["impressions", "reach", "likes", "comments", "shares", "saved"]
 TIKTOK_FIELDS = "id,create_time,title,video_description,share_url,duration,like_count,comment_count,share_count,view_count"
 SHOPEE_PATH = "/api/v2/product/get_comment"
+# Credentials each API source needs (GAUNG_<NAME>[__<TENANT>], or the Airflow connection named).
+CREDENTIALS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "instagram": (("INSTAGRAM_TOKEN", "gaung_instagram"),),
+    "tiktok": (("TIKTOK_TOKEN", "gaung_tiktok"),),
+    "shopee": (("SHOPEE_PARTNER_ID", None), ("SHOPEE_PARTNER_KEY", None), ("SHOPEE_ACCESS_TOKEN", "gaung_shopee")),
+}
+# Ids each API source needs in tenants.toml ([tenants.<id>.api]).
+TENANT_IDS = {"instagram": "instagram_user_id", "shopee": "shopee_shop_id"}
 
 
 @dataclass
@@ -178,6 +186,18 @@ def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
     return out
 
 
+def configured_sources(tenant, environ=None) -> list[str]:
+    """The API sources this tenant can be pulled from now: its ids in tenants.toml and every credential set."""
+    return [source for source, needs in CREDENTIALS.items()
+            if (source not in TENANT_IDS or tenant.api.get(TENANT_IDS[source]))
+            and all(find_secret(name, tenant.id, airflow_conn=conn, environ=environ) for name, conn in needs)]
+
+
+def _credentials(tenant, source: str) -> dict[str, str]:
+    """The source's credentials for this tenant (CREDENTIALS), or a TokenError naming the one to set."""
+    return {name: secret(name, tenant.id, airflow_conn=conn) for name, conn in CREDENTIALS[source]}
+
+
 def pull_tenant(tenant, con: duckdb.DuckDBPyConnection, *, landing: Path, sources: list[str], urls: dict[str, str],
                 now: datetime | None = None, transport=None, sleep=time.sleep) -> list[PullResult]:
     """Every requested source the tenant is configured for; credentials from the environment."""
@@ -189,24 +209,24 @@ def pull_tenant(tenant, con: duckdb.DuckDBPyConnection, *, landing: Path, source
             user_id = str(api.get("instagram_user_id") or "")
             if not user_id:
                 raise ApiError(f"{tenant.id}: set api.instagram_user_id in tenants.toml to pull from Instagram")
-            token = secret("INSTAGRAM_TOKEN", tenant.id, airflow_conn="gaung_instagram")
+            token = _credentials(tenant, source)["INSTAGRAM_TOKEN"]
             with ApiClient("Instagram", urls["instagram"], sleep=sleep, transport=transport,
                            token_hint="GAUNG_INSTAGRAM_TOKEN") as client:
                 results.append(pull_instagram(client, con, tenant.id, user_id, token, landing, now))
         elif source == "tiktok":
-            token = secret("TIKTOK_TOKEN", tenant.id, airflow_conn="gaung_tiktok")
+            token = _credentials(tenant, source)["TIKTOK_TOKEN"]
             with ApiClient("TikTok", urls["tiktok"], sleep=sleep, transport=transport, token_hint="GAUNG_TIKTOK_TOKEN") as client:
                 results.append(pull_tiktok(client, con, tenant.id, token, landing, now))
         elif source == "shopee":
             shop_id = api.get("shopee_shop_id")
             if not shop_id:
                 raise ApiError(f"{tenant.id}: set api.shopee_shop_id in tenants.toml to pull from Shopee")
+            creds = _credentials(tenant, source)
             with ApiClient("Shopee", urls["shopee"], sleep=sleep, transport=transport,
                            token_hint="GAUNG_SHOPEE_ACCESS_TOKEN") as client:
                 results.append(pull_shopee(
-                    client, con, tenant.id, partner_id=int(secret("SHOPEE_PARTNER_ID", tenant.id)),
-                    partner_key=secret("SHOPEE_PARTNER_KEY", tenant.id),
-                    access_token=secret("SHOPEE_ACCESS_TOKEN", tenant.id, airflow_conn="gaung_shopee"),
+                    client, con, tenant.id, partner_id=int(creds["SHOPEE_PARTNER_ID"]),
+                    partner_key=creds["SHOPEE_PARTNER_KEY"], access_token=creds["SHOPEE_ACCESS_TOKEN"],
                     shop_id=int(shop_id), landing=landing, now=now))
         else:
             raise ApiError(f"unknown source {source!r}; use instagram, tiktok or shopee")

@@ -14,11 +14,11 @@ import numpy as np
 import polars as pl
 
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import mask_quote
 from pipelines.feedback.normalise import normalise
 from pipelines.feedback.sentiment import sentiment
 from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
 from pipelines.feedback.themes import ThemeFit, clean_texts, find_themes
+from pipelines.privacy import mask_quote_line as mask_quote
 
 CODE_VERSION = "themes-2"
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from pipelines.settings import get_settings
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -20,7 +21,7 @@ class PdfUnavailable(RuntimeError):
 
 def find_chromium() -> str | None:
     """GAUNG_CHROMIUM, else the first of chromium, chromium-browser, google-chrome on PATH."""
-    explicit = os.environ.get("GAUNG_CHROMIUM")
+    explicit = get_settings().chromium
     if explicit:
         return explicit if Path(explicit).exists() or shutil.which(explicit) else None
     for name in CANDIDATES:

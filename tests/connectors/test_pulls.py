@@ -170,3 +170,22 @@ def test_pull_tenant_uses_tenants_toml_ids(api, settings, monkeypatch) -> None:
     assert results[0].pages == 3
     with pytest.raises(ApiError, match="shopee_shop_id"):
         pull_tenant(tenant, con, landing=settings.landing_dir("toko-a"), sources=["shopee"], urls={"shopee": url}, now=NOW)
+
+
+def test_gaung_pull_pulls_the_configured_sources_and_ingests_them(api, settings, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    fake, url = api
+    add_tenant(settings.tenants_path, Tenant(id="toko-a", name="Toko A", api={"instagram_user_id": "178414"}),
+               replace=True)
+    runner = CliRunner()
+    nothing = runner.invoke(app, ["pull", "--tenant", "toko-a"])  # an id in tenants.toml but no token
+    assert nothing.exit_code == 2 and "nothing to pull" in nothing.output and "GAUNG_INSTAGRAM_TOKEN" in nothing.output
+    monkeypatch.setenv("GAUNG_INSTAGRAM_TOKEN", "good-token")
+    monkeypatch.setenv("GAUNG_GRAPH_API_URL", url)
+    result = runner.invoke(app, ["pull", "--tenant", "toko-a"])
+    assert result.exit_code == 0, result.output
+    assert "instagram: 3 pages, 6 new items" in result.output and "instagram_graph_api" in result.output
+    assert not any("tiktok" in h or "get_comment" in h for h in fake.hits)

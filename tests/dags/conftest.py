@@ -28,6 +28,6 @@ def airflow_env(airflow_home: Path, gaung_home: Path) -> dict[str, str]:
         "GAUNG_HOME": str(gaung_home),
         "GAUNG_SECRET_KEY": "airflow-test-secret",
         "HF_HUB_OFFLINE": "1",
-        "PYTHONPATH": str(DAGS),
+        "PYTHONPATH": os.pathsep.join([str(DAGS), str(REPO)]),  # this checkout's pipelines, not an installed one
     })
     return env

@@ -17,10 +17,10 @@ from pipelines.cli import app
 from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
-from pipelines.feedback.marts import mask_quote
 from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
 from pipelines.feedback.theme_labels import group_keywords, theme_label
 from pipelines.feedback.themes import ThemeFit, find_themes
+from pipelines.privacy import mask_quote_line as mask_quote
 from pipelines.run import run_tenant, themes_stage
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
