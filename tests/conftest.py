@@ -118,6 +118,26 @@ def _read_only(home: Path) -> Iterator[Path]:
                     "change a copy (the demo_copy fixture, or copy_demo())", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sentiment_fitted_once() -> Iterator[None]:
+    """The sentiment model is fitted once per test run (about 30 s on 2 cores): each GAUNG_HOME still caches its own
+    pickle as in use, but a home without one gets the run's fitted model instead of fitting it again."""
+    from pipelines.feedback import sentiment
+
+    fit = sentiment.train_model
+    fitted: list = []
+
+    def train_once():
+        if not fitted:
+            fitted.append(fit())
+        return fitted[0]
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sentiment, "train_model", train_once)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def demo_home_without_themes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The three demo businesses (seed 7, weeks up to DEMO_END) ingested, modelled and scored at DEMO_NOW, without
@@ -150,6 +170,11 @@ def demo_home(demo_home_without_themes: Path, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture
-def demo_copy(demo_home: Path, tmp_path: Path) -> Path:
-    """A copy of demo_home of the test's own, to change."""
-    return copy_demo(demo_home, tmp_path / "demo")
+def demo_copy(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of demo_home of the test's own, to change; its GAUNG_HOME while the test runs (what reads the
+    environment, such as the sentiment model's cache, finds the copy's)."""
+    home = copy_demo(demo_home, tmp_path / "demo")
+    monkeypatch.setenv("GAUNG_HOME", str(home))
+    monkeypatch.delenv("GAUNG_TENANTS_FILE", raising=False)
+    monkeypatch.setenv("GAUNG_SECRET_KEY", DEMO_SECRET)
+    return home
