@@ -20,6 +20,7 @@ def home(home: Settings, demo_home_without_themes) -> Settings:
     return home
 
 
+@pytest.mark.slow  # replays the alerts three times a day over a week (22 runs)
 def test_demo_last_week_fires_each_planted_kind_once(home) -> None:
     truth_path = home.home / "landing" / "demo_truth.json"
     truth = json.loads(truth_path.read_text())["tenants"]["kopi-senja-jambi"]

@@ -272,6 +272,7 @@ def test_tenants_keep_their_own_themes(demo) -> None:
     assert "kopi" not in quotes.lower() and "gamis" not in quotes.lower()
 
 
+@pytest.mark.slow  # trains the sentiment model for its fresh GAUNG_HOME
 def test_themes_file_on_a_real_csv(tmp_path, monkeypatch, embedder) -> None:
     monkeypatch.setenv("GAUNG_HOME", str(tmp_path / "home"))
     out = tmp_path / "out.csv"
