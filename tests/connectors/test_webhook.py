@@ -72,6 +72,7 @@ def test_unsigned_and_tampered_payloads_are_refused(receiver, settings) -> None:
     assert landed(settings) == []
 
 
+@pytest.mark.slow  # 1,000 requests
 def test_a_burst_of_1000_payloads_loses_none(receiver, settings) -> None:
     template = webhook_payloads("message.json")["text"]
     bodies = [json.dumps(template).replace("wamid.xyzxyz", f"wamid.burst{i:04d}").encode() for i in range(1000)]

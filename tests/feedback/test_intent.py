@@ -121,6 +121,7 @@ def test_shipped_training_copy_is_the_development_set() -> None:
     assert int((dev["intent"] == "product_idea").sum()) >= 100
 
 
+@pytest.mark.slow  # fits the model once per fold
 def test_model_beats_rules_under_grouped_cross_validation() -> None:
     """Held-out figures only: 3 grouped folds (a NusaX text in all its languages stays in one fold)."""
     from sklearn.metrics import f1_score

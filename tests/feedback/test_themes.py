@@ -4,7 +4,7 @@ from a warehouse of the within-intent themes), the marts on the demo data, and `
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -14,22 +14,21 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.demo.generate import write_demo
 from pipelines.feedback.embeddings import SentenceTransformerEmbedder
 from pipelines.feedback.intent import classify_intent
 from pipelines.feedback.theme_ids import KnownTheme, legacy_keys, match_themes, text_key
 from pipelines.feedback.theme_labels import group_keywords, theme_label
 from pipelines.feedback.themes import ThemeFit, find_themes
 from pipelines.privacy import mask_quote_line as mask_quote
-from pipelines.run import run_tenant, themes_stage
+from pipelines.run import themes_stage
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
+from tests.conftest import DEMO_NOW, demo_settings
 from warehouse.build import create_macros, materialise
 from warehouse.connection import connect, register_frame
 
 DEVSET = Path(__file__).parents[1] / "fixtures" / "devset" / "prdect_id_intent_theme.csv"
-END = date(2026, 11, 23)
-NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+NOW = DEMO_NOW  # when the session's demo build ran its themes stage
 
 
 @pytest.fixture(scope="module")
@@ -175,20 +174,21 @@ def test_status_and_masking(tmp_path: Path) -> None:
     assert "3456" not in quote and "@budi" not in quote and "@b***" in quote
 
 
+def _demo(home: Path) -> tuple[Path, Settings, dict]:
+    settings = demo_settings(home)
+    return home, settings, load_tenants(settings.tenants_path)
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, embedder):
-    home = tmp_path_factory.mktemp("themes-demo")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GAUNG_HOME", str(home))
-    mp.setenv("GAUNG_SECRET_KEY", "test-secret")
-    settings = Settings()
-    write_demo(settings, seed=7, end=END)
-    tenants = load_tenants(settings.tenants_path)
-    for tenant in tenants.values():
-        run_tenant(tenant, settings=settings, now=NOW, landing=True, themes=False)
-        themes_stage(tenant, settings=settings, now=NOW, embedder=embedder)
-    yield home, settings, tenants
-    mp.undo()
+def demo(demo_home):
+    """The session's demo build (tests/conftest.py), read only."""
+    return _demo(demo_home)
+
+
+@pytest.fixture
+def demo_to_change(demo_copy):
+    """A copy of the demo build of the test's own."""
+    return _demo(demo_copy)
 
 
 def _db(home: Path, tenant: str) -> duckdb.DuckDBPyConnection:
@@ -250,8 +250,8 @@ def test_planted_themes_come_out_with_fitting_labels(demo, tenant) -> None:
     assert (themes["n_customers"] <= themes["n_texts"]).all()
 
 
-def test_rerun_changes_nothing_and_embeds_nothing(demo, embedder) -> None:
-    home, settings, tenants = demo
+def test_rerun_changes_nothing_and_embeds_nothing(demo_to_change, embedder) -> None:
+    home, settings, tenants = demo_to_change
     tenant = tenants["kopi-senja-jambi"]
     con = _db(home, tenant.id)
     before = con.sql("select theme_id, label, n_texts from marts.dim_theme order by theme_id").fetchall()
@@ -278,6 +278,7 @@ def test_tenants_keep_their_own_themes(demo) -> None:
     assert "kopi" not in quotes.lower() and "gamis" not in quotes.lower()
 
 
+@pytest.mark.slow  # trains the sentiment model for its fresh GAUNG_HOME
 def test_themes_file_on_a_real_csv(tmp_path, monkeypatch, embedder) -> None:
     monkeypatch.setenv("GAUNG_HOME", str(tmp_path / "home"))
     out = tmp_path / "out.csv"

@@ -88,6 +88,7 @@ def _with(data: bytes, inserts: list[tuple[int, bytes]]) -> bytes:
     return bytes(out)
 
 
+@pytest.mark.slow  # 150 examples, each an ingest of a whole export
 @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(inserts=st.lists(st.tuples(st.integers(0, len(REAL)), st.binary(min_size=1, max_size=12)), min_size=1, max_size=6))
 def test_bytes_inserted_anywhere_in_a_real_export(con, inserts: list[tuple[int, bytes]]) -> None:
@@ -104,6 +105,7 @@ def test_bytes_inserted_anywhere_in_a_real_export(con, inserts: list[tuple[int, 
     assert result.quarantine.filter(pl.col("reason").is_null() | (pl.col("reason") == "")).is_empty()
 
 
+@pytest.mark.slow  # 150 examples, each an ingest of a whole export
 @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(inserts=st.lists(st.tuples(st.integers(0, REAL.count(b"\n") - 1),
                                   st.binary(min_size=1, max_size=12).filter(lambda b: b"\n" not in b and b"\r" not in b)),

@@ -1,43 +1,30 @@
-"""The demo businesses built once through the real pipeline (ingest, models, scores, and themes when the
-feedback stage exists), for every report test."""
+"""The demo businesses through the real pipeline (ingest, models, scores, themes), for every report test: a copy of
+the session's demo build (tests/conftest.py), since the report tests write reports and deliveries into it."""
 
 from __future__ import annotations
 
-import inspect
 import os
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-import pipelines.run
-from pipelines.demo.generate import write_demo
 from pipelines.report.pdf import find_chromium
-from pipelines.run import run_tenant
 from pipelines.settings import Settings
 from pipelines.tenants import load_tenants
+from tests.conftest import DEMO_NOW, DEMO_SECRET, copy_demo
 
-END = date(2026, 11, 23)
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday: the last complete week is 2026-W47
+NOW = DEMO_NOW  # Tuesday: the last complete week is 2026-W47
 WEEK = "2026-W47"
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> Settings:
-    home = tmp_path_factory.mktemp("report-demo")
+def demo(demo_home: Path, tmp_path_factory) -> Settings:
+    home = copy_demo(demo_home, tmp_path_factory.mktemp("report-demo") / "home")
     mp = pytest.MonkeyPatch()
     mp.setenv("GAUNG_HOME", str(home))
     mp.delenv("GAUNG_TENANTS_FILE", raising=False)
-    mp.setenv("GAUNG_SECRET_KEY", "test-secret")
-    settings = Settings()
-    write_demo(settings, seed=7, end=END)
-    themes_stage = getattr(pipelines.run, "themes_stage", None)
-    runs_themes = "themes" in inspect.signature(run_tenant).parameters
-    for tenant in load_tenants(settings.tenants_path).values():
-        run_tenant(tenant, settings=settings, now=NOW, landing=True)
-        if themes_stage is not None and not runs_themes:
-            themes_stage(tenant, settings=settings, now=NOW)
-    yield settings
+    mp.setenv("GAUNG_SECRET_KEY", DEMO_SECRET)
+    yield Settings()
     mp.undo()
 
 

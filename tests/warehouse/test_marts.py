@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from pathlib import Path
 
 import duckdb
@@ -14,24 +14,9 @@ from pipelines.demo.generate import write_demo
 from pipelines.run import ingest_stage, run_tenant
 from pipelines.settings import Settings
 from pipelines.tenants import get_tenant, load_tenants
+from tests.conftest import DEMO_END as END
+from tests.conftest import DEMO_NOW as NOW
 from tests.conftest import webhook_payloads, write_ndjson
-
-END = date(2026, 11, 23)
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("demo")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GAUNG_HOME", str(home))
-    mp.setenv("GAUNG_SECRET_KEY", "test-secret")
-    settings = Settings()
-    write_demo(settings, seed=7, end=END)
-    for tenant in load_tenants(settings.tenants_path).values():
-        run_tenant(tenant, settings=settings, now=NOW, landing=True)
-    yield home
-    mp.undo()
 
 
 def db(home: Path, tenant: str) -> duckdb.DuckDBPyConnection:
@@ -257,10 +242,10 @@ def test_scores_find_the_planted_viral_video_campaign_spread_and_trend(demo_home
         assert value(con, f"select count(*) from marts.fct_content_scores where {col} < 0 or {col} > 1") == 0
 
 
-def test_scoring_twice_changes_nothing(demo_home: Path) -> None:
+def test_scoring_twice_changes_nothing(demo_copy: Path) -> None:
     from tests.ingest.test_loader import snapshot
 
-    settings = Settings(home=demo_home, secret_key="test-secret")
+    settings = Settings(home=demo_copy, secret_key="test-secret")
     path = settings.warehouse_path("kopi-senja-jambi")
     before = snapshot(path)
     from pipelines.run import score_stage
