@@ -135,6 +135,7 @@ PEOPLE_SOURCES = """
     select author as raw from raw.whatsapp_export_messages
     union select chat_name from raw.whatsapp_export_messages
     union select from_wa_id from raw.whatsapp_cloud_messages
+    union select profile_name from raw.whatsapp_cloud_messages
     union select author from raw.reviews
     union select author from raw.comments
     union select sender from raw.direct_messages

@@ -111,3 +111,27 @@ def test_report_quotes_use_the_same_list(shop: Settings) -> None:
         con.close()
     assert mask_quote("beli parfum lagi kak Sari, ke gd.parfum ya 0812 345 678 90", terms) == \
         "beli parfum lagi kak S***, ke g*** ya +62 812-****-90"
+
+
+def test_cloud_api_profile_names_are_pseudonymised_so_the_report_masks_them(settings: Settings, tmp_path: Path) -> None:
+    """A WhatsApp Cloud API sender is known by number and by profile name: both reach ops.pseudonyms, the one
+    list the report takes the names to mask in its quotes from (it never reads raw)."""
+    from pipelines.report.data import name_candidates
+    from tests.conftest import ingest_one, webhook_payloads
+
+    payload = webhook_payloads("message.json")["text"]
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["profile"]["name"] = "Rizky Kusuma"
+    value["messages"][0]["text"]["body"] = "kak Rizky Kusuma mau pesan 2 ya"
+    path = tmp_path / "webhook.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    outcomes, con = ingest_one(settings, path, datetime(2026, 3, 10, tzinfo=UTC))
+    try:
+        assert outcomes[0][0] == "loaded", outcomes
+        known = {r for (r,) in con.execute("select raw from ops.pseudonyms").fetchall()}
+        assert {"Rizky Kusuma", "972987654321"} <= known
+        tables = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+        words = name_candidates(con, get_tenant(settings.tenants_path, "toko-a"), tables)
+        assert {"Rizky", "Kusuma"} <= set(words)
+    finally:
+        con.close()
