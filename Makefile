@@ -40,7 +40,7 @@ demo: setup
 	HF_HUB_OFFLINE=1 $(VENV)/bin/gaung demo
 
 # Every test. `make test-fast` leaves out those marked slow (@pytest.mark.slow: Airflow end to end, the notebooks,
-# the lab simulation, the long property and load tests): 705 tests in about 3.5 minutes on a busy 2-core machine.
+# the lab simulation, the long property and load tests, DAG import timing, headless Chromium, timeouts waited out).
 test: setup
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 

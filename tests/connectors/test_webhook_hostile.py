@@ -114,6 +114,7 @@ def test_unsigned_posts_answer_the_same_for_known_and_unknown_tenants(receiver) 
     assert signed.status_code == 404
 
 
+@pytest.mark.slow  # waits out the receiver's timeouts (6 s)
 def test_slow_headers_are_cut_off_and_a_slow_body_gets_408(receiver, settings) -> None:
     start = time.monotonic()
     reply = raw_request(receiver, b"POST " + URL.encode() + b" HTTP/1.1\r\nHost: x\r\n", wait=5)

@@ -76,6 +76,7 @@ def described(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # a fresh interpreter per DAG file (about 3 s each)
 @pytest.mark.parametrize("module", DAG_FILES)
 def test_dag_file_imports_fast_with_nothing_heavy(module: str, tmp_path: Path) -> None:
     env = airflow_env(tmp_path / "airflow", tmp_path / "gaung")

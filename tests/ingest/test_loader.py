@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.ingest.base import export_date_hint
 from pipelines.ingest.io import Unit
@@ -166,6 +167,7 @@ def test_nothing_escapes_the_loader(settings: Settings) -> None:
     assert con.execute("select count(*) from ops.ingested_files").fetchall() == [(1,)]
 
 
+@pytest.mark.slow  # a child process killed mid-file
 def test_killed_mid_file_leaves_nothing_partial_and_a_rerun_completes(settings: Settings, tmp_path: Path) -> None:
     big = tmp_path / "WhatsApp Chat with Banyak.txt"
     big.write_text("".join(f"01/02/21 10.{i % 60:02d} - Rina {i % 50}: pesan nomor {i}\n" for i in range(400_000)))

@@ -50,12 +50,14 @@ def test_arbitrary_bytes(con, data: bytes, fmt: str | None) -> None:
     check(con, data, fmt)
 
 
+@pytest.mark.slow  # 100 examples, each an ingest
 @hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=len(VALID)))
 def test_truncated_files(con, cut: int) -> None:
     check(con, VALID[:cut], None)
 
 
+@pytest.mark.slow  # 100 examples, each an ingest
 @hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(noise=st.lists(st.tuples(st.integers(0, 39), st.text(max_size=60)), max_size=8))
 def test_random_line_noise(con, noise: list[tuple[int, str]]) -> None:

@@ -28,6 +28,7 @@ srcdoc="SRCDOC"></iframe></body></html>"""
 HEADINGS = ["Ringkasan", "Konten paling viral", "Kampanye", "Tren", "Suara pelanggan", "Rekomendasi", "Catatan data"]
 
 
+@pytest.mark.slow  # headless Chromium
 @needs_chromium
 @pytest.mark.parametrize("width", [360, 1280])
 def test_report_fits_the_screen_with_every_section_and_chart(demo, tenants, artifacts, tmp_path, width) -> None:
@@ -53,6 +54,7 @@ def test_report_fits_the_screen_with_every_section_and_chart(demo, tenants, arti
     run_chromium([f"--window-size={width},6000", f"--screenshot={full}", html_path.as_uri()])
 
 
+@pytest.mark.slow  # headless Chromium and pdftoppm
 @needs_chromium
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (apt-get install poppler-utils)")
 def test_pdf_renders_readable_pages_with_charts(demo, tenants, artifacts) -> None:
