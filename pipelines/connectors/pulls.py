@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,13 +121,40 @@ def _insights(client: ApiClient, media: dict, token: str) -> dict:
         return client.request("GET", f"/{media['id']}/insights", params={"metric": ",".join(LEGACY_METRICS), "access_token": token})
 
 
-def pull_tiktok(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, token: str, landing: Path,
-                now: datetime) -> PullResult:
-    """The account's videos newest first (cursor pagination) until the watermark."""
-    source, out = "tiktok", PullResult("tiktok")
+def _pull_epoch_pages(con: duckdb.DuckDBPyConnection, tenant_id: str, source: str, kind: str, landing: Path,
+                      now: datetime, fetch_page: Callable[[str | None], tuple[dict, list, str | None]]) -> PullResult:
+    """Pages sorted newest first, each item stamped with an epoch `create_time`, until the watermark: every page
+    landed and checkpointed, the watermark moved at the end. fetch_page(cursor) returns (the whole page, its
+    items, the cursor of the next page or None); `kind` names the landed files ('tiktok-videos')."""
+    out = PullResult(source)
     watermark, after, newest = _resume(con, tenant_id, source)
     folder = landing / "api" / source
     while True:
+        page, items, following = fetch_page(after)
+        out.files.append(land(folder, f"{source}-{kind}", page, now))
+        out.pages += 1
+        fresh, reached_known, newest = _scan_epochs(items, "create_time", watermark, newest)
+        out.items += fresh
+        after = following if not reached_known else None
+        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
+        if after is None:
+            break
+    save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
+    return out
+
+
+def _listed(part: dict, key: str, complaint: str) -> list:
+    """The list a page holds under `key`, or ApiError(complaint) when the API answered without one."""
+    items = part.get(key)
+    if not isinstance(items, list):
+        raise ApiError(complaint)
+    return items
+
+
+def pull_tiktok(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: str, token: str, landing: Path,
+                now: datetime) -> PullResult:
+    """The account's videos newest first (cursor pagination) until the watermark."""
+    def fetch_page(after: str | None) -> tuple[dict, list, str | None]:
         body = {"max_count": 20} | ({"cursor": int(after)} if after else {})
         page = client.request("POST", "/v2/video/list/", params={"fields": TIKTOK_FIELDS}, json=body,
                               headers={"Authorization": f"Bearer {token}"})
@@ -134,19 +162,10 @@ def pull_tiktok(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
         if err.get("code") not in (None, "ok"):
             raise ApiError(f"TikTok: {err.get('code')}: {err.get('message')}")
         data = page.get("data") or {}
-        videos = data.get("videos")
-        if not isinstance(videos, list):
-            raise ApiError("TikTok: /v2/video/list/ answered without data.videos")
-        out.files.append(land(folder, "tiktok-videos", page, now))
-        out.pages += 1
-        fresh, reached_known, newest = _scan_epochs(videos, "create_time", watermark, newest)
-        out.items += fresh
-        after = str(data.get("cursor")) if data.get("has_more") and not reached_known else None
-        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
-        if after is None:
-            break
-    save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
-    return out
+        videos = _listed(data, "videos", "TikTok: /v2/video/list/ answered without data.videos")
+        return page, videos, str(data.get("cursor")) if data.get("has_more") else None
+
+    return _pull_epoch_pages(con, tenant_id, "tiktok", "videos", landing, now, fetch_page)
 
 
 def shopee_sign(partner_id: int, path: str, timestamp: int, access_token: str, shop_id: int, partner_key: str) -> str:
@@ -159,10 +178,7 @@ def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
                 partner_key: str, access_token: str, shop_id: int, landing: Path, now: datetime,
                 clock=time.time) -> PullResult:
     """Product comments (newest first, cursor pagination) until the watermark; every request signed."""
-    source, out = "shopee", PullResult("shopee")
-    watermark, after, newest = _resume(con, tenant_id, source)
-    folder = landing / "api" / source
-    while True:
+    def fetch_page(after: str | None) -> tuple[dict, list, str | None]:
         ts = int(clock())
         params = {"partner_id": partner_id, "timestamp": ts, "access_token": access_token, "shop_id": shop_id,
                   "sign": shopee_sign(partner_id, SHOPEE_PATH, ts, access_token, shop_id, partner_key),
@@ -171,19 +187,10 @@ def pull_shopee(client: ApiClient, con: duckdb.DuckDBPyConnection, tenant_id: st
         if page.get("error"):
             raise ApiError(f"Shopee: {page.get('error')}: {page.get('message')}")
         resp = page.get("response") or {}
-        comments = resp.get("item_comment_list")
-        if not isinstance(comments, list):
-            raise ApiError("Shopee: get_comment answered without response.item_comment_list")
-        out.files.append(land(folder, "shopee-comments", page, now))
-        out.pages += 1
-        fresh, reached_known, newest = _scan_epochs(comments, "create_time", watermark, newest)
-        out.items += fresh
-        after = str(resp.get("next_cursor")) if resp.get("more") and not reached_known else None
-        _checkpoint(con, tenant_id, source, watermark, after, newest, now)
-        if after is None:
-            break
-    save_state(con, tenant_id, source, watermark=_final_epoch(watermark, newest), cursor=None, pages=0, now=now)
-    return out
+        comments = _listed(resp, "item_comment_list", "Shopee: get_comment answered without response.item_comment_list")
+        return page, comments, str(resp.get("next_cursor")) if resp.get("more") else None
+
+    return _pull_epoch_pages(con, tenant_id, "shopee", "comments", landing, now, fetch_page)
 
 
 def configured_sources(tenant, environ=None) -> list[str]:
