@@ -31,6 +31,7 @@ from pipelines.report.items import (
     WeekPoint,
 )
 from pipelines.report.recommendations import actions, findings
+from pipelines.report.texts import Written
 from pipelines.report.weeks import Week, parse_week  # noqa: F401  (parse_week: tests import it from here)
 from pipelines.tenants import Tenant
 
@@ -101,9 +102,9 @@ def _content(con, tenant: Tenant, week: Week, tables: set[str], first: date, lim
     if not {"marts.fct_content_scores", "marts.dim_content"} <= tables:
         return []
     return [ContentItem(r.content_id, r.platform, _short(r.title), r.url, r.posted_local_date, r.views, r.shares,
-                        r.engagement_rate_views, r.views_vs_usual, r.shares_vs_usual, r.is_viral, r.has_baseline,
-                        likes=r.likes, likes_vs_usual=r.likes_vs_usual, comments_vs_usual=r.comments_vs_usual,
-                        basis=r.virality_basis)
+                        r.engagement_rate_views, r.views_vs_usual, r.shares_vs_usual, r.is_viral,
+                        Written(id=r.viral_reason_id, en=r.viral_reason), likes=r.likes,
+                        likes_vs_usual=r.likes_vs_usual, basis=r.virality_basis)
             for r in q.content_posted(con, tenant.id, tenant.timezone, first, week.end, limit, **how)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipelines.report.texts import Phrase, Times
+from pipelines.report.texts import Phrase, Written
 from pipelines.report.weeks import Week
 
 
@@ -47,22 +47,10 @@ class ContentItem:
     views_vs_usual: float | None
     shares_vs_usual: float | None
     is_viral: bool
-    has_baseline: bool
+    reason: Written  # why it is viral or not, as the mart words it (viral_reason, viral_reason_id)
     likes: int | None = None
     likes_vs_usual: float | None = None
-    comments_vs_usual: float | None = None
     basis: str | None = None  # 'views', or 'likes' where no source gave views (data downloads)
-
-    def reason(self) -> Phrase:
-        if self.basis == "likes" and self.has_baseline and self.likes_vs_usual is not None:
-            if self.comments_vs_usual is not None:
-                return Phrase("content_why_likes_comments", {"likes": Times(self.likes_vs_usual),
-                                                             "comments": Times(self.comments_vs_usual)})
-            return Phrase("content_why_likes", {"likes": Times(self.likes_vs_usual)})
-        if not self.has_baseline or self.views_vs_usual is None:
-            return Phrase("content_no_baseline")
-        return Phrase("content_why_multiple", {"views": Times(self.views_vs_usual),
-                                               "shares": Times(self.shares_vs_usual or 0)})
 
 
 @dataclass

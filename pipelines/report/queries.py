@@ -163,26 +163,26 @@ class ContentRow(NamedTuple):
     views_vs_usual: float | None
     shares_vs_usual: float | None
     is_viral: bool
-    has_baseline: bool
     likes: int | None
     likes_vs_usual: float | None
-    comments_vs_usual: float | None
     virality_basis: str | None
+    viral_reason: str
+    viral_reason_id: str
 
 
 def content_posted(con: Con, tenant_id: str, timezone: str, first: date, last: date, limit: int, *,
                    viral_only: bool = False, by_views: bool = False) -> list[ContentRow]:
     """Scored posts posted from `first` to `last` (only the viral ones if asked), the most viral first (the
-    most viewed if `by_views`), at most `limit`. A post without a title (data downloads write "N/A") is named
-    by its local posting time."""
+    most viewed if `by_views`), at most `limit`, with the mart's reason for its verdict in English and
+    Indonesian. A post without a title (data downloads write "N/A") is named by its local posting time."""
     order = "s.views desc nulls last" if by_views else "s.virality_score desc nulls last, s.views desc nulls last"
     return [ContentRow._make(r) for r in fetch_rows(con, f"""
         select s.content_id, s.platform,
                coalesce(nullif(trim(c.title), ''), c.native_id, strftime(timezone(?, s.posted_at), '%Y-%m-%d %H:%M')),
                c.url, s.posted_local_date,
                s.views, s.shares, s.engagement_rate_views, s.views_vs_usual, s.shares_vs_usual,
-               coalesce(s.is_viral, false), coalesce(s.baseline_posts, 0) >= 3,
-               s.likes, s.likes_vs_usual, s.comments_vs_usual, s.virality_basis
+               coalesce(s.is_viral, false), s.likes, s.likes_vs_usual, s.virality_basis,
+               s.viral_reason, s.viral_reason_id
         from marts.fct_content_scores s join marts.dim_content c using (content_id)
         where s.tenant_id = ? and c.tenant_id = ? and s.posted_local_date <= ?
           and s.posted_local_date >= ? {'and s.is_viral' if viral_only else ''}

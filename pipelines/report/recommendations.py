@@ -18,10 +18,10 @@ def findings(d: ReportData) -> list[Phrase]:
     if viral_week:
         c = viral_week[0]
         out.append(Phrase("f_viral_week", {"title": Quote(c.title), "platform": platform_name(c.platform),
-                                           "reason": c.reason()}))
+                                           "reason": c.reason}))
     elif d.viral_recent:
         c = d.viral_recent[0]
-        out.append(Phrase("f_viral_recent", {"title": Quote(c.title), "date": c.posted, "reason": c.reason()}))
+        out.append(Phrase("f_viral_recent", {"title": Quote(c.title), "date": c.posted, "reason": c.reason}))
     if d.trends:
         t = d.trends[0]
         out.append(Phrase("f_trend", {"term": Quote(t.term), "support": t.support}))

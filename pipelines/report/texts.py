@@ -42,6 +42,14 @@ class Times:
 
 
 @dataclass(frozen=True)
+class Written:
+    """Words a mart already wrote in each language (a post's viral_reason and viral_reason_id), shown as they are."""
+
+    id: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Quote:
     """Words someone wrote, shown in quotation marks (escaped like all text at rendering)."""
 
@@ -122,6 +130,8 @@ def fmt_value(value: object, lang: str) -> str:
         return say(value, lang)
     if isinstance(value, Quote):
         return f"“{value.value}”"
+    if isinstance(value, Written):
+        return value.id if lang == "id" else value.en
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):

@@ -15,7 +15,7 @@ from pipelines.report.build import report_stage
 from pipelines.report.data import build_report_data
 from pipelines.report.items import ThemeItem
 from pipelines.report.render import render_html
-from pipelines.report.texts import fmt_change, fmt_int, fmt_pct, fmt_range
+from pipelines.report.texts import Written, fmt_change, fmt_int, fmt_pct, fmt_range, say
 from pipelines.report.weeks import last_complete_week, parse_week
 from tests.report.conftest import NOW, WEEK
 
@@ -77,6 +77,12 @@ def test_numbers_are_written_the_indonesian_way() -> None:
     assert fmt_range(parse_week("2026-W47").start, parse_week("2026-W47").end, "id") == "16–22 November 2026"
 
 
+def test_a_reason_the_mart_wrote_is_shown_in_the_reports_language() -> None:
+    reason = Written(id="tayangan 7,5x dari biasanya", en="views 7.5x the usual")
+    assert say("content_why", "id", reason=reason) == "Kenapa: tayangan 7,5x dari biasanya"
+    assert say("content_why", "en", reason=reason) == "Why: views 7.5x the usual"
+
+
 def test_demo_report_names_the_planted_truths(demo, tenants) -> None:
     truth = json.loads((demo.home / "landing" / "demo_truth.json").read_text())["tenants"]
     for tenant_id, planted in truth.items():
@@ -126,7 +132,7 @@ def test_english_report(demo, tenants) -> None:
     for heading in ("Summary", "Most viral content", "Campaigns", "Trends", "Customer voice", "Recommendations",
                     "Data notes"):
         assert heading in seen
-    assert "Ringkasan" not in seen and "the usual" in seen
+    assert "Ringkasan" not in seen and re.search(r"Why: views \d+(\.\d)?x the usual", seen)
 
 
 def test_tenant_isolation(demo, tenants) -> None:

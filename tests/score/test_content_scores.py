@@ -63,7 +63,8 @@ def test_zero_views_and_new_account(tmp_path) -> None:
     r = s["tiktok:1"]
     assert r["engagement_rate_views"] is None and r["amplification_rate"] is None
     assert r["is_viral"] is False and r["virality_score"] is None
-    assert "not enough earlier posts" in r["viral_reason"] and "belum cukup" in r["viral_reason_id"]
+    assert r["viral_reason"] == "cannot be compared yet (fewer than 3 earlier posts)"
+    assert r["viral_reason_id"] == "belum bisa dibandingkan (kurang dari 3 konten sebelumnya)"
 
 
 def test_virality_against_the_accounts_own_baseline(tmp_path) -> None:
@@ -83,10 +84,27 @@ def test_virality_against_the_accounts_own_baseline(tmp_path) -> None:
     assert r["z_shares"] == pytest.approx(z_s)
     assert r["virality_score"] == pytest.approx(0.6 * z + 0.4 * z_s)
     assert r["is_viral"] is True
-    assert r["viral_reason"] == "views 10.0x the usual, shares 20.0x"
-    assert r["viral_reason_id"] == "tayangan 10,0x biasanya, dibagikan 20,0x"
+    assert r["viral_reason"] == "views 10.0x the usual, shares 20x"
+    assert r["viral_reason_id"] == "tayangan 10,0x dari biasanya, dibagikan 20x"
     # The earlier, ordinary posts are not viral, and the first posts have no baseline yet.
     assert r["virality_percentile"] == pytest.approx(1.0)
+
+
+def test_the_reason_writes_numbers_as_the_report_does(tmp_path) -> None:
+    # the report shows the mart's reason as it is: multiples from 20 without decimals, counts with thousands
+    # separators, no shares part where the account usually gets none, and why there is no multiple
+    rows = [snap(str(i), datetime(2026, 3, 1 + i), datetime(2026, 3, 20), 100, 0) for i in range(5)]
+    rows += [snap("9", datetime(2026, 3, 10), datetime(2026, 3, 20), 7360, 4),
+             snap("z", datetime(2026, 3, 11), datetime(2026, 3, 20), 0, 0)]
+    s = scores(tmp_path, rows)
+    r = s["tiktok:9"]
+    assert (r["viral_reason"], r["viral_reason_id"]) == ("views 74x the usual", "tayangan 74x dari biasanya")
+    r = s["tiktok:z"]
+    assert (r["viral_reason"], r["viral_reason_id"]) == ("no views recorded yet", "belum ada tayangan tercatat")
+    (tmp_path / "none").mkdir()
+    rows = [snap(str(i), datetime(2026, 3, 1 + i), datetime(2026, 3, 20), 0, 0) for i in range(5)]
+    r = scores(tmp_path / "none", [*rows, snap("9", datetime(2026, 3, 10), datetime(2026, 3, 20), 1234, 0)])["tiktok:9"]
+    assert (r["viral_reason"], r["viral_reason_id"]) == ("views 1,234, usually none", "tayangan 1.234, biasanya tidak ada")
 
 
 def test_a_steady_post_is_not_viral(tmp_path) -> None:

@@ -66,7 +66,7 @@ def test_likes_only_posts_are_judged_on_likes_against_the_accounts_own(tmp_path:
     assert r["virality_score"] == pytest.approx(z)
     assert r["likes_vs_usual"] == pytest.approx(7.5)
     assert r["is_viral"] is True
-    assert r["viral_reason"] == "likes 7.5x the usual (no views in this data)"
+    assert r["viral_reason"] == "liked 7.5x the usual (no views in this data)"
     assert r["viral_reason_id"] == "disukai 7,5x dari biasanya (tanpa data tayangan)"
     assert r["z_views"] is None and r["views_vs_usual"] is None
     assert r["virality_percentile"] == pytest.approx(1.0)

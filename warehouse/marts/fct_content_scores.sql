@@ -285,11 +285,12 @@ final as (
 ),
 
 -- the words of a viral reason in each language, from the message catalogue (pipelines/messages.toml; the
--- build registers its viral_reason_* rows as _gaung_messages), and the language's decimal mark
+-- build registers its viral_reason_* rows as _gaung_messages), and the language's marks: translate() turns
+-- '1,234.5' into '1.234,5' for Indonesian
 reason_texts as (
     select
         lang,
-        case when lang = 'id' then ',' else '.' end as decimal_mark,
+        case when lang = 'id' then '.,' else ',.' end as marks,
         max(text) filter (where key = 'viral_reason_no_baseline') as no_baseline,
         max(text) filter (where key = 'viral_reason_likes_times') as likes_times,
         max(text) filter (where key = 'viral_reason_likes_none') as likes_none,
@@ -303,26 +304,41 @@ reason_texts as (
     group by lang
 ),
 
+-- a reason's numbers as the report writes them, in English marks: multiples with one decimal below 20
+-- and none from 20 (7.5, 74), counts with thousands separators (1,234)
+figures as (
+    select
+        content_id,
+        baseline_posts,
+        virality_basis,
+        views,
+        printf('%,d', likes::bigint) as likes,
+        printf('%,d', views::bigint) as views_count,
+        printf(case when likes_vs_usual >= 20 then '%,.0f' else '%,.1f' end, likes_vs_usual) as likes_times,
+        printf(case when comments_vs_usual >= 20 then '%,.0f' else '%,.1f' end, comments_vs_usual) as comments_times,
+        printf(case when views_vs_usual >= 20 then '%,.0f' else '%,.1f' end, views_vs_usual) as views_times,
+        printf(case when shares_vs_usual >= 20 then '%,.0f' else '%,.1f' end, shares_vs_usual) as shares_times
+    from final
+),
+
 -- why a post is viral or not, once per language
 reasons as (
     select
         f.content_id,
         t.lang,
         case
-            when f.baseline_posts < 3 then replace(t.no_baseline, '{posts}', f.baseline_posts::varchar)
+            when f.baseline_posts < 3 then t.no_baseline
             when f.virality_basis = 'likes' then
-                coalesce(replace(t.likes_times, '{times}', replace(printf('%.1f', f.likes_vs_usual), '.', t.decimal_mark)),
-                         replace(t.likes_none, '{likes}', f.likes::varchar))
-                || coalesce(replace(t.comments_times, '{times}',
-                                    replace(printf('%.1f', f.comments_vs_usual), '.', t.decimal_mark)), '')
+                coalesce(replace(t.likes_times, '{times}', translate(f.likes_times, ',.', t.marks)),
+                         replace(t.likes_none, '{likes}', translate(f.likes, ',.', t.marks)))
+                || coalesce(replace(t.comments_times, '{times}', translate(f.comments_times, ',.', t.marks)), '')
                 || t.no_views_data
             when f.views is null or f.views = 0 then t.no_views
-            else coalesce(replace(t.views_times, '{times}', replace(printf('%.1f', f.views_vs_usual), '.', t.decimal_mark)),
-                          replace(t.views_none, '{views}', f.views::varchar))
-                 || coalesce(replace(t.shares_times, '{times}',
-                                     replace(printf('%.1f', f.shares_vs_usual), '.', t.decimal_mark)), '')
+            else coalesce(replace(t.views_times, '{times}', translate(f.views_times, ',.', t.marks)),
+                          replace(t.views_none, '{views}', translate(f.views_count, ',.', t.marks)))
+                 || coalesce(replace(t.shares_times, '{times}', translate(f.shares_times, ',.', t.marks)), '')
         end as reason
-    from final as f
+    from figures as f
     cross join reason_texts as t
 )
 
