@@ -123,6 +123,16 @@ def new_landing_files(settings: Settings, tenant_id: str, *, now: float | None =
     return [folder / rel for rel, sig in sorted(current.items()) if seen.get(rel) != sig], current
 
 
+def record_landing_seen(settings: Settings, tenant_id: str, fingerprint: dict[str, list[int]]) -> None:
+    """Remember the landing files an ingest was handed (new_landing_files' fingerprint, taken before it), so the
+    DAG's sensor does not hand them over again: the DAG, `gaung ingest` and `gaung run --landing` all record."""
+    state = landing_state_path(settings, tenant_id)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(fingerprint, sort_keys=True), encoding="utf-8")
+    tmp.replace(state)
+
+
 def tenants_with_new_files(settings: Settings, *, now: float | None = None,
                            settle_seconds: float = SETTLE_SECONDS) -> list[str]:
     """Tenants whose landing folder holds files not yet handed to ingest (new, or changed size or time)."""
@@ -153,11 +163,7 @@ def ingest_landing(tenant_id: str, *, settings: Settings, now: datetime, everyth
     for o in outcomes:
         if o.status == "rejected":
             log.warning("%s: %s rejected: %s", tenant_id, o.path, o.error)
-    state = landing_state_path(settings, tenant_id)
-    state.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(fingerprint, sort_keys=True), encoding="utf-8")
-    tmp.replace(state)
+    record_landing_seen(settings, tenant_id, fingerprint)
     summary = {"tenant": tenant_id, "files": len(outcomes), "rows": sum(o.rows_loaded for o in outcomes),
                "models": counts}
     summary.update({s: sum(o.status == s for o in outcomes) for s in ("loaded", "duplicate", "rejected")})
@@ -204,14 +210,18 @@ def score_tenant(tenant_id: str, *, settings: Settings) -> dict[str, Any]:
     return {"tenant": tenant_id, "tables": score_stage(tenant(settings, tenant_id), settings=settings)}
 
 
-def themes_tenant(tenant_id: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    """Rebuild the tenant's feedback marts (intent, sentiment, themes) and weekly constructs; returns the row counts."""
+def themes_tenant(tenant_id: str, *, settings: Settings, now: datetime, force: bool = False,
+                  progress: bool = False) -> dict[str, Any]:
+    """Rebuild the tenant's feedback marts (intent, sentiment, themes; skipped when its texts did not change,
+    unless `force`) and weekly constructs. Returns {"tenant", "tables" (row counts, and "embedded": texts newly
+    embedded), "themes_changed"}; `gaung themes` and the DAG both call it."""
     from pipelines.run import constructs_stage, themes_stage
 
     t = tenant(settings, tenant_id)
-    tables = themes_stage(t, settings=settings, now=now)
+    tables = themes_stage(t, settings=settings, now=now, progress=progress, force=force)
+    changed = bool(tables)
     tables.update(constructs_stage(t, settings=settings))
-    return {"tenant": tenant_id, "tables": tables}
+    return {"tenant": tenant_id, "tables": tables, "themes_changed": changed}
 
 
 def report_week(t: Tenant, week: str | date | None, *, at: datetime) -> str:

@@ -131,11 +131,16 @@ def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bo
     once: by the ingest when it loaded something, else here."""
     result = RunResult()
     if landing:
+        from pipelines.orchestration import new_landing_files, record_landing_seen
+
         landing_paths = paths or [settings.landing_dir(tenant.id)]
         landing_paths = [p for p in landing_paths if p.exists()]
+        seen = new_landing_files(settings, tenant.id)[1] if not paths else None
         if landing_paths:
             result.outcomes, result.tables = ingest_stage(tenant, landing_paths, fmt=None, settings=settings,
                                                           now=now, progress=progress, console=console)
+        if seen is not None:
+            record_landing_seen(settings, tenant.id, seen)
     if not result.tables:
         with settings.open_warehouse(tenant.id) as con:
             result.tables = build_models(con, tenant, settings.master_key)

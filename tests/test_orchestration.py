@@ -195,3 +195,25 @@ def test_tenants_changed_ignores_missing_and_zero_summaries() -> None:
     summaries = [{"tenant": "b", "loaded": 2}, None, {"tenant": "a", "loaded": 0}, {"tenant": "c", "loaded": 1}]
     assert orch.tenants_changed(summaries, key="loaded") == ["b", "c"]
     assert orch.tenants_changed([], key="files") == []
+
+
+def test_the_cli_and_run_landing_record_what_they_ingested_as_the_dag_does(settings: Settings) -> None:
+    """`gaung ingest` of the landing folder and `gaung run --landing` tell the DAG's sensor what they loaded, so
+    the next DAG run does not hand the same files to ingest again; a file dropped after them is still new."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from pipelines.run import run_tenant
+    from pipelines.tenants import get_tenant
+
+    chats = sorted(EXPORTS.glob("*.txt"))
+    _drop(settings, "toko-a", "whatsapp/chat.txt", chats[0].read_text(encoding="utf-8"))
+    result = CliRunner().invoke(app, ["ingest", "--tenant", "toko-a", "--json"])
+    assert result.exit_code == 0, result.output
+    assert orch.tenants_with_new_files(settings) == []
+
+    _drop(settings, "toko-a", "whatsapp/chat2.txt", chats[1].read_text(encoding="utf-8"))
+    assert orch.tenants_with_new_files(settings) == ["toko-a"]
+    run_tenant(get_tenant(settings.tenants_path, "toko-a"), settings=settings, now=datetime(2026, 10, 5, tzinfo=UTC),
+               landing=True, themes=False)
+    assert orch.tenants_with_new_files(settings) == []

@@ -47,9 +47,13 @@ def ingest(
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
     settings = get_settings()
+    seen = None
     if not paths:  # the landing folder: made on first use, so the owner sees where to put exports
+        from pipelines.orchestration import new_landing_files
+
         paths = [settings.landing_dir(tenant)]
         paths[0].mkdir(parents=True, exist_ok=True)
+        seen = new_landing_files(settings, tenant)[1]  # recorded after the ingest, as the DAG does
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(t("path_missing", lang, paths=", ".join(str(p) for p in missing)), lang)
@@ -76,6 +80,10 @@ def ingest(
                                         extra_mapping=extra, mapping=mapping)
     except ValueError as exc:
         _fail(str(exc), lang)
+    if seen is not None:
+        from pipelines.orchestration import record_landing_seen
+
+        record_landing_seen(settings, tenant, seen)
     if as_json:
         for o in outcomes:
             sys.stdout.write(json.dumps(o.as_dict(), ensure_ascii=False) + "\n")
@@ -128,23 +136,26 @@ def themes(
 ) -> None:
     """Intent, sentiment and feedback themes for a tenant (stable theme ids; unchanged data is skipped)."""
     from pipelines.feedback.embeddings import ModelUnavailable
-    from pipelines.run import theme_table, themes_stage
+    from pipelines.orchestration import themes_tenant
+    from pipelines.run import theme_table
 
     lang = _lang(lang)
     tenant_obj = _tenant(tenant, lang)
     settings = get_settings()
     try:
-        counts = themes_stage(tenant_obj, settings=settings, now=datetime.now(UTC), progress=err.is_terminal,
-                              force=force)
+        result = themes_tenant(tenant, settings=settings, now=datetime.now(UTC), force=force,
+                               progress=err.is_terminal)
     except ModelUnavailable as exc:
         _fail(str(exc), lang)
-    if not counts:
+    if not result["themes_changed"]:
         out.print(t("themes_unchanged", lang, tenant=tenant))
         return
+    counts = result["tables"]
     embedded = counts.pop("embedded", 0)
     out.print(t("models_built", lang, tables=_tables_text(counts, lang)))
     out.print(t("themes_embedded", lang, n=embedded))
     _print_theme_table(theme_table(tenant_obj, settings=settings), lang)
+
 
 @app.command("themes-file")
 def themes_file(
