@@ -387,3 +387,16 @@ def test_chat_cheers_never_name_a_theme() -> None:
     _counts, terms = phrase_counts(["gas kak", "gass min", "gaskeun", "gas kah", "tabung gas bocor"])
     assert "gas" not in set(terms) and "gass" not in set(terms) and "gaskeun" not in set(terms)
     assert "tabung" in set(terms)
+
+
+def test_the_themes_command_runs_the_dags_step(demo_copy: Path) -> None:
+    """`gaung themes` is the DAG's themes step: unchanged texts are skipped, and a forced run rebuilds the
+    feedback marts and, as the DAG does, the weekly constructs, then shows the themes."""
+    tenant = "kopi-senja-jambi"
+    unchanged = CliRunner().invoke(app, ["themes", "--tenant", tenant, "--lang", "en"])
+    assert unchanged.exit_code == 0, unchanged.output
+    assert f"No new texts for {tenant}" in unchanged.output
+    forced = CliRunner().invoke(app, ["themes", "--tenant", tenant, "--force", "--lang", "en"])
+    assert forced.exit_code == 0, forced.output
+    assert "marts.dim_theme" in forced.output and "marts.fct_weekly_constructs" in forced.output
+    assert "Customer feedback themes" in forced.output
