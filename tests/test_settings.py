@@ -67,3 +67,12 @@ def test_a_credential_per_tenant_wins_then_the_shared_one_then_airflow() -> None
     assert find_secret("TIKTOK_TOKEN", "toko-a", environ=conn) is None
     assert find_secret("TIKTOK_TOKEN", "toko-a", airflow_conn="gaung_tiktok",
                        environ={"AIRFLOW_CONN_GAUNG_TIKTOK": "{not json"}) is None
+
+
+def test_a_registered_frame_lets_an_aborted_transaction_surface_its_own_error() -> None:
+    con = duckdb.connect()
+    con.execute("begin transaction")
+    with pytest.raises(duckdb.CatalogException), registered(con, "_t", pl.DataFrame({"x": [1]})):
+        con.execute("select * from no_such_table")
+    con.execute("rollback")
+
