@@ -53,6 +53,12 @@ class Settings(BaseSettings):
                                           "lock on a tenant's warehouse before it gives up.")
     chromium: str | None = Field(default=None, description="Headless Chromium for PDF reports (a path or a command "
                                  "name); default: chromium, chromium-browser or google-chrome on PATH.")
+    # E-mail delivery; the password only from the environment (GAUNG_SMTP_PASSWORD[__TENANT]) or an Airflow connection.
+    smtp_host: str | None = Field(default=None, description="SMTP server that sends reports and alerts by e-mail.")
+    smtp_port: int = Field(default=587, description="The SMTP server's port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, when the server asks for one.")
+    smtp_from: str | None = Field(default=None, description="Sender address of e-mailed reports and alerts.")
+    smtp_security: str = Field(default="starttls", description="starttls, ssl or none.")
 
     @field_validator("warehouse_wait_seconds", mode="before")
     @classmethod

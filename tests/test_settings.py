@@ -67,3 +67,25 @@ def test_a_credential_per_tenant_wins_then_the_shared_one_then_airflow() -> None
     assert find_secret("TIKTOK_TOKEN", "toko-a", environ=conn) is None
     assert find_secret("TIKTOK_TOKEN", "toko-a", airflow_conn="gaung_tiktok",
                        environ={"AIRFLOW_CONN_GAUNG_TIKTOK": "{not json"}) is None
+
+
+def test_a_registered_frame_lets_an_aborted_transaction_surface_its_own_error() -> None:
+    con = duckdb.connect()
+    con.execute("begin transaction")
+    with pytest.raises(duckdb.CatalogException), registered(con, "_t", pl.DataFrame({"x": [1]})):
+        con.execute("select * from no_such_table")
+    con.execute("rollback")
+
+
+def test_smtp_settings_come_from_gaung_smtp_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "USER", "FROM", "SECURITY"):
+        monkeypatch.delenv(f"GAUNG_SMTP_{name}", raising=False)
+    defaults = Settings()
+    assert (defaults.smtp_host, defaults.smtp_port, defaults.smtp_user, defaults.smtp_from, defaults.smtp_security) == (
+        None, 587, None, None, "starttls")
+    monkeypatch.setenv("GAUNG_SMTP_HOST", "smtp.example.com")
+    monkeypatch.setenv("GAUNG_SMTP_PORT", "465")
+    monkeypatch.setenv("GAUNG_SMTP_SECURITY", "ssl")
+    conf = Settings()
+    assert (conf.smtp_host, conf.smtp_port, conf.smtp_security) == ("smtp.example.com", 465, "ssl")
+    assert "smtp_password" not in Settings.model_fields  # the password is read from the environment only when sending

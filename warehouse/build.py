@@ -14,6 +14,7 @@ or marts in clear.
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from importlib import resources
 
 import duckdb
@@ -22,7 +23,7 @@ import polars as pl
 from pipelines import messages, privacy
 from pipelines.feedback.language import detect_language
 from pipelines.tenants import Tenant
-from warehouse.connection import fetch_value, query_frame, register_frame
+from warehouse.connection import fetch_value, query_frame, registered
 
 # The stage groups: which models each stage rebuilds. The order they are built in comes from the models' own
 # references (see build_order); within that, models are listed as the CLI reports them.
@@ -157,19 +158,6 @@ VIEWS = {("staging", "stg_marketplace__reviews"), ("staging", "stg_social__comme
          ("marts", "fct_reviews"), ("marts", "fct_alerts")}
 
 
-def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a registered view; never raises (an aborted transaction must surface its own error)."""
-    try:
-        con.unregister(name)
-    except Exception:
-        pass
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pl.DataFrame) -> None:
-    _unregister(con, name)
-    register_frame(con, name, table)
-
-
 def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) -> int:
     """Bring ops.pseudonyms up to date: every raw name or number gets its keyed hash and masked label,
     hashed once; a different key (GAUNG_SECRET_KEY changed) rebuilds it all. Returns how many were added."""
@@ -179,23 +167,17 @@ def sync_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, tenant: Tenant) 
         con.execute("delete from ops.pseudonym_state")
         con.execute("insert into ops.pseudonym_state values (?)", [fingerprint])
     extra = sorted({*tenant.business_identifiers("whatsapp"), tenant.name} - {None, ""})
-    _register(con, "_gaung_extra_people", pl.DataFrame({"raw": extra}, schema={"raw": pl.String}))
-    try:
+    with registered(con, "_gaung_extra_people", pl.DataFrame({"raw": extra}, schema={"raw": pl.String})):
         new = [r for (r,) in con.execute(
             f"select s.raw from (({PEOPLE_SOURCES}) union select raw from _gaung_extra_people) s"
             " anti join ops.pseudonyms p using (raw) where s.raw is not null order by s.raw").fetchall()]
-    finally:
-        _unregister(con, "_gaung_extra_people")
     if new:
-        _register(con, "_gaung_new_people", pl.DataFrame({
+        with registered(con, "_gaung_new_people", pl.DataFrame({
             "raw": new,
             "author_key": [privacy.author_key(key, r) for r in new],
             "author_label": [privacy.mask_label(r) for r in new],
-        }, schema={"raw": pl.String, "author_key": pl.String, "author_label": pl.String}))
-        try:
+        }, schema={"raw": pl.String, "author_key": pl.String, "author_label": pl.String})):
             con.execute("insert into ops.pseudonyms select * from _gaung_new_people")
-        finally:
-            _unregister(con, "_gaung_new_people")
     return len(new)
 
 
@@ -226,11 +208,8 @@ def sync_languages(con: duckdb.DuckDBPyConnection) -> int:
         anti join ops.voice_languages l on l.text_md5 = md5_number(v.text)
         where v.text is not null""")["text"]
     if texts.len():
-        _register(con, "_gaung_new_langs", pl.DataFrame({"text": texts, "lang": detect_language(texts)}))
-        try:
+        with registered(con, "_gaung_new_langs", pl.DataFrame({"text": texts, "lang": detect_language(texts)})):
             con.execute("insert into ops.voice_languages select md5_number(text), lang from _gaung_new_langs")
-        finally:
-            _unregister(con, "_gaung_new_langs")
     return texts.len()
 
 
@@ -251,60 +230,66 @@ def materialise(con: duckdb.DuckDBPyConnection, layer: str, name: str) -> None:
     con.execute(f"create or replace {'view' if as_view else 'table'} {table} as {sql}")
 
 
-def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
-                 models: list[tuple[str, str]] | None = None, after=None) -> dict[str, int | None]:
-    """Rebuild staging and mart tables for a tenant (all core models by default), in one transaction;
-    `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table,
-    None for a mart that is a view."""
-    key = privacy.tenant_key(master_key, tenant.id)
+def tenant_frames(tenant: Tenant, key: bytes) -> dict[str, pl.DataFrame]:
+    """The frames models read besides the warehouse's tables, by the name they are registered under: the
+    business's keys, names and default accounts, the words of marts' reasons, the tenant's campaigns."""
     business = sorted({privacy.author_key(key, v) for v in tenant.business_identifiers("whatsapp")} - {None})
-    _register(con, "_gaung_business_keys", pl.DataFrame({"author_key": business}, schema={"author_key": pl.String}))
     # Names the business writes direct messages under: its own name and its Instagram/Facebook/TikTok accounts.
     names = sorted({n.strip().lstrip("@").lower() for n in [tenant.name, *tenant.business_identifiers("instagram"),
                                                             *tenant.business_identifiers("facebook"),
                                                             *tenant.business_identifiers("tiktok")] if n and n.strip()})
-    _register(con, "_gaung_business_names", pl.DataFrame({"name": names}, schema={"name": pl.String}))
     defaults = [(p, ids[0].lstrip("@").lower()) for p, ids in sorted(tenant.accounts.items()) if ids and p != "whatsapp"]
-    _register(con, "_gaung_default_accounts", pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
-                                                         schema={"platform": pl.String, "account": pl.String}))
-    _register(con, "_gaung_messages", messages.sql_frame("viral_reason_"))  # the words of marts' reasons
     camps = tenant.campaigns
-    _register(con, "_gaung_campaigns", pl.DataFrame({
-        "campaign": [c.name for c in camps], "hashtags": [c.hashtags for c in camps],
-        "keywords": [c.keywords for c in camps], "start_date": [c.start for c in camps],
-        "end_date": [c.end for c in camps],
-    }, schema={"campaign": pl.String, "hashtags": pl.List(pl.String), "keywords": pl.List(pl.String),
-               "start_date": pl.Date, "end_date": pl.Date}))
-    if models is not None and any(m not in MODELS for m in models):
-        # A warehouse built by an older Gaung may lack a core model the scoring models read (marts.fct_reviews):
-        # build the core models first, in the same transaction.
-        built = {tuple(r) for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
-        if any(m not in built for m in MODELS):
-            models = MODELS + [m for m in models if m not in MODELS]
-    counts: dict[str, int | None] = {}
-    con.execute("begin transaction")
-    try:
-        sync_pseudonyms(con, key, tenant)
-        create_macros(con)
-        write_tenant(con, tenant)
-        privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
-        for layer, name in build_order(MODELS if models is None else models):
-            if layer == "marts" and name == "fct_customer_voice":
-                sync_languages(con)
-            materialise(con, layer, name)
-            if (layer, name) not in VIEWS:
-                table = f"{layer}.{name}"
-                counts[table] = fetch_value(con, f"select count(*) from {table}")
-            elif layer == "marts":
-                counts[f"{layer}.{name}"] = None  # a view: counting it would read every review once more
-        if after is not None:
-            counts.update(after(con))
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        for name in ("_gaung_business_keys", "_gaung_business_names", "_gaung_default_accounts", "_gaung_campaigns",
-                     "_gaung_messages"):
-            _unregister(con, name)
-    return counts
+    return {
+        "_gaung_business_keys": pl.DataFrame({"author_key": business}, schema={"author_key": pl.String}),
+        "_gaung_business_names": pl.DataFrame({"name": names}, schema={"name": pl.String}),
+        "_gaung_default_accounts": pl.DataFrame({"platform": [p for p, _ in defaults], "account": [a for _, a in defaults]},
+                                                schema={"platform": pl.String, "account": pl.String}),
+        "_gaung_messages": messages.sql_frame("viral_reason_"),  # the words of marts' reasons
+        "_gaung_campaigns": pl.DataFrame({
+            "campaign": [c.name for c in camps], "hashtags": [c.hashtags for c in camps],
+            "keywords": [c.keywords for c in camps], "start_date": [c.start for c in camps],
+            "end_date": [c.end for c in camps],
+        }, schema={"campaign": pl.String, "hashtags": pl.List(pl.String), "keywords": pl.List(pl.String),
+                   "start_date": pl.Date, "end_date": pl.Date}),
+    }
+
+
+def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
+                 models: list[tuple[str, str]] | None = None, after=None) -> dict[str, int | None]:
+    """Rebuild staging and mart tables for a tenant (all core models by default), in one transaction;
+    `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table,
+    None for a mart that is a view. The tenant's frames are registered for the whole build, and gone after it."""
+    key = privacy.tenant_key(master_key, tenant.id)
+    with ExitStack() as frames:
+        for name, frame in tenant_frames(tenant, key).items():
+            frames.enter_context(registered(con, name, frame))
+        if models is not None and any(m not in MODELS for m in models):
+            # A warehouse built by an older Gaung may lack a core model the scoring models read (marts.fct_reviews):
+            # build the core models first, in the same transaction.
+            built = {tuple(r) for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+            if any(m not in built for m in MODELS):
+                models = MODELS + [m for m in models if m not in MODELS]
+        counts: dict[str, int | None] = {}
+        con.execute("begin transaction")
+        try:
+            sync_pseudonyms(con, key, tenant)
+            create_macros(con)
+            write_tenant(con, tenant)
+            privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
+            for layer, name in build_order(MODELS if models is None else models):
+                if layer == "marts" and name == "fct_customer_voice":
+                    sync_languages(con)
+                materialise(con, layer, name)
+                if (layer, name) not in VIEWS:
+                    table = f"{layer}.{name}"
+                    counts[table] = fetch_value(con, f"select count(*) from {table}")
+                elif layer == "marts":
+                    counts[f"{layer}.{name}"] = None  # a view: counting it would read every review once more
+            if after is not None:
+                counts.update(after(con))
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return counts

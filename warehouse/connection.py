@@ -166,12 +166,17 @@ def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFram
 
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[str]:
-    """A polars frame queryable as `name` for one with-block (register_frame), unregistered whatever happens."""
+    """A polars frame queryable as `name` for one with-block (register_frame), unregistered whatever happens.
+    Unregistering never raises: inside an aborted transaction DuckDB refuses it, and the error that aborted the
+    transaction is the one to surface."""
     register_frame(con, name, frame)
     try:
         yield name
     finally:
-        con.unregister(name)
+        try:
+            con.unregister(name)
+        except duckdb.Error:
+            pass
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:

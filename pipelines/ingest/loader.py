@@ -26,7 +26,7 @@ from pipelines.ingest.io import Unit, discover, read_units, refusal
 from pipelines.ingest.readers import is_xlsx
 from pipelines.ingest.schemas import REVIEWS
 from pipelines.ingest.workbooks import workbook_problem
-from warehouse.connection import fetch_one, register_frame
+from warehouse.connection import fetch_one, registered
 
 
 @dataclass
@@ -74,11 +74,8 @@ def _store(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> N
     # Columns with no value at all are left to the table's default (null): not passed is cheaper to store.
     frame = frame.drop([c for c in frame.columns if frame[c].null_count() == frame.height])
     # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
-    register_frame(con, "_gaung_rows", frame)
-    try:
+    with registered(con, "_gaung_rows", frame):
         con.execute(f"insert into {table} by name select * from _gaung_rows")
-    finally:
-        con.unregister("_gaung_rows")
 
 
 # What every review of a part of a file shares: stored once in raw.review_files, not in each row (011).

@@ -117,19 +117,16 @@ def read_csv(path: Path, spec: ModelSpec) -> Dataset:
     return complete_rows(frame, spec, str(path))
 
 
-def read_constructs(warehouse: Path, tenant_id: str) -> pl.DataFrame:
+def read_constructs(path: Path, tenant_id: str) -> pl.DataFrame:
     """A tenant's weekly constructs mart, read-only, weeks in order."""
-    from warehouse.connection import connect, fetch_value, query_frame
+    from warehouse.connection import fetch_value, query_frame, warehouse
 
-    con = connect(warehouse, read_only=True)
-    try:
+    with warehouse(path, read_only=True) as con:
         exists = fetch_value(con, "select count(*) from information_schema.tables where table_schema = 'marts' "
                                   "and table_name = 'fct_weekly_constructs'")
         if not exists:
             raise LabError("no_constructs_mart", tenant=tenant_id)
         return query_frame(con, f"select * from {MART} order by week_start")
-    finally:
-        con.close()
 
 
 def weekly_rows(settings, tenant_id: str, spec: ModelSpec) -> Dataset:
@@ -159,16 +156,13 @@ def business_rows(settings, spec: ModelSpec, tenant_ids: list[str] | None = None
 def constructs_stage(tenant, *, settings) -> dict[str, int | None]:
     """Rebuild marts.fct_weekly_constructs of a tenant (after the scoring and feedback stages)."""
     from warehouse.build import LAB_MODELS, build_models
-    from warehouse.connection import connect, query_frame
+    from warehouse.connection import query_frame
 
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         have = set(query_frame(con, "select table_name from information_schema.tables where table_schema = 'marts'")["table_name"])
         if not {"fct_voice_signals", "fct_content_scores"} <= have:
             raise LabError("no_constructs_mart", tenant=tenant.id)
         return build_models(con, tenant, settings.master_key, models=LAB_MODELS)
-    finally:
-        con.close()
 
 
 __all__ = ["LabError", "SpecError", "Preset", "Dataset", "load_spec", "load_preset", "preset_ids", "read_csv",

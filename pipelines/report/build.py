@@ -17,7 +17,6 @@ from pipelines.report.render import LANGS, render_html
 from pipelines.report.weeks import Week, resolve_week
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
-from warehouse.connection import connect
 
 FORMATS = ("html", "pdf")
 
@@ -51,11 +50,8 @@ def report_stage(tenant: Tenant, *, settings: Settings, week: str | None = None,
     if bad or not formats:
         raise ValueError(f"unknown report format(s) {bad or formats}; use html, pdf or html,pdf")
     the_week = resolve_week(tenant, week, now)
-    con = connect(settings.warehouse_path(tenant.id), read_only=True)
-    try:
+    with settings.open_warehouse(tenant.id, read_only=True) as con:
         data = build_report_data(con, tenant, the_week)
-    finally:
-        con.close()
     folder = Path(out) if out else report_dir(settings, tenant.id, the_week)
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / report_name(tenant.id, the_week, lang, "html")

@@ -15,8 +15,6 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from pipelines.connectors.http import ApiClient, ApiError
 from pipelines.connectors.io import secret
 from pipelines.privacy import mask_label, phone_digits
@@ -24,9 +22,9 @@ from pipelines.report.build import report_dir, report_name, report_stage
 from pipelines.report.pdf import PdfUnavailable, find_chromium
 from pipelines.report.texts import fmt_range, say
 from pipelines.report.weeks import Week, resolve_week
-from pipelines.settings import Settings
+from pipelines.settings import Settings, get_settings
 from pipelines.tenants import Tenant
-from warehouse.connection import connect, fetch_one
+from warehouse.connection import fetch_one
 
 CHANNELS = ("outbox", "email", "whatsapp")
 # Retries of a delivery call (WhatsApp and SMTP): attempts, and the first backoff in seconds (doubling).
@@ -36,18 +34,6 @@ BACKOFF_SECONDS = 1.0
 
 class DeliveryError(RuntimeError):
     """A delivery failed; the message says which channel, why, and what to set or fix."""
-
-
-class DeliverySettings(BaseSettings):
-    """SMTP settings from GAUNG_SMTP_* (the password only via GAUNG_SMTP_PASSWORD[__TENANT])."""
-
-    model_config = SettingsConfigDict(env_prefix="GAUNG_", env_file=".env", extra="ignore")
-
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_user: str | None = None
-    smtp_from: str | None = None
-    smtp_security: str = "starttls"  # starttls, ssl or none
 
 
 def _mask_email(address: str) -> str:
@@ -67,9 +53,9 @@ def _outbox(settings: Settings, tenant: Tenant, week: Week, files: list[Path]) -
     return {"attempts": 1, "artifact_path": str(copied[-1]), "recipient": str(target), "message_id": None}
 
 
-def _smtp_settings(tenant: Tenant) -> tuple[DeliverySettings, list[str]]:
-    """The SMTP settings and the tenant's addresses, or a DeliveryError saying what to set."""
-    conf = DeliverySettings()
+def _smtp_settings(tenant: Tenant) -> tuple[Settings, list[str]]:
+    """The SMTP settings (GAUNG_SMTP_*, read now) and the tenant's addresses, or a DeliveryError saying what to set."""
+    conf = get_settings()
     to = tenant.delivery.email
     if not conf.smtp_host or not conf.smtp_from:
         raise DeliveryError("e-mail delivery needs GAUNG_SMTP_HOST and GAUNG_SMTP_FROM (and GAUNG_SMTP_USER with "
@@ -98,7 +84,7 @@ def _email(tenant: Tenant, week: Week, pdf: Path, html: Path | None, lang: str) 
             "message_id": msg["Message-ID"]}
 
 
-def _smtp_send(conf: DeliverySettings, msg: EmailMessage, tenant_id: str) -> int:
+def _smtp_send(conf: Settings, msg: EmailMessage, tenant_id: str) -> int:
     """Send one message over SMTP, retrying a busy or unreachable server; returns the attempts it took."""
     password = secret("SMTP_PASSWORD", tenant_id, airflow_conn="gaung_smtp") if conf.smtp_user else None
     last = ""
@@ -168,8 +154,7 @@ def _existing(con, tenant_id: str, week: str, channel: str) -> tuple | None:
 
 
 def _record(settings: Settings, row: dict) -> None:
-    con = connect(settings.warehouse_path(row["tenant_id"]))
-    try:
+    with settings.open_warehouse(row["tenant_id"]) as con:
         con.execute("""
             insert into ops.deliveries (tenant_id, week, channel, status, attempts, delivered_at, artifact_path,
                                         recipient, message_id, error, updated_at, kind)
@@ -182,8 +167,6 @@ def _record(settings: Settings, row: dict) -> None:
                     {k: row.get(k) for k in ("tenant_id", "week", "channel", "status", "attempts", "delivered_at",
                                              "artifact_path", "recipient", "message_id", "error", "updated_at",
                                              "kind")})
-    finally:
-        con.close()
 
 
 def deliver_stage(tenant: Tenant, *, settings: Settings, week: str | None = None, channel: str = "outbox",
@@ -198,11 +181,8 @@ def deliver_stage(tenant: Tenant, *, settings: Settings, week: str | None = None
         raise DeliveryError(f"unknown delivery channel {bad[0]!r}; use outbox, email or whatsapp")
     the_week = resolve_week(tenant, week, now)
     lang = tenant.language
-    con = connect(settings.warehouse_path(tenant.id))  # a writer: applies the deliveries migration if needed
-    try:
+    with settings.open_warehouse(tenant.id) as con:  # a writer: applies the deliveries migration if needed
         done = {c: _existing(con, tenant.id, the_week.label, c) for c in channels}
-    finally:
-        con.close()
     results: list[dict] = []
     todo = []
     for c in channels:
@@ -252,11 +232,8 @@ def send_text(settings: Settings, tenant: Tenant, channel: str, key: str, text: 
     a key already sent is not sent again. Returns the recorded row; raises DeliveryError when it failed."""
     if channel not in CHANNELS:
         raise DeliveryError(f"unknown delivery channel {channel!r}; use outbox, email or whatsapp")
-    con = connect(settings.warehouse_path(tenant.id))
-    try:
+    with settings.open_warehouse(tenant.id) as con:
         done = _existing(con, tenant.id, key, channel)
-    finally:
-        con.close()
     if done and done[0] == "sent":
         return {"tenant_id": tenant.id, "week": key, "channel": channel, "status": "skipped", "delivered_at": done[1],
                 "message_id": done[3]}

@@ -9,7 +9,7 @@ import polars as pl
 from pipelines.score.trends import bursts, weekly_terms
 from pipelines.tenants import Tenant
 from warehouse.build import TREND_MODELS, build_order, materialise
-from warehouse.connection import register_frame
+from warehouse.connection import registered
 
 DOCS_SQL = """
     select 'content:' || content_id as doc_id, posted_local_date as local_date, title as text
@@ -30,12 +30,9 @@ def write_trends(con: duckdb.DuckDBPyConnection, tenant: Tenant) -> int:
         weeks = pl.date_range(docs["local_date"].min(), docs["local_date"].max(), "1d", eager=True).dt.truncate("1w").unique()
     trends = bursts(weekly_terms(docs.lazy()), weeks).with_columns(
         pl.lit(tenant.id).alias("tenant_id"), pl.col("support").cast(pl.Int64))
-    register_frame(con, "_gaung_trends", trends)
-    try:
+    with registered(con, "_gaung_trends", trends):
         con.execute("delete from ops.trend_terms where tenant_id = ?", [tenant.id])
         con.execute("insert into ops.trend_terms by name select * from _gaung_trends")
-    finally:
-        con.unregister("_gaung_trends")
     for layer, name in build_order(TREND_MODELS):
         materialise(con, layer, name)
     return trends.height
