@@ -235,3 +235,13 @@ def test_a_file_ingested_with_the_wrong_format_can_be_ingested_again_with_the_ri
     assert (out["status"], out["source_format"], out["rows_loaded"]) == ("loaded", "mapped_reviews", 2)
     again = runner.invoke(app, ["ingest", str(reviews), "--tenant", "toko-a", *mapped])
     assert json.loads(again.stdout)["status"] == "duplicate"
+
+
+def test_a_setting_that_cannot_be_read_is_named_not_a_traceback(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAUNG_SMTP_PORT", "lima ratus")
+    result = runner.invoke(app, ["tenants", "list"])
+    assert result.exit_code == 2
+    assert "GAUNG_SMTP_PORT='lima ratus' tidak bisa dibaca" in result.output and "Traceback" not in result.output
+    monkeypatch.setenv("GAUNG_LANG", "en")
+    result = runner.invoke(app, ["tenants", "list"])
+    assert result.exit_code == 2 and "the setting GAUNG_SMTP_PORT='lima ratus' cannot be read" in result.output

@@ -3,9 +3,11 @@ language, and the tables several commands print."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 from rich.text import Text
@@ -51,6 +53,11 @@ class _Commands(TyperGroup):
         except NoWarehouse as exc:
             lang = _current_lang or get_settings().lang
             _fail(t("no_warehouse", lang, tenant=exc.path.stem, path=exc.path), lang)
+        except ValidationError as exc:  # a GAUNG_* setting that cannot be read: Settings() itself failed
+            lang = _current_lang or (os.environ.get("GAUNG_LANG") if os.environ.get("GAUNG_LANG") in ("id", "en") else "id")
+            problem = exc.errors()[0]
+            name = "GAUNG_" + "_".join(str(part) for part in problem["loc"]).upper()
+            _fail(t("bad_setting", lang, name=name, value=str(problem.get("input")), problem=problem["msg"]), lang)
 
 app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for UMKM.", no_args_is_help=True,
                   pretty_exceptions_enable=False, cls=_Commands)
