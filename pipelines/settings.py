@@ -55,7 +55,8 @@ class Settings(BaseSettings):
                                  "name); default: chromium, chromium-browser or google-chrome on PATH.")
     # E-mail delivery; the password only from the environment (GAUNG_SMTP_PASSWORD[__TENANT]) or an Airflow connection.
     smtp_host: str | None = Field(default=None, description="SMTP server that sends reports and alerts by e-mail.")
-    smtp_port: int = Field(default=587, description="The SMTP server's port.")
+    smtp_port: int | str = Field(default=587, description="The SMTP server's port (a value that is no number stops "
+                                 "e-mail delivery, saying so, and nothing else).")
     smtp_user: str | None = Field(default=None, description="SMTP login, when the server asks for one.")
     smtp_from: str | None = Field(default=None, description="Sender address of e-mailed reports and alerts.")
     smtp_security: str = Field(default="starttls", description="starttls, ssl or none.")
@@ -68,6 +69,16 @@ class Settings(BaseSettings):
             return float(value)
         except (TypeError, ValueError):
             return 30.0
+
+    @field_validator("smtp_port", mode="before")
+    @classmethod
+    def _port_or_as_written(cls, value):
+        """A port number, or the text as written: only e-mail delivery needs the port, and it refuses a bad one
+        naming it (report.deliver), so a typo there never stops ingest, scores or reports."""
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return str(value)
 
     def model_post_init(self, context, /) -> None:
         private_files()

@@ -45,6 +45,8 @@ class _Commands(TyperGroup):
     in the user's language and exit code 2, not a traceback."""
 
     def invoke(self, ctx):
+        global _current_lang
+        _current_lang = None  # this command's, set by _lang(); none yet
         try:
             return super().invoke(ctx)
         except WarehouseBusy as exc:
@@ -54,10 +56,16 @@ class _Commands(TyperGroup):
             lang = _current_lang or get_settings().lang
             _fail(t("no_warehouse", lang, tenant=exc.path.stem, path=exc.path), lang)
         except ValidationError as exc:  # a GAUNG_* setting that cannot be read: Settings() itself failed
-            lang = _current_lang or (os.environ.get("GAUNG_LANG") if os.environ.get("GAUNG_LANG") in ("id", "en") else "id")
+            lang = _current_lang or _lang_without_settings()
             problem = exc.errors()[0]
             name = "GAUNG_" + "_".join(str(part) for part in problem["loc"]).upper()
             _fail(t("bad_setting", lang, name=name, value=str(problem.get("input")), problem=problem["msg"]), lang)
+
+
+def _lang_without_settings() -> str:
+    """The language of messages when the settings cannot be read: GAUNG_LANG if it is one, else Indonesian."""
+    return os.environ.get("GAUNG_LANG") if os.environ.get("GAUNG_LANG") in ("id", "en") else "id"
+
 
 app = typer.Typer(help="Gaung: social listening and viral-campaign analytics for UMKM.", no_args_is_help=True,
                   pretty_exceptions_enable=False, cls=_Commands)
@@ -78,6 +86,7 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of message
 
 def _lang(lang: str | None) -> str:
     global _current_lang
+    _current_lang = lang  # known before the settings are read, which may fail
     _current_lang = lang or get_settings().lang
     return _current_lang
 

@@ -63,6 +63,8 @@ def _smtp_settings(tenant: Tenant) -> tuple[Settings, list[str]]:
     if not to:
         raise DeliveryError(f"tenant {tenant.id} has no e-mail address: add email = [\"...\"] under "
                             f"[tenants.{tenant.id}.delivery] in tenants.toml")
+    if not isinstance(conf.smtp_port, int):
+        raise DeliveryError(f"GAUNG_SMTP_PORT must be a port number such as 587 or 465, not {conf.smtp_port!r}")
     if conf.smtp_security not in ("starttls", "ssl", "none"):
         raise DeliveryError(f"GAUNG_SMTP_SECURITY must be starttls, ssl or none, not {conf.smtp_security!r}")
     return conf, to

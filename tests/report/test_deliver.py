@@ -9,6 +9,7 @@ import pipelines.report.deliver as deliver_mod
 from pipelines.report.build import report_dir, report_name
 from pipelines.report.deliver import DeliveryError, deliver_stage
 from pipelines.report.weeks import resolve_week
+from pipelines.settings import Settings
 from tests.connectors.servers import Running
 from tests.report.conftest import NOW
 from tests.report.servers import FakeGraph, SmtpServer
@@ -137,3 +138,18 @@ def test_outbox_builds_the_report_when_missing_and_is_idempotent(demo, tenants) 
 def test_unknown_channel(demo, tenants) -> None:
     with pytest.raises(DeliveryError, match="outbox, email or whatsapp"):
         deliver_stage(tenants[TENANT], settings=demo, channel="fax", now=NOW)
+
+
+def test_a_bad_smtp_port_stops_email_only_saying_so(demo, tenants, monkeypatch) -> None:
+    """A typo in GAUNG_SMTP_PORT is refused by e-mail delivery, naming it; settings still load for every other
+    step (ingest, scores, reports and the outbox do not need the port)."""
+    tenant = tenants[TENANT].model_copy(deep=True)
+    tenant.delivery.email = ["pemilik@example.com"]
+    fake_report(demo, tenant, "2026-W38")
+    monkeypatch.setenv("GAUNG_SMTP_HOST", "smtp.example.com")
+    monkeypatch.setenv("GAUNG_SMTP_FROM", "laporan@example.com")
+    monkeypatch.setenv("GAUNG_SMTP_PORT", "58 7")
+    assert Settings().smtp_port == "58 7"
+    with pytest.raises(DeliveryError, match=r"GAUNG_SMTP_PORT must be a port number such as 587 or 465, not '58 7'"):
+        deliver_stage(tenant, settings=demo, week="2026-W38", channel="email", now=NOW)
+    assert deliver_stage(tenant, settings=demo, week="2026-W38", channel="outbox", now=NOW)
