@@ -3,6 +3,8 @@ register a frame on it."""
 
 from __future__ import annotations
 
+import logging
+
 import duckdb
 import polars as pl
 import pytest
@@ -58,15 +60,17 @@ def test_chromium_comes_from_settings(tmp_path, monkeypatch: pytest.MonkeyPatch)
     assert find_chromium() is None
 
 
-def test_a_credential_per_tenant_wins_then_the_shared_one_then_airflow() -> None:
+def test_a_credential_per_tenant_wins_then_the_shared_one_then_airflow(caplog: pytest.LogCaptureFixture) -> None:
     env = {"GAUNG_TIKTOK_TOKEN": "shared", "GAUNG_TIKTOK_TOKEN__KOPI_SENJA": "own"}
     assert find_secret("TIKTOK_TOKEN", "kopi-senja", environ=env) == "own"
     assert find_secret("TIKTOK_TOKEN", "toko-a", environ=env) == "shared"
     conn = {"AIRFLOW_CONN_GAUNG_TIKTOK": "http://:s3cret@"}
     assert find_secret("TIKTOK_TOKEN", "toko-a", airflow_conn="gaung_tiktok", environ=conn) == "s3cret"
     assert find_secret("TIKTOK_TOKEN", "toko-a", environ=conn) is None
-    assert find_secret("TIKTOK_TOKEN", "toko-a", airflow_conn="gaung_tiktok",
-                       environ={"AIRFLOW_CONN_GAUNG_TIKTOK": "{not json"}) is None
+    with caplog.at_level(logging.WARNING, logger="gaung.connectors"):
+        assert find_secret("TIKTOK_TOKEN", "toko-a", airflow_conn="gaung_tiktok",
+                           environ={"AIRFLOW_CONN_GAUNG_TIKTOK": '{"password": "s3cret"'}) is None
+    assert "AIRFLOW_CONN_GAUNG_TIKTOK cannot be read" in caplog.text and "s3cret" not in caplog.text
 
 
 def test_a_registered_frame_lets_an_aborted_transaction_surface_its_own_error() -> None:

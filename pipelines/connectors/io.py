@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import urllib.parse
 from collections.abc import Mapping
@@ -14,6 +15,8 @@ import duckdb
 
 from pipelines.connectors.http import TokenError, redact_json
 from warehouse.connection import fetch_one
+
+log = logging.getLogger("gaung.connectors")
 
 
 def find_secret(name: str, tenant_id: str, *, airflow_conn: str | None = None, field: str = "password",
@@ -28,7 +31,9 @@ def find_secret(name: str, tenant_id: str, *, airflow_conn: str | None = None, f
     if raw:
         try:
             return _airflow_field(raw, field) or None
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError) as exc:  # never the value in the log: it holds the token
+            log.warning("AIRFLOW_CONN_%s cannot be read (%s), so it counts as not set: write it as JSON or as a "
+                        "connection URI", airflow_conn.upper(), type(exc).__name__)
             return None
     return None
 
