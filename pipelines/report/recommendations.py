@@ -28,7 +28,8 @@ def findings(d: ReportData) -> list[Phrase]:
     complaints = [c for c in d.complaints if c.week_customers]
     if complaints:
         c = complaints[0]
-        out.append(Phrase("f_complaint", {"label": Quote(c.label), "customers": c.week_customers}))
+        # counted as the complaints section and the recommendation count them
+        out.append(Phrase("f_complaint", {"label": Quote(c.label), "customers": c.complaint_figures[0]}))
     if d.campaigns:
         c = d.campaigns[0]
         out.append(Phrase("f_campaign", {"name": Quote(c.name), "channels": c.channels_reached,

@@ -226,6 +226,11 @@ def test_the_complaint_to_handle_counts_the_customers_who_complained(demo, tenan
     assert "5 pelanggan minggu ini (6 pesan)" in html and "Dasar: 5 pelanggan minggu ini" in html
     quiet = replace(theme, week_complaints=0, week_complaint_customers=0)  # no complaint this week: all its texts
     assert actions(replace(data, themes=[quiet], complaints=[quiet]))[0].evidence.values["customers"] == 7
+    # the summary's "Keluhan terbanyak" line counts the same customers
+    from pipelines.report.recommendations import findings
+
+    summary = next(f for f in findings(data) if f.key == "f_complaint")
+    assert summary.values["customers"] == 5
 
 
 def test_masking_helpers_keep_the_business_words() -> None:
