@@ -40,7 +40,8 @@ demo: setup
 	HF_HUB_OFFLINE=1 $(VENV)/bin/gaung demo
 
 # Every test. `make test-fast` leaves out those marked slow (@pytest.mark.slow: Airflow end to end, the notebooks,
-# the lab simulation, the long property and load tests, DAG import timing, headless Chromium, timeouts waited out).
+# the lab simulation, the long property and load tests, DAG import timing, headless Chromium, timeouts waited out):
+# 798 of 828 tests in 2 min 40 s on 2 cores, against 8 min 30 s for `make test`.
 test: setup
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 
