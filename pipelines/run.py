@@ -13,7 +13,7 @@ from pipelines.ingest.io import discover
 from pipelines.ingest.loader import FileOutcome, ingest_paths
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
-from warehouse.build import build_models
+from warehouse.build import build_models, sync_languages
 from warehouse.connection import fetch_value
 
 
@@ -93,6 +93,7 @@ def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=
     with settings.open_warehouse(tenant.id) as con:
         if not _models_exist(con):
             build_models(con, tenant, settings.master_key)
+        sync_languages(con)  # the language of texts loaded since the last run: only this stage uses it
         voice = read_voice(con)
         model = embedder.name if embedder is not None else settings.embedding_model
         fingerprint = input_hash(voice["text"].to_list(),
