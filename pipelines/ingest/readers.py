@@ -104,18 +104,22 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, Reason]]]
     Rows with more fields than the header are set aside (quarantine, 'row N' as a spreadsheet shows it) and
     the frame then carries their numbers in ROW. Rows with fewer fields load with the missing trailing
     fields empty, as spreadsheets read them."""
+    tried = None
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # The usual file, UTF-8 and rectangular: polars checks the UTF-8 itself while it reads, so a file of
+        # 200 MB is not first decoded in Python (0.3 s and a copy of the whole text in memory).
+        tried = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            return _without_blank_rows(_read_csv(tried, _separator(tried), "utf8")), []
+        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
+            pass  # another encoding, ragged rows or broken quoting: the paths below
     text_bytes = utf8_bytes(data)
-    try:
-        sample = decode_text(text_bytes[:65536])
-        sep = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    try:
-        df = pl.read_csv(text_bytes, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy",
-                         empty_string_is_null=False, raise_if_empty=False)
-        return _without_blank_rows(df), []
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
-        pass  # ragged rows or broken quoting: read row by row below so good rows still load
+    sep = _separator(text_bytes)
+    if text_bytes != tried:  # re-encoded from UTF-16 or Windows-1252: the fast path again on the UTF-8
+        try:
+            return _without_blank_rows(_read_csv(text_bytes, sep, "utf8-lossy")), []
+        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError, ValueError):
+            pass  # ragged rows or broken quoting: read row by row below so good rows still load
     text = decode_text(text_bytes)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
@@ -138,6 +142,19 @@ def csv_frame(data: bytes) -> tuple[pl.DataFrame, list[tuple[str, str, Reason]]]
     names = _unique(header)
     frame = pl.DataFrame(rows, schema={h: pl.String for h in names}, orient="row")
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), bad
+
+
+def _separator(data: bytes) -> str:
+    """The field separator of a CSV (comma, semicolon, tab or bar), from its first line."""
+    try:
+        return csv.Sniffer().sniff(decode_text(data[:65536]).split("\n", 1)[0] + "\n", delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv(data: bytes, sep: str, encoding: str) -> pl.DataFrame:
+    return pl.read_csv(data, separator=sep, infer_schema=False, has_header=True, encoding=encoding,
+                       empty_string_is_null=False, raise_if_empty=False)
 
 
 def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
