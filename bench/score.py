@@ -70,7 +70,8 @@ def voice_texts(n: int, kind: str) -> pl.Series:
     i = pl.int_range(n, eager=True)
     if kind == "distinct":
         real = pl.read_csv(PRDECT, infer_schema=False, columns=["Customer Review"])["Customer Review"]
-        return real.gather(i % real.len()) + " #" + i.cast(pl.String)
+        # a number, not '#123': digits are no term and no hashtag, so trends see the texts' own words only
+        return real.gather(i % real.len()) + " " + i.cast(pl.String)
     words = pl.Series(WORDS)
     three = pl.DataFrame({"a": words.gather((i * 7) % len(WORDS)), "b": words.gather((i * 13 + 1) % len(WORDS)),
                           "c": words.gather((i * 3 + 2) % len(WORDS))})
