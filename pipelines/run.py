@@ -27,9 +27,10 @@ class RunResult:
 
 def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings: Settings, now: datetime,
                  progress: bool = False, console: Console | None = None,
-                 extra_mapping: dict[str, str] | None = None, mapping: str | None = None,
+                 extra_mapping: dict[str, str] | None = None, mapping: str | None = None, quick: bool = True,
                  ) -> tuple[list[FileOutcome], dict[str, int]]:
-    """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models."""
+    """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models. quick=False
+    reads and hashes files unchanged since they were loaded too (same path, size and modification time)."""
     with settings.open_warehouse(tenant.id) as con:
         files = discover(paths)
         total = sum(p.stat().st_size for p in files if p.exists())
@@ -42,7 +43,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         if mapping is not None and fmt is None:
             fmt = "mapped_reviews"
         kwargs = dict(fmt=fmt, ingested_at=now, max_file=settings.max_file_bytes, mappings=mappings, mapping=mapping,
-                      timezone=tenant.timezone,
+                      timezone=tenant.timezone, quick=quick,
                       max_total=settings.max_archive_bytes, max_ratio=settings.max_archive_ratio)
         if progress and files:
             with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
