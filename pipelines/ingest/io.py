@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from pipelines.ingest.readers import is_xlsx
 from pipelines.messages import text
 
 MEDIA_EXTENSIONS = {
@@ -121,6 +120,8 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
     """The members of a zip worth ingesting; media skipped, unsafe or nested members refused with a reason."""
     import io
 
+    from pipelines.ingest.readers import is_xlsx  # here: discovering files needs no reader (nor polars)
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -193,6 +194,8 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
     except OSError as exc:
         yield Unit(shown, **refusal("file_unreadable", error=exc.strerror or exc))
         return
+    from pipelines.ingest.readers import is_xlsx
+
     if suffix in XLSX_EXTENSIONS and data.startswith(ZIP_MAGIC) and not zipfile.is_zipfile(BytesIO(data)):
         yield Unit(shown, data=data, **refusal("file_workbook_damaged"))
         return

@@ -19,7 +19,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -28,41 +27,17 @@ import polars as pl
 
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
-from pipelines.ingest.io import OutsidePath, Unit, discover, read_units, refusal
+from pipelines.ingest.io import Unit, discover, read_units, refusal
+from pipelines.ingest.outcomes import FileOutcome, lineage_path, unchanged_file
 from pipelines.ingest.readers import is_xlsx
 from pipelines.ingest.schemas import REVIEWS
 from pipelines.ingest.workbooks import workbook_problem
 from warehouse.connection import fetch_one, registered
 
 
-@dataclass
-class FileOutcome:
-    """What happened to one file (or zip member)."""
-
-    path: str
-    status: str  # loaded | duplicate | rejected | skipped
-    file_id: str | None = None
-    source_format: str | None = None
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    error: str | None = None
-    error_id: str | None = None  # the error in Bahasa Indonesia, where there is a translation
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
 def file_id_for(sha256: str) -> str:
     """A file's id: the first 16 hex digits of its SHA-256 (unique per tenant for practical purposes)."""
     return sha256[:16]
-
-
-def lineage_path(shown: str) -> str:
-    """The path ops.ingested_files records: absolute, so lineage names the same file whatever folder a run
-    was started from ('exports/x.csv' typed in /home/rina); a zip member keeps its '!/member'."""
-    outer, sep, member = shown.partition("!/")
-    return str(Path(outer).absolute()) + sep + member
 
 
 def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha: str, size: int, at: datetime,
@@ -298,30 +273,6 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     stage(unit.path, "store")
     return _store_result(con, tenant_id, unit.path, result, sha, len(data), ingested_at,
                          prior if reread else None, unit.mtime_ns)
-
-
-def unchanged_file(con: duckdb.DuckDBPyConnection, tenant_id: str, path: Path, *, fmt: str | None,
-                   max_file: int) -> FileOutcome | None:
-    """A 'duplicate' outcome for a file on disk loaded before whose absolute path, size and modification time are
-    those recorded then, without reading it; None when it must be read (new, changed, rejected before, too large
-    now, or --format names another format than it was loaded as). Zip members are always read."""
-    if isinstance(path, OutsidePath):
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    if stat.st_size > max_file:
-        return None
-    prior = fetch_one(
-        con, "select file_id, source_format, rows_loaded from ops.ingested_files where tenant_id = ? and path = ?"
-        " and bytes = ? and mtime_ns = ? and status = 'loaded'", [tenant_id, lineage_path(str(path)), stat.st_size,
-                                                                  stat.st_mtime_ns])
-    if prior is None or (fmt is not None and fmt != prior[1]):
-        return None
-    return FileOutcome(str(path), "duplicate", prior[0], prior[1], 0, 0,
-                       notes=[f"unchanged since it was loaded (same size and modification time), not read again "
-                              f"({prior[2]} rows)"])
 
 
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,

@@ -114,3 +114,17 @@ def test_a_file_now_larger_than_allowed_is_refused_as_before(settings: Settings,
         out = ingest_paths(con, "toko-a", [landed], fmt=None, ingested_at=NOW, max_file=10, max_total=10**9,
                            max_ratio=100)
     assert [o.status for o in out] == ["rejected"]
+
+
+def test_a_second_ingest_of_unchanged_files_imports_no_parser_and_no_polars(settings: Settings, landed: Path) -> None:
+    import subprocess
+    import sys
+
+    ingest(settings, landed)
+    script = ("import sys; from typer.testing import CliRunner; from pipelines.cli import app; "
+              f"r = CliRunner().invoke(app, ['ingest', {str(landed)!r}, '--tenant', 'toko-a', '--json']); "
+              "print(r.exit_code, r.output.count('duplicate'), "
+              "sorted(m for m in ('polars', 'pipelines.ingest.loader', 'warehouse.build') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.stdout.split("\n")[-2] == "0 1 []", out.stdout + out.stderr
