@@ -31,9 +31,10 @@ class RunResult:
 def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings: Settings, now: datetime,
                  progress: bool = False, console: Console | None = None,
                  extra_mapping: dict[str, str] | None = None, mapping: str | None = None, quick: bool = True,
-                 ) -> tuple[list[FileOutcome], dict[str, int]]:
+                 rebuild: bool = False) -> tuple[list[FileOutcome], dict[str, int]]:
     """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models. quick=False
-    reads and hashes files unchanged since they were loaded too (same path, size and modification time)."""
+    reads and hashes files unchanged since they were loaded too (same path, size and modification time);
+    rebuild=True builds every model in full (the incremental ones too), whether or not anything loaded."""
     with settings.open_warehouse(tenant.id) as con:
         files = discover(paths)
         total = sum(p.stat().st_size for p in files if p.exists())
@@ -45,7 +46,7 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
             raise ValueError(f"no mapping {mapping!r} for tenant {tenant.id}; declared: {', '.join(mappings) or 'none'}")
         if mapping is not None and fmt is None:
             fmt = "mapped_reviews"
-        if quick and files:
+        if quick and files and not rebuild:
             unchanged = [unchanged_file(con, tenant.id, f, fmt=fmt, max_file=settings.max_file_bytes) for f in files]
             if all(unchanged) and _models_exist(con):
                 return unchanged, {}  # nothing to read, nothing loaded: no model to build
@@ -70,8 +71,8 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         else:
             outcomes = ingest_paths(con, tenant.id, paths, **kwargs)
         counts: dict[str, int | None] = {}
-        if any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
-            counts = build_models(con, tenant, settings.master_key)
+        if rebuild or any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
+            counts = build_models(con, tenant, settings.master_key, full=rebuild)
         return outcomes, counts
 
 

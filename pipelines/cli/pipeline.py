@@ -42,6 +42,9 @@ def ingest(
     check_contents: Annotated[bool, typer.Option(
         "--check-contents", help="Read and hash every file, also those whose path, size and modification time are "
         "as when they were loaded (taken as unchanged without reading them otherwise, as rsync does).")] = False,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Rebuild every model in full, whether or not anything new loaded (models otherwise "
+        "only gain the rows of new files where nothing else changed).")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Load exports into the tenant's warehouse. Exit 0 when nothing was rejected, 2 otherwise."""
@@ -80,7 +83,8 @@ def ingest(
     try:
         outcomes, counts = ingest_stage(tenant_obj, paths, fmt=fmt, settings=settings, now=datetime.now(UTC),
                                         progress=not as_json and err.is_terminal, console=err,
-                                        extra_mapping=extra, mapping=mapping, quick=not check_contents)
+                                        extra_mapping=extra, mapping=mapping, quick=not check_contents,
+                                        rebuild=rebuild)
     except ValueError as exc:
         _fail(str(exc), lang)
     if seen is not None:
