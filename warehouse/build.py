@@ -253,11 +253,12 @@ def materialise_model(con: duckdb.DuckDBPyConnection, layer: str, name: str, inp
     record_build(con, table, print_, files)
 
 
-def build_inputs(tenant: Tenant, key: bytes, frames: dict[str, pl.DataFrame]) -> str:
+def build_inputs(con: duckdb.DuckDBPyConnection, tenant: Tenant, key: bytes, frames: dict[str, pl.DataFrame]) -> str:
     """Everything a model reads besides the warehouse's rows, as one text: the key (by its fingerprint), the
-    tenant's settings and frames, the functions create_macros and gaung_mask_names define. A change rebuilds the
-    incremental models in full."""
+    tenant's settings and frames, the functions create_macros and gaung_mask_names define, and the newest
+    migration (one may rewrite raw rows). A change rebuilds the incremental models in full."""
     return json.dumps({
+        "migration": fetch_value(con, "select max(version) from ops.schema_migrations"),
         "key": privacy.author_key(key, "gaung-pseudonym-fingerprint"),
         "tenant": [tenant.id, tenant.name, tenant.timezone],
         "names": {k: sorted(v) for k, v in privacy.business_names(tenant).items()},
@@ -316,7 +317,7 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
             create_macros(con)
             write_tenant(con, tenant)
             privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
-            fixed = build_inputs(tenant, key, inputs)
+            fixed = build_inputs(con, tenant, key, inputs)
             for layer, name in build_order(MODELS if models is None else models):
                 materialise_model(con, layer, name, fixed, full)
                 if (layer, name) not in VIEWS:
