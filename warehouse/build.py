@@ -242,15 +242,15 @@ def materialise_model(con: duckdb.DuckDBPyConnection, layer: str, name: str, inp
         return
     table, sql = f"{layer}.{name}", model_sql(layer, name)
     sources = {f"{schema}.{ref}" for schema, ref in model_sources(layer, name) if schema == "raw"}
-    print_ = fingerprint(sql, inputs)
+    stamp = fingerprint(sql, inputs)
     exists = fetch_value(con, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
                          " and table_type = 'BASE TABLE'", [layer, name])
-    files = None if full or not exists else new_files(con, table, print_, sources, merge)
+    files = None if full or not exists else new_files(con, table, stamp, sources, merge)
     if files is None:
         materialise(con, layer, name)
     elif files:
         merge_new_rows(con, table, sql, sources, merge)
-    record_build(con, table, print_, files)
+    record_build(con, table, stamp, files)
 
 
 def build_inputs(con: duckdb.DuckDBPyConnection, tenant: Tenant, key: bytes, frames: dict[str, pl.DataFrame]) -> str:

@@ -49,9 +49,9 @@ def fingerprint(sql: str, inputs: str) -> str:
     return hashlib.md5(f"{sql}\n{inputs}".encode()).hexdigest()
 
 
-def new_files(con: duckdb.DuckDBPyConnection, model: str, print_: str, sources: set[str], merge: Merge) -> list[str] | None:
+def new_files(con: duckdb.DuckDBPyConnection, model: str, stamp: str, sources: set[str], merge: Merge) -> list[str] | None:
     """The loaded files the model's table does not hold yet, or None when it must be rebuilt in full."""
-    if fetch_value(con, "select fingerprint from ops.model_state where model = ?", [model]) != print_:
+    if fetch_value(con, "select fingerprint from ops.model_state where model = ?", [model]) != stamp:
         return None
     built = {f: (at, fmt) for f, at, fmt in con.execute(
         "select file_id, ingested_at, source_format from ops.model_files where model = ?", [model]).fetchall()}
@@ -86,11 +86,11 @@ def merge_new_rows(con: duckdb.DuckDBPyConnection, table: str, sql: str, sources
     con.execute(f"drop table {CANDIDATES}")
 
 
-def record_build(con: duckdb.DuckDBPyConnection, model: str, print_: str, files: list[str] | None) -> None:
+def record_build(con: duckdb.DuckDBPyConnection, model: str, stamp: str, files: list[str] | None) -> None:
     """Remember what the model's table now holds: every loaded file after a full build (files None), else the
     new files too."""
     con.execute("delete from ops.model_state where model = ?", [model])
-    con.execute("insert into ops.model_state values (?, ?)", [model, print_])
+    con.execute("insert into ops.model_state values (?, ?)", [model, stamp])
     if files is None:
         con.execute("delete from ops.model_files where model = ?", [model])
         con.execute("insert into ops.model_files select ?, file_id, ingested_at, source_format from ops.ingested_files"
