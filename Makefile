@@ -87,6 +87,7 @@ bench:
 	$(MAKE) setup EXTRAS=ml,dev,bench
 	$(PY) bench/ingest_whatsapp.py
 	$(PY) bench/ingest_reviews.py
+	$(PY) bench/ingest_incremental.py
 	$(PY) bench/score.py
 	$(PY) bench/intent_quality.py
 	$(PY) bench/sentiment_quality.py

@@ -14,8 +14,10 @@ import string
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 LANGS = ("id", "en")
 
@@ -71,5 +73,7 @@ def reason_text(key: str | None, values: str | dict | None, english: str, lang: 
 def sql_frame(prefix: str) -> pl.DataFrame:
     """The messages whose keys start with prefix as rows (key, lang, text), for a SQL model to read as a
     registered frame: the model replaces each '{name}' in a text with its value."""
+    import polars as pl  # here, not at the top: every command reads the catalogue, few need a frame
+
     rows = [(key, lang, entry[lang]) for key, entry in catalogue().items() if key.startswith(prefix) for lang in LANGS]
     return pl.DataFrame(rows, schema={"key": pl.String, "lang": pl.String, "text": pl.String}, orient="row")

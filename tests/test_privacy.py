@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from pipelines.privacy import author_key, mask_label, mask_phones_in_text, normalised_identity, tenant_key
 
@@ -82,3 +85,42 @@ def test_sql_and_python_mask_phones_alike(text: str) -> None:
 
     con = duckdb.connect()
     assert con.execute(f"select {sql_mask_phones('?')}", [text]).fetchall()[0][0] == mask_phones_in_text(text)
+
+
+# Names and texts with the characters the name-term search treats specially: separators it doubles, a username's
+# dot and underscore, a no-break space, an accented letter, upper case.
+_NAMEISH = "abrinsAR._ ,(/:\u00a0é"
+
+
+def _people_terms_with_and_without_prefilter(authors: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
+    from unittest import mock
+
+    import duckdb
+
+    from pipelines import privacy
+
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    con.execute("create table raw.comments (tenant_id varchar, author varchar, text varchar)")
+    con.executemany("insert into raw.comments values ('t', ?, ?)",
+                    [[authors[i % len(authors)], text] for i, text in enumerate(texts)])
+    fast = privacy.people_terms(con, "t")
+    with mock.patch.object(privacy, "_any_of", lambda words: ""):  # '' matches every text: no prefilter
+        slow = privacy.people_terms(con, "t")
+    return fast, slow
+
+
+def test_the_name_term_prefilter_finds_what_the_full_search_finds() -> None:
+    authors = ["Rina Wati", "gd.parfum", "sari_x", "Budi (toko)", "Andi\u00a0Lestari", "Dewi"]
+    texts = ["rina wati bilang enak", "makasih kak rina,,wati", "GD.PARFUM mantap", "gd.parfum.co baru",
+             "sari_x: ok", "budi (toko) lama", "andi\u00a0lestari datang", "dewi/dewi", "tidak ada nama", "wati"]
+    fast, slow = _people_terms_with_and_without_prefilter(authors, texts)
+    assert fast == slow
+
+
+@given(st.lists(st.text(_NAMEISH, min_size=1, max_size=12), min_size=1, max_size=5),
+       st.lists(st.text(_NAMEISH, max_size=40), min_size=1, max_size=12))
+@hsettings(max_examples=60, deadline=None)
+def test_the_name_term_prefilter_never_drops_a_text_that_holds_a_term(authors: list[str], texts: list[str]) -> None:
+    fast, slow = _people_terms_with_and_without_prefilter(authors, texts)
+    assert fast == slow

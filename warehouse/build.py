@@ -13,6 +13,7 @@ the file and people never reach staging or marts in clear.
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import ExitStack
 from importlib import resources
@@ -24,6 +25,7 @@ from pipelines import messages, privacy
 from pipelines.feedback.language import detect_language
 from pipelines.tenants import Tenant
 from warehouse.connection import fetch_value, query_frame, registered
+from warehouse.incremental import INCREMENTAL, fingerprint, merge_new_rows, new_files, record_build
 
 # The stage groups: which models each stage rebuilds. The order they are built in comes from the models' own
 # references (see build_order); within that, models are listed as the CLI reports them.
@@ -231,6 +233,40 @@ def materialise(con: duckdb.DuckDBPyConnection, layer: str, name: str) -> None:
     con.execute(f"create or replace {'view' if as_view else 'table'} {table} as {sql}")
 
 
+def materialise_model(con: duckdb.DuckDBPyConnection, layer: str, name: str, inputs: str, full: bool) -> None:
+    """materialise one model; one kept incrementally (warehouse.incremental) only gains the rows of newly loaded
+    files when nothing else changed since its table was built, and is rebuilt in full otherwise or when `full`."""
+    merge = INCREMENTAL.get((layer, name))
+    if merge is None:
+        materialise(con, layer, name)
+        return
+    table, sql = f"{layer}.{name}", model_sql(layer, name)
+    sources = {f"{schema}.{ref}" for schema, ref in model_sources(layer, name) if schema == "raw"}
+    stamp = fingerprint(sql, inputs)
+    exists = fetch_value(con, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+                         " and table_type = 'BASE TABLE'", [layer, name])
+    files = None if full or not exists else new_files(con, table, stamp, sources, merge)
+    if files is None:
+        materialise(con, layer, name)
+    elif files:
+        merge_new_rows(con, table, sql, sources, merge)
+    record_build(con, table, stamp, files)
+
+
+def build_inputs(con: duckdb.DuckDBPyConnection, tenant: Tenant, key: bytes, frames: dict[str, pl.DataFrame]) -> str:
+    """Everything a model reads besides the warehouse's rows, as one text: the key (by its fingerprint), the
+    tenant's settings and frames, the functions create_macros and gaung_mask_names define, and the newest
+    migration (one may rewrite raw rows). A change rebuilds the incremental models in full."""
+    return json.dumps({
+        "migration": fetch_value(con, "select max(version) from ops.schema_migrations"),
+        "key": privacy.author_key(key, "gaung-pseudonym-fingerprint"),
+        "tenant": [tenant.id, tenant.name, tenant.timezone],
+        "names": {k: sorted(v) for k, v in privacy.business_names(tenant).items()},
+        "frames": {n: f.to_dicts() for n, f in sorted(frames.items())},
+        "macros": [privacy.sql_mask_phones("t"), TREND_STATUS],
+    }, default=str, sort_keys=True)
+
+
 def tenant_frames(tenant: Tenant, key: bytes) -> dict[str, pl.DataFrame]:
     """The frames models read besides the warehouse's tables, by the name they are registered under: the
     business's keys, names and default accounts, the words of marts' reasons, the tenant's campaigns."""
@@ -257,13 +293,16 @@ def tenant_frames(tenant: Tenant, key: bytes) -> dict[str, pl.DataFrame]:
 
 
 def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: bytes,
-                 models: list[tuple[str, str]] | None = None, after=None) -> dict[str, int | None]:
+                 models: list[tuple[str, str]] | None = None, after=None, full: bool = False) -> dict[str, int | None]:
     """Rebuild staging and mart tables for a tenant (all core models by default), in one transaction;
     `after(con)` runs inside the same transaction and returns extra counts. Returns row counts per table,
-    None for a mart that is a view. The tenant's frames are registered for the whole build, and gone after it."""
+    None for a mart that is a view. The tenant's frames are registered for the whole build, and gone after it.
+    Models in warehouse.incremental.INCREMENTAL only gain the rows of new files where that equals a rebuild;
+    full=True rebuilds them too."""
     key = privacy.tenant_key(master_key, tenant.id)
     with ExitStack() as frames:
-        for name, frame in tenant_frames(tenant, key).items():
+        inputs = tenant_frames(tenant, key)
+        for name, frame in inputs.items():
             frames.enter_context(registered(con, name, frame))
         if models is not None and any(m not in MODELS for m in models):
             # A warehouse built by an older Gaung may lack a core model the scoring models read (marts.fct_reviews):
@@ -278,8 +317,9 @@ def build_models(con: duckdb.DuckDBPyConnection, tenant: Tenant, master_key: byt
             create_macros(con)
             write_tenant(con, tenant)
             privacy.create_name_macro(con, tenant.id, **privacy.business_names(tenant))  # gaung_mask_names
+            fixed = build_inputs(con, tenant, key, inputs)
             for layer, name in build_order(MODELS if models is None else models):
-                materialise(con, layer, name)
+                materialise_model(con, layer, name, fixed, full)
                 if (layer, name) not in VIEWS:
                     table = f"{layer}.{name}"
                     counts[table] = fetch_value(con, f"select count(*) from {table}")

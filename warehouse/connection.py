@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:  # polars is imported where a frame is made: opening a warehouse needs none
+    import polars as pl
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -146,6 +149,8 @@ class ArrowStream:
 
 
 def _holds_null_type(dtype: pl.DataType) -> bool:
+    import polars as pl
+
     if dtype == pl.Null:
         return True
     if isinstance(dtype, pl.List | pl.Array):
@@ -181,4 +186,6 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """A query's result as a polars frame, read through the Arrow C stream interface (no pyarrow)."""
+    import polars as pl
+
     return pl.DataFrame(con.sql(sql, params=params))

@@ -39,6 +39,12 @@ def ingest(
     mapping: Annotated[str | None, typer.Option("--mapping", help="Read review files with this tenants.toml mapping.")] = None,
     maps: Annotated[list[str] | None, typer.Option("--map", help="Ad-hoc mapping field=Column (repeatable), e.g. --map text=Ulasan.")] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="Platform name for --map, e.g. tiktok_shop.")] = None,
+    check_contents: Annotated[bool, typer.Option(
+        "--check-contents", help="Read and hash every file, also those whose path, size and modification time are "
+        "as when they were loaded (taken as unchanged without reading them otherwise, as rsync does).")] = False,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Rebuild every model in full, whether or not anything new loaded (models otherwise "
+        "only gain the rows of new files where nothing else changed).")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Load exports into the tenant's warehouse. Exit 0 when nothing was rejected, 2 otherwise."""
@@ -77,7 +83,8 @@ def ingest(
     try:
         outcomes, counts = ingest_stage(tenant_obj, paths, fmt=fmt, settings=settings, now=datetime.now(UTC),
                                         progress=not as_json and err.is_terminal, console=err,
-                                        extra_mapping=extra, mapping=mapping)
+                                        extra_mapping=extra, mapping=mapping, quick=not check_contents,
+                                        rebuild=rebuild)
     except ValueError as exc:
         _fail(str(exc), lang)
     if seen is not None:

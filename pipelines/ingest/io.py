@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from pipelines.ingest.readers import is_xlsx
 from pipelines.messages import text
 
 MEDIA_EXTENSIONS = {
@@ -41,6 +40,7 @@ class Unit:
     # When the file was last written: aware for files on disk; naive for zip members, whose times are the
     # wall clock of the machine that made the zip (a zip stores no zone).
     modified: datetime | None = None
+    mtime_ns: int | None = None  # a file on disk's modification time as read (lineage's quick check); None in a zip
 
 
 def refusal(key: str, **values: object) -> dict[str, str]:
@@ -120,6 +120,8 @@ def units_from_zip(path: str, data: bytes, *, max_total: int, max_ratio: int) ->
     """The members of a zip worth ingesting; media skipped, unsafe or nested members refused with a reason."""
     import io
 
+    from pipelines.ingest.readers import is_xlsx  # here: discovering files needs no reader (nor polars)
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -175,7 +177,8 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
         yield Unit(shown, **refusal("file_outside_folder", folder=path.folder))
         return
     try:
-        size = path.stat().st_size
+        stat = path.stat()  # before reading: a file written meanwhile is recorded older than it is, and read again
+        size = stat.st_size
         if size > max_file:
             yield Unit(shown, **refusal("file_too_large", size=size, max_file=max_file))
             return
@@ -187,14 +190,16 @@ def read_units(path: Path, *, max_file: int, max_total: int, max_ratio: int) -> 
             yield Unit(shown, **refusal("file_empty"))
             return
         data = path.read_bytes()
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
     except OSError as exc:
         yield Unit(shown, **refusal("file_unreadable", error=exc.strerror or exc))
         return
+    from pipelines.ingest.readers import is_xlsx
+
     if suffix in XLSX_EXTENSIONS and data.startswith(ZIP_MAGIC) and not zipfile.is_zipfile(BytesIO(data)):
         yield Unit(shown, data=data, **refusal("file_workbook_damaged"))
         return
     if (data.startswith(ZIP_MAGIC) or suffix == ".zip") and not is_xlsx(data):
         yield from units_from_zip(shown, data, max_total=max_total, max_ratio=max_ratio)
     else:
-        yield Unit(shown, data=data, modified=modified)
+        yield Unit(shown, data=data, modified=modified, mtime_ns=stat.st_mtime_ns)

@@ -5,6 +5,12 @@ nothing, unless --format names another format than the one they were loaded as: 
 again as that format and its rows replace the earlier ones (a file loaded under the wrong format is not
 stuck). A file that cannot be read is recorded as 'rejected' with an error naming it; other files
 still load. Nothing a parser raises escapes: it becomes a rejection with its reason.
+
+A file on disk whose absolute path, size and modification time (ns) are those recorded when it was loaded is
+taken as unchanged without being read, as rsync and git's index do: a second ingest of a 238 MB export costs a
+stat, not a read and a hash. A different file written at the same path with the same size and the same
+modification time would be taken as unchanged too; `quick=False` (`gaung ingest --check-contents`) reads and
+hashes every file.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -23,28 +28,11 @@ import polars as pl
 from pipelines.ingest.base import FormatError, Hints, ParseResult, export_date_hint
 from pipelines.ingest.formats import detect, module_for, supported_formats
 from pipelines.ingest.io import Unit, discover, read_units, refusal
+from pipelines.ingest.outcomes import FileOutcome, lineage_path, unchanged_file
 from pipelines.ingest.readers import is_xlsx
 from pipelines.ingest.schemas import REVIEWS
 from pipelines.ingest.workbooks import workbook_problem
 from warehouse.connection import fetch_one, registered
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one file (or zip member)."""
-
-    path: str
-    status: str  # loaded | duplicate | rejected | skipped
-    file_id: str | None = None
-    source_format: str | None = None
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    error: str | None = None
-    error_id: str | None = None  # the error in Bahasa Indonesia, where there is a translation
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def file_id_for(sha256: str) -> str:
@@ -52,19 +40,14 @@ def file_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def lineage_path(shown: str) -> str:
-    """The path ops.ingested_files records: absolute, so lineage names the same file whatever folder a run
-    was started from ('exports/x.csv' typed in /home/rina); a zip member keeps its '!/member'."""
-    outer, sep, member = shown.partition("!/")
-    return str(Path(outer).absolute()) + sep + member
-
-
-def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha: str, size: int, at: datetime) -> None:
+def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha: str, size: int, at: datetime,
+            mtime_ns: int | None = None) -> None:
     con.execute(
         "insert into ops.ingested_files (file_id, tenant_id, path, sha256, bytes, source_format, rows_loaded,"
-        " rows_quarantined, status, error, error_id, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " rows_quarantined, status, error, error_id, ingested_at, mtime_ns)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [o.file_id, tenant_id, lineage_path(o.path), sha, size, o.source_format, o.rows_loaded, o.rows_quarantined,
-         o.status, o.error, o.error_id, at],
+         o.status, o.error, o.error_id, at, mtime_ns],
     )
 
 
@@ -199,16 +182,16 @@ def _parse(unit: Unit, fmt: str | None, hints: Hints, max_archive: int, max_rati
 
 
 def _replace_lineage(con: duckdb.DuckDBPyConnection, tenant_id: str, outcome: FileOutcome, sha: str, size: int,
-                     at: datetime) -> None:
+                     at: datetime, mtime_ns: int | None = None) -> None:
     """Record a file's outcome in ops.ingested_files in place of what was recorded for it before."""
     con.execute("begin transaction")
     con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, outcome.file_id])
-    _record(con, tenant_id, outcome, sha, size, at)
+    _record(con, tenant_id, outcome, sha, size, at, mtime_ns)
     con.execute("commit")
 
 
 def _store_result(con: duckdb.DuckDBPyConnection, tenant_id: str, path: str, result: ParseResult, sha: str, size: int,
-                  at: datetime, replaced: tuple | None) -> FileOutcome:
+                  at: datetime, replaced: tuple | None, mtime_ns: int | None = None) -> FileOutcome:
     """Store a parsed file (raw rows, quarantine, lineage) in one transaction. `replaced`: the lineage row of the
     load this one replaces (a file read again as another format), which stands if this one cannot be stored."""
     file_id = file_id_for(sha)
@@ -222,7 +205,7 @@ def _store_result(con: duckdb.DuckDBPyConnection, tenant_id: str, path: str, res
         con.execute("delete from ops.ingested_files where tenant_id = ? and file_id = ?", [tenant_id, file_id])
         if replaced:
             _forget_rows(con, tenant_id, file_id)
-        _record(con, tenant_id, outcome, sha, size, at)
+        _record(con, tenant_id, outcome, sha, size, at, mtime_ns)
         for table, frame in result.tables.items():
             _insert_frame(con, table, frame, file_id, tenant_id)
         _insert_frame(con, "ops.quarantine", result.quarantine, file_id, tenant_id)
@@ -235,7 +218,7 @@ def _store_result(con: duckdb.DuckDBPyConnection, tenant_id: str, path: str, res
         if replaced:  # rolled back: the earlier load stands, and so does its lineage
             outcome.notes.append(f"still loaded as {replaced[1]} ({replaced[2]} rows), as before")
             return outcome
-        _replace_lineage(con, tenant_id, outcome, sha, size, at)
+        _replace_lineage(con, tenant_id, outcome, sha, size, at, mtime_ns)
     return outcome
 
 
@@ -261,11 +244,15 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
     sha = hashlib.sha256(data).hexdigest()
     file_id = file_id_for(sha)
     prior = fetch_one(
-        con, "select status, source_format, rows_loaded, rows_quarantined, error from ops.ingested_files"
+        con, "select status, source_format, rows_loaded, rows_quarantined, error, path, mtime_ns from ops.ingested_files"
         " where tenant_id = ? and file_id = ?", [tenant_id, file_id])
     # Loaded before: nothing to do, unless --format asks for another format than the file was loaded as.
     reread = bool(prior and prior[0] == "loaded" and fmt is not None and fmt != prior[1])
     if prior and prior[0] == "loaded" and not reread:
+        if unit.mtime_ns is not None and prior[5] == lineage_path(unit.path) and prior[6] != unit.mtime_ns:
+            # The same bytes at the same path, touched or copied again: the next ingest need not read them.
+            con.execute("update ops.ingested_files set mtime_ns = ? where tenant_id = ? and file_id = ?",
+                        [unit.mtime_ns, tenant_id, file_id])
         return FileOutcome(unit.path, "duplicate", file_id, prior[1], 0, 0,
                            notes=[f"same bytes already loaded ({prior[2]} rows)"])
 
@@ -296,11 +283,11 @@ def ingest_unit(con: duckdb.DuckDBPyConnection, tenant_id: str, unit: Unit, *, f
             return outcome
         if prior and prior[0] == "rejected" and prior[4] == outcome.error:
             return outcome  # rejected before for the same reason: record nothing new
-        _replace_lineage(con, tenant_id, outcome, sha, len(data), ingested_at)
+        _replace_lineage(con, tenant_id, outcome, sha, len(data), ingested_at, unit.mtime_ns)
         return outcome
     stage(unit.path, "store")
     return _store_result(con, tenant_id, unit.path, result, sha, len(data), ingested_at,
-                         prior if reread else None)
+                         prior if reread else None, unit.mtime_ns)
 
 
 def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Path], *, fmt: str | None,
@@ -308,16 +295,21 @@ def ingest_paths(con: duckdb.DuckDBPyConnection, tenant_id: str, paths: list[Pat
                  on_file: Callable[[Path, int], None] | None = None,
                  on_stage: Callable[[str, str], None] | None = None,
                  mappings: dict[str, dict[str, str]] | None = None, mapping: str | None = None,
-                 timezone: str | None = None) -> list[FileOutcome]:
-    """Ingest every file under the given paths; on_file(path, bytes) and on_stage(path, stage) report progress."""
+                 timezone: str | None = None, quick: bool = True) -> list[FileOutcome]:
+    """Ingest every file under the given paths; on_file(path, bytes) and on_stage(path, stage) report progress.
+    quick: a file unchanged since it was loaded (unchanged_file) is not read; False reads and hashes every file."""
     if fmt is not None:
         module_for(fmt)  # fail fast on a mistyped --format
     outcomes: list[FileOutcome] = []
     for path in discover(paths):
-        for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
-            outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage,
-                                        mappings=mappings, mapping=mapping, timezone=timezone,
-                                        max_archive=max_total, max_ratio=max_ratio))
+        same = unchanged_file(con, tenant_id, path, fmt=fmt, max_file=max_file) if quick else None
+        if same is not None:
+            outcomes.append(same)
+        else:
+            for unit in read_units(path, max_file=max_file, max_total=max_total, max_ratio=max_ratio):
+                outcomes.append(ingest_unit(con, tenant_id, unit, fmt=fmt, ingested_at=ingested_at, on_stage=on_stage,
+                                            mappings=mappings, mapping=mapping, timezone=timezone,
+                                            max_archive=max_total, max_ratio=max_ratio))
         if on_file is not None:
             try:
                 on_file(path, path.stat().st_size)
