@@ -78,25 +78,26 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
 
 
 
-_NEEDS_CLEAN = re.compile(rb"\xe2\x80[\x8e\x8f\xaa-\xaf\x87\x89]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xc2\xa0|\x00")
+_CLEAN = f"{_MARKS}|{_SPACES}"
 
 
-def _lines(data: bytes) -> pl.Series:
-    """The file's lines as a String series, read without an intermediate Python str (memory stays low)."""
+def _lines(data: bytes) -> tuple[pl.Series, bool]:
+    """The file's lines as a String series, split by polars without an intermediate Python str or a Python
+    object per line (time and memory stay low); whether any line holds a mark or a special space to clean."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(codecs.BOM_UTF8):
         data = decode_text(data).encode("utf-8")
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    parts = data.split(b"\n")
-    if parts and parts[-1] == b"":
-        parts.pop()
-    series = pl.Series("raw", parts, dtype=pl.Binary)
     try:
-        return series.cast(pl.String)
+        text = pl.Series("raw", [data], dtype=pl.Binary).cast(pl.String)
     # Not valid UTF-8 (polars 2 says ComputeError "invalid utf8"; older ones InvalidOperationError): decode
     # line by line, so one stray byte costs a character, not the chat.
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-        return pl.Series("raw", [_decode_line(p) for p in parts], dtype=pl.String)
+        text = pl.Series("raw", ["\n".join(_decode_line(p) for p in data.split(b"\n"))], dtype=pl.String)
+    lines = text.str.split("\n").explode()
+    if data.endswith(b"\n") or not data:
+        lines = lines.head(-1)
+    return lines, bool(text.str.contains(_CLEAN).item())
 
 
 def _decode_line(line: bytes) -> str:
@@ -110,8 +111,9 @@ def _header_lines(data: bytes) -> tuple[pl.DataFrame, bool, bool]:
     """Every line with its header's fields (null on a line that continues a message) and its message's
     number (msg_idx, 0 before the first header); whether the file is from iOS and carries U+200E marks."""
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    lines = pl.DataFrame(_lines(data)).with_row_index("line_no", offset=1)
-    needs_clean = _NEEDS_CLEAN.search(data) is not None or utf16
+    raw, needs_clean = _lines(data)
+    needs_clean = needs_clean or utf16
+    lines = pl.DataFrame(raw).with_row_index("line_no", offset=1)
     has_lrm = b"\xe2\x80\x8e" in data or utf16
     lines = lines.with_columns(
         clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
