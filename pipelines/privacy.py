@@ -255,14 +255,15 @@ def people_terms(con, tenant_id: str, *, own: set[str] = frozenset(), keep: set[
         return []
     # Which candidates the texts hold, and written by how many people: one RE2 pass over the texts pulls out
     # only the candidates (not every word of every text; spaces and commas doubled, as each match eats the one after). A term no text holds needs no masking, which keeps
-    # the mart's macro small however many reviewers a shop has.
+    # the mart's macro small however many reviewers a shop has. Only texts holding a candidate are rewritten
+    # for the pull (a term holds no doubled character, so a text the pull finds a term in matches `found` as is).
     found = f"(?:^|{_NOT_WORD})({'|'.join(re.escape(w) for w in candidates)})(?:{_NOT_WORD}|$)".replace("'", "''")
     writers = dict(con.execute(f"""
         with t as ({union}),
         words as (
             select distinct coalesce(person, text) as who, unnest(regexp_extract_all(
                 regexp_replace(lower(text), '([\\s,;:!?()/])', '\\1\\1', 'g'), '{found}', 1)) as word
-            from t where tenant_id = ? and text is not null
+            from t where tenant_id = ? and text is not null and regexp_matches(lower(text), '{found}')
         )
         select word, count(distinct who) from words group by word""", [tenant_id]).fetchall())
     unused = {w for w in candidates if not writers.get(w)}
