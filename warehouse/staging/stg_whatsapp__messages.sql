@@ -3,7 +3,7 @@
 -- People appear only as keyed hashes and masked labels; raw names and numbers stay in raw.
 with
 
-export_rows as (
+export_rows as not materialized (  -- read three times below: scanning raw again is cheaper than a copy
     select * from raw.whatsapp_export_messages
 ),
 
