@@ -32,7 +32,10 @@ PHONE_MASKS = [
     (r"\+([1-9][0-9]{0,2})[ .\-]?\(?([0-9]{2,4})\)?[ .\-]?[0-9]{3,4}[ .\-]?[0-9]{0,3}([0-9]{2})\b", r"+\1 \2-****-\3"),
 ]
 _PHONE_MASKS = [(re.compile(p, re.ASCII), r) for p, r in PHONE_MASKS]
-_DIGIT = re.compile("[0-9]")
+# What every number the masks above replace contains: 7 digits or more, each at most two characters from the
+# next. Texts without it (most texts, prices and order numbers included) skip the three replacements.
+PHONE_CANDIDATE = r"[0-9](?:[ .()\-]{0,2}[0-9]){6}"
+_PHONE_CANDIDATE = re.compile(PHONE_CANDIDATE)
 
 
 def tenant_key(master_key: bytes, tenant_id: str) -> bytes:
@@ -99,7 +102,7 @@ def mask_label(value: str | None) -> str | None:
 
 def mask_phones_in_text(text: str | None) -> str | None:
     """Replace phone numbers written inside a message with '+62 812-****-78' (the same rule SQL applies)."""
-    if not text or not _DIGIT.search(text):  # most texts hold no digit at all: one quick scan, not three
+    if not text or not _PHONE_CANDIDATE.search(text):  # most texts hold no number: one quick scan, not three
         return text
     for pattern, replacement in _PHONE_MASKS:
         text = pattern.sub(replacement, text)
@@ -108,9 +111,10 @@ def mask_phones_in_text(text: str | None) -> str | None:
 
 def sql_mask_phones(expr: str) -> str:
     """The same masking as a DuckDB expression over `expr`."""
+    masked = expr
     for pattern, replacement in PHONE_MASKS:
-        expr = f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
-    return expr
+        masked = f"regexp_replace({masked}, '{pattern}', '{replacement}', 'g')"
+    return f"case when regexp_matches({expr}, '{PHONE_CANDIDATE}') then {masked} else {expr} end"
 
 
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")

@@ -119,8 +119,9 @@ def classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool = 
     # the chat's name is a system line only with that mark, or, in an iOS file whose marks were stripped,
     # when the chat's name never writes anything else. Android system lines have no author at all.
     by_chat = (pl.col("author") == pl.lit(chat_name)).fill_null(False)
-    person = chat_name is not None and first.filter(
-        by_chat & ~pl.col("has_lrm") & _kind_expr(pl.col("body").fill_null(""), SYSTEM_KINDS).is_null()).height > 0
+    # The kinds' regexes run on the chat's own lines only (a when/then chain evaluates every branch on every row).
+    own = first.filter(by_chat & ~pl.col("has_lrm"))
+    person = chat_name is not None and own.filter(_kind_expr(pl.col("body").fill_null(""), SYSTEM_KINDS).is_null()).height > 0
     chat_system = by_chat & (pl.col("has_lrm") | pl.lit(ios and not marked and not person))
     candidate = (
         pl.col("author").is_null() | pl.col("has_lrm") | chat_system

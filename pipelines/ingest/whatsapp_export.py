@@ -78,11 +78,14 @@ def sniff(data: bytes, name: str, hints: Hints | None = None) -> float:
 
 
 
+_CLEAN = f"{_MARKS}|{_SPACES}"
 _NEEDS_CLEAN = re.compile(rb"\xe2\x80[\x8e\x8f\xaa-\xaf\x87\x89]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xc2\xa0|\x00")
 
 
-def _lines(data: bytes) -> pl.Series:
-    """The file's lines as a String series, read without an intermediate Python str (memory stays low)."""
+def _lines(data: bytes) -> tuple[pl.Series, bool]:
+    """The file's lines as a String series, read without an intermediate Python str (memory stays low; a
+    polars split of the whole text is faster but holds five times the file); whether any line holds a mark
+    or a special space to clean (polars looks for them in parallel, a bytes regex over the file takes longer)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(codecs.BOM_UTF8):
         data = decode_text(data).encode("utf-8")
     if b"\r" in data:
@@ -92,11 +95,12 @@ def _lines(data: bytes) -> pl.Series:
         parts.pop()
     series = pl.Series("raw", parts, dtype=pl.Binary)
     try:
-        return series.cast(pl.String)
+        lines = series.cast(pl.String)
+        return lines, bool(lines.str.contains(_CLEAN).any())
     # Not valid UTF-8 (polars 2 says ComputeError "invalid utf8"; older ones InvalidOperationError): decode
     # line by line, so one stray byte costs a character, not the chat.
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-        return pl.Series("raw", [_decode_line(p) for p in parts], dtype=pl.String)
+        return pl.Series("raw", [_decode_line(p) for p in parts], dtype=pl.String), _NEEDS_CLEAN.search(data) is not None
 
 
 def _decode_line(line: bytes) -> str:
@@ -110,8 +114,9 @@ def _header_lines(data: bytes) -> tuple[pl.DataFrame, bool, bool]:
     """Every line with its header's fields (null on a line that continues a message) and its message's
     number (msg_idx, 0 before the first header); whether the file is from iOS and carries U+200E marks."""
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    lines = pl.DataFrame(_lines(data)).with_row_index("line_no", offset=1)
-    needs_clean = _NEEDS_CLEAN.search(data) is not None or utf16
+    raw, needs_clean = _lines(data)
+    needs_clean = needs_clean or utf16
+    lines = pl.DataFrame(raw).with_row_index("line_no", offset=1)
     has_lrm = b"\xe2\x80\x8e" in data or utf16
     lines = lines.with_columns(
         clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
@@ -133,25 +138,25 @@ def _joined(first: pl.DataFrame, cont: pl.DataFrame) -> pl.DataFrame:
     msgs = first.with_columns(line_end=pl.col("line_no"))
     if cont.height:
         multi = cont.group_by("msg_idx").agg(
-            pl.col("clean").str.join("\n").alias("more"), pl.col("line_no").max().alias("more_end"),
+            pl.col("clean").str.join("\n").alias("more"), pl.col("line_no").max().alias("line_end"),
             pl.col("raw").str.join("\n").alias("more_raw"),
         )
-        msgs = msgs.join(multi, on="msg_idx", how="left", maintain_order="left").with_columns(
-            line_end=pl.coalesce("more_end", "line_no"),
-            body=pl.when(pl.col("more").is_not_null())
-            .then(pl.concat_str([pl.col("body").fill_null(""), pl.col("more")], separator="\n").str.strip_chars_end("\n"))
-            .otherwise(pl.col("body")),
-            raw=pl.when(pl.col("more_raw").is_not_null())
-            .then(pl.concat_str([pl.col("raw"), pl.col("more_raw")], separator="\n"))
-            .otherwise(pl.col("raw")),
+        # Only the messages with more lines get a new body and raw, set in place (a join, update or when/then
+        # over the whole frame would copy every text of the chat); messages are in msg_idx order.
+        longer = msgs.select("msg_idx", "body", "raw").join(multi, on="msg_idx").select(
+            "msg_idx", "line_end",
+            pl.concat_str([pl.col("body").fill_null(""), pl.col("more")], separator="\n").str.strip_chars_end("\n")
+            .alias("body"),
+            pl.concat_str([pl.col("raw"), pl.col("more_raw")], separator="\n").alias("raw"),
         )
-    maybe_edited = pl.col("body").str.ends_with(">")
-    msgs = msgs.with_columns(is_edited=maybe_edited.fill_null(False))
-    if msgs["is_edited"].any():
-        msgs = msgs.with_columns(is_edited=pl.col("is_edited") & pl.col("body").str.contains(EDITED)).with_columns(
-            body=pl.when(pl.col("is_edited")).then(pl.col("body").str.replace(EDITED, "")).otherwise(pl.col("body"))
-        )
-    return msgs
+        at = msgs["msg_idx"].search_sorted(longer["msg_idx"])
+        msgs = msgs.with_columns(msgs[c].clone().scatter(at, longer[c]) for c in ("line_end", "body", "raw"))
+    edited = msgs.select("msg_idx", "body").filter(pl.col("body").str.ends_with(">") & pl.col("body").str.contains(EDITED))
+    at = msgs["msg_idx"].search_sorted(edited["msg_idx"])
+    return msgs.with_columns(
+        pl.repeat(False, msgs.height, dtype=pl.Boolean, eager=True).alias("is_edited").scatter(at, True),
+        msgs["body"].clone().scatter(at, edited["body"].str.replace(EDITED, "")),
+    )
 
 
 def _quarantined(bad: pl.DataFrame, orphans: pl.DataFrame, order: str) -> list[tuple[str, str, Reason]]:

@@ -3,7 +3,7 @@
 -- People appear only as keyed hashes and masked labels; raw names and numbers stay in raw.
 with
 
-export_rows as (
+export_rows as not materialized (  -- read three times below: scanning raw again is cheaper than a copy
     select * from raw.whatsapp_export_messages
 ),
 
@@ -15,13 +15,31 @@ business as (
     select author_key from _gaung_business_keys
 ),
 
+-- Messages written twice in the same minute by the same person with the same text: only their rows need
+-- numbering (a window over every row sorts a million long texts for nothing).
+export_repeated as (
+    select file_id, chat_name, sent_at_local, author, body
+    from export_rows
+    group by all
+    having count(*) > 1
+),
+
 export_numbered as (
+    select e.*, 1 as occurrence
+    from export_rows as e
+    anti join export_repeated as r on e.file_id = r.file_id and e.sent_at_local = r.sent_at_local
+        and e.chat_name is not distinct from r.chat_name and e.author is not distinct from r.author
+        and e.body is not distinct from r.body
+    union all
     select
-        *,
+        e.*,
         row_number() over (
             partition by file_id, chat_name, sent_at_local, author, body order by line_start
         ) as occurrence
-    from export_rows
+    from export_rows as e
+    semi join export_repeated as r on e.file_id = r.file_id and e.sent_at_local = r.sent_at_local
+        and e.chat_name is not distinct from r.chat_name and e.author is not distinct from r.author
+        and e.body is not distinct from r.body
 ),
 
 export_messages as (
@@ -128,9 +146,15 @@ unioned as (
     select * from cloud_messages
 ),
 
+-- The same message from overlapping exports or webhook retries: the rows of a repeated id keep their first.
+repeated_ids as (
+    select message_id from unioned group by message_id having count(*) > 1
+),
+
 deduplicated as (
-    select *
-    from unioned
+    select * from unioned anti join repeated_ids using (message_id)
+    union all
+    select * from (select * from unioned semi join repeated_ids using (message_id))
     qualify row_number() over (partition by message_id order by source_file_id, source_order) = 1
 ),
 
