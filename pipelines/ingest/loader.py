@@ -51,29 +51,14 @@ def _record(con: duckdb.DuckDBPyConnection, tenant_id: str, o: FileOutcome, sha:
     )
 
 
-# Rows per batch handed to DuckDB: its row group size, so each batch is compressed whole by one core.
-INSERT_BATCH = 122_880
-
-
 def _store(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.is_empty():
         return
     # Columns with no value at all are left to the table's default (null): not passed is cheaper to store.
     frame = frame.drop([c for c in frame.columns if frame[c].null_count() == frame.height])
-    # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings. In batches, which
-    # DuckDB compresses and writes on every core; it would write on one to keep the rows' order, which no reader
-    # needs: raw rows carry their place in the file (row_number, line_start, locator). A million texts: 1.5 -> 0.9 s.
-    if frame.height > INSERT_BATCH:
-        frame = pl.concat([frame.slice(i, INSERT_BATCH) for i in range(0, frame.height, INSERT_BATCH)], rechunk=False)
-    con.execute("set preserve_insertion_order = false")
-    try:
-        with registered(con, "_gaung_rows", frame):
-            con.execute(f"insert into {table} by name select * from _gaung_rows")
-    finally:
-        try:
-            con.execute("reset preserve_insertion_order")
-        except duckdb.Error:  # the transaction is aborted: its own error is the one to surface
-            pass
+    # Arrow string views go to DuckDB as they are: no copy of a million texts into plain strings.
+    with registered(con, "_gaung_rows", frame):
+        con.execute(f"insert into {table} by name select * from _gaung_rows")
 
 
 # What every review of a part of a file shares: stored once in raw.review_files, not in each row (011).
