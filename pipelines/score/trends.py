@@ -19,25 +19,27 @@ MIN_HISTORY = 4
 
 
 def weekly_terms(docs: pl.LazyFrame) -> pl.LazyFrame:
-    """(week_start, term_type, term, support) from documents (doc_id, local_date, text)."""
+    """(week_start, term_type, term, support) from documents (doc_id, local_date, text); doc_id is unique.
+
+    Each document's terms are made unique within it first, so a term's support is its number of rows: no
+    document ids are carried through the explode (a million distinct texts: some 40 million term rows)."""
     stop = list(stopwords())
-    base = docs.filter(pl.col("text").is_not_null()).with_columns(
+    base = docs.filter(pl.col("text").is_not_null()).select(
         week_start=pl.col("local_date").dt.truncate("1w"),
         hashtags=pl.col("text").str.to_lowercase().str.extract_all(r"#[\w]+").list.unique(),
         words=tokens_expr(pl.col("text")),
     ).with_columns(words=pl.col("words").list.eval(pl.element().filter(~pl.element().is_in(stop))))
-    unigrams = base.select("doc_id", "week_start", pl.col("words").list.unique().alias("term")).explode("term").with_columns(
-        term_type=pl.lit("unigram"))
-    bigrams = base.select(
-        "doc_id", "week_start",
-        pl.col("words").list.slice(0, pl.col("words").list.len() - 1).alias("a"), pl.col("words").list.slice(1).alias("b"),
-    ).explode("a", "b").select("doc_id", "week_start", pl.concat_str(["a", "b"], separator=" ").alias("term")).with_columns(
-        term_type=pl.lit("bigram"))
-    tags = base.select("doc_id", "week_start", pl.col("hashtags").alias("term")).explode("term").with_columns(
-        term_type=pl.lit("hashtag"))
-    allterms = pl.concat([tags, unigrams, bigrams.filter(pl.col("term").is_not_null())], how="vertical_relaxed")
+    pairs = pl.concat_str([pl.element(), pl.element().shift(-1)], separator=" ")
+    terms = base.select(
+        "week_start",
+        pl.col("hashtags").alias("hashtag"),
+        pl.col("words").list.unique().alias("unigram"),
+        pl.col("words").list.eval(pairs).list.drop_nulls().list.unique().alias("bigram"),
+    )
+    allterms = pl.concat([terms.select("week_start", pl.col(kind).alias("term"), term_type=pl.lit(kind)).explode("term")
+                          for kind in ("hashtag", "unigram", "bigram")], how="vertical_relaxed")
     return (allterms.filter(pl.col("term").is_not_null() & (pl.col("term") != ""))
-            .group_by("week_start", "term_type", "term").agg(pl.col("doc_id").n_unique().alias("support")))
+            .group_by("week_start", "term_type", "term").agg(pl.len().cast(pl.UInt32).alias("support")))
 
 
 def bursts(weekly: pl.LazyFrame, weeks: pl.Series) -> pl.DataFrame:
