@@ -158,8 +158,7 @@ def child(name: str, path: str) -> None:
                                   env=env, capture_output=True, text=True)
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-3000:])
-            # DuckDB's progress bar of a long query can come first on stdout: the outcome is the JSON line
-            n = json.loads(next(ln[ln.index("{"):] for ln in proc.stdout.splitlines() if "{" in ln))["rows_loaded"]
+            n = json.loads(proc.stdout.splitlines()[0])["rows_loaded"]
         elif name == "gaung-parse":
             proc = subprocess.run([sys.executable, "-c", GAUNG_PARSE, path], env=env, capture_output=True, text=True)
             if proc.returncode != 0:

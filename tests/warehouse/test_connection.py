@@ -49,3 +49,11 @@ def test_an_ingest_imports_neither_pyarrow_nor_pandas(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_warehouse_connection_draws_no_progress_bar_on_stdout(tmp_path: Path) -> None:
+    """DuckDB's bar for queries over two seconds would come before `gaung ingest --json`'s lines on stdout."""
+    from warehouse.connection import warehouse
+
+    with warehouse(tmp_path / "t.duckdb", wait_seconds=0, memory_limit="1GB") as con:
+        assert con.execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]
