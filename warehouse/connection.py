@@ -106,8 +106,12 @@ def connect(path: Path | str, *, read_only: bool = False, wait_seconds: float | 
             time.sleep(0.5)
     con.execute("set TimeZone = 'UTC'")
     # DuckDB draws a progress bar on stdout for queries over two seconds: it would break `gaung ingest --json`
-    # and the logs of Airflow tasks. Gaung reports its own progress.
-    con.execute("set enable_progress_bar = false")
+    # and the logs of Airflow tasks. Gaung reports its own progress. Inside Jupyter DuckDB refuses to change the
+    # setting without ipywidgets; there the bar is the notebook's, not stdout's, and is left as it is.
+    try:
+        con.execute("set enable_progress_bar = false")
+    except duckdb.InvalidInputException:
+        pass
     # DuckDB takes 80% of RAM by default; with several tenants per worker that is too greedy. It spills
     # to disk beyond this limit instead of failing.
     con.execute(f"set memory_limit = '{memory_limit}'")
