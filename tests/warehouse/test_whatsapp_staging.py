@@ -20,13 +20,14 @@ from warehouse.connection import connect
 # the union ranked within its message id.
 PLAIN_NUMBERED = """export_numbered as (
     select *, row_number() over (
-        partition by file_id, chat_name, sent_at_local, author, body order by line_start) as occurrence
+        partition by file_id, chat_name, sent_at_local, author, body order by line_start) as occurrence,
+        true as may_repeat
     from export_rows
 ),
 
 """
 PLAIN_DEDUPLICATED = """deduplicated as (
-    select * from unioned
+    select * exclude (may_repeat) from unioned
     qualify row_number() over (partition by message_id order by source_file_id, source_order) = 1
 ),
 
@@ -35,8 +36,8 @@ PLAIN_DEDUPLICATED = """deduplicated as (
 
 def plain_model() -> str:
     sql = model_sql("staging", "stg_whatsapp__messages")
-    sql, numbered = re.subn(r"(?s)(?:--[^\n]*\n)*export_repeated as \(.*?(?=export_messages as \()", PLAIN_NUMBERED, sql)
-    sql, deduped = re.subn(r"(?s)(?:--[^\n]*\n)*repeated_ids as \(.*?(?=final as \()", PLAIN_DEDUPLICATED, sql)
+    sql, numbered = re.subn(r"(?s)(?:--[^\n]*\n)*export_repeated as \(.*?(?=export_messages as )", PLAIN_NUMBERED, sql)
+    sql, deduped = re.subn(r"(?s)(?:--[^\n]*\n)*deduplicated as \(.*?(?=final as \()", PLAIN_DEDUPLICATED, sql)
     assert numbered == deduped == 1
     return sql
 

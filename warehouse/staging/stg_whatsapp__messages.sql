@@ -15,34 +15,37 @@ business as (
     select author_key from _gaung_business_keys
 ),
 
--- Messages written twice in the same minute by the same person with the same text: only their rows need
--- numbering (a window over every row sorts a million long texts for nothing).
+-- Rows that may share an id: the same chat, second, author and text, written twice in one file (numbered by
+-- occurrence) or in two overlapping exports (the same message). Only they go through the numbering and dedupe
+-- windows (a window over every row sorts a million long texts for nothing). They are found by a 64-bit hash of
+-- the fields the id reads, so a group-by does not compare long texts; a collision only sends a few more rows
+-- down the exact path.
 export_repeated as (
-    select file_id, chat_name, sent_at_local, author, body
+    select hash(coalesce(chat_name, ''), date_trunc('second', sent_at_local), coalesce(author, ''),
+                coalesce(body, '')) as id_hash
     from export_rows
     group by all
     having count(*) > 1
 ),
 
 export_numbered as (
-    select e.*, 1 as occurrence
+    select e.*, 1 as occurrence, false as may_repeat
     from export_rows as e
-    anti join export_repeated as r on e.file_id = r.file_id and e.sent_at_local = r.sent_at_local
-        and e.chat_name is not distinct from r.chat_name and e.author is not distinct from r.author
-        and e.body is not distinct from r.body
+    anti join export_repeated as r on r.id_hash = hash(coalesce(e.chat_name, ''),
+        date_trunc('second', e.sent_at_local), coalesce(e.author, ''), coalesce(e.body, ''))
     union all
     select
         e.*,
         row_number() over (
             partition by file_id, chat_name, sent_at_local, author, body order by line_start
-        ) as occurrence
+        ) as occurrence,
+        true as may_repeat
     from export_rows as e
-    semi join export_repeated as r on e.file_id = r.file_id and e.sent_at_local = r.sent_at_local
-        and e.chat_name is not distinct from r.chat_name and e.author is not distinct from r.author
-        and e.body is not distinct from r.body
+    semi join export_repeated as r on r.id_hash = hash(coalesce(e.chat_name, ''),
+        date_trunc('second', e.sent_at_local), coalesce(e.author, ''), coalesce(e.body, ''))
 ),
 
-export_messages as (
+export_messages as not materialized (  -- read twice below, each time for its own rows
     select
         'wa-export:' || md5(concat_ws('|', coalesce(chat_name, ''), strftime(sent_at_local, '%Y-%m-%dT%H:%M:%S'),
             coalesce(author, ''), coalesce(body, ''), occurrence)) as message_id,
@@ -71,7 +74,8 @@ export_messages as (
         null::varchar as reaction_to_message_id,
         null::varchar as order_items_json,
         null::varchar as referral_source_id,
-        null::varchar as referral_source_url
+        null::varchar as referral_source_url,
+        may_repeat
     from export_numbered
 ),
 
@@ -134,27 +138,24 @@ cloud_messages as (
         m.reaction_message_id as reaction_to_message_id,
         m.order_json ->> 'product_items' as order_items_json,
         m.referral_json ->> 'source_id' as referral_source_id,
-        m.referral_json ->> 'source_url' as referral_source_url
+        m.referral_json ->> 'source_url' as referral_source_url,
+        true as may_repeat
     from cloud_first as m
     left join cloud_edits as e on e.message_id = m.message_id
     left join cloud_revokes as r on r.message_id = m.message_id
 ),
 
-unioned as (
+unioned as not materialized (
     select * from export_messages
     union all
     select * from cloud_messages
 ),
 
--- The same message from overlapping exports or webhook retries: the rows of a repeated id keep their first.
-repeated_ids as (
-    select message_id from unioned group by message_id having count(*) > 1
-),
-
+-- The same message from overlapping exports or webhook retries: rows that may share an id keep their first.
 deduplicated as (
-    select * from unioned anti join repeated_ids using (message_id)
+    select * exclude (may_repeat) from unioned where not may_repeat
     union all
-    select * from (select * from unioned semi join repeated_ids using (message_id))
+    select * exclude (may_repeat) from unioned where may_repeat
     qualify row_number() over (partition by message_id order by source_file_id, source_order) = 1
 ),
 
