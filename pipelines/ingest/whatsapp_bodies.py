@@ -99,21 +99,26 @@ _SYSTEM_ACTOR_RX = r"(?i) (?:membuat grup|mengubah|changed|created|menambahkan|a
 
 
 def _merge(frame: pl.DataFrame, subset: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Columns computed on a subset of rows, joined back by msg_idx (null elsewhere), row order kept."""
-    return frame.drop([c for c in columns if c in frame.columns]).join(
-        subset.select("msg_idx", *columns), on="msg_idx", how="left", maintain_order="left")
+    """Columns computed on a subset of the rows (both in msg_idx order) set at those rows; elsewhere the frame's own
+    values, or null for a column it lacks. Only these columns are written: a join would copy every text of the chat."""
+    at = frame["msg_idx"].search_sorted(subset["msg_idx"])
+    return frame.with_columns(
+        (frame[c].clone() if c in frame.columns else pl.repeat(None, frame.height, dtype=subset[c].dtype, eager=True))
+        .alias(c).scatter(at, subset[c]) for c in columns)
 
 
 def classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool = True, marked: bool = False) -> pl.DataFrame:
     """Split 'Name: text'; tell system lines apart (no author on Android, the chat's name on iOS)."""
     parts = pl.col("rest").str.splitn(":", 2)
-    first = first.with_columns(parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b"))
     has_author = pl.col("_b").is_not_null() & (pl.col("_a").str.len_bytes() > 0) & (
         (pl.col("_b") == "") | pl.col("_b").str.starts_with(" "))
-    first = first.with_columns(
+    # Every message on its own: the streaming engine runs this on all cores.
+    first = first.lazy().with_columns(
+        parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b")
+    ).with_columns(
         author=pl.when(has_author).then(pl.col("_a")),
         body=pl.when(has_author).then(pl.when(pl.col("_b") == "").then(None).otherwise(pl.col("_b").str.slice(1))),
-    ).drop("_a", "_b")
+    ).drop("_a", "_b").collect(engine="streaming")
     # iOS writes system lines with the chat's name as author (and U+200E before them). In a one-to-one
     # chat that name is the customer's, who also writes real messages ("saya lagi keluar"): a line by
     # the chat's name is a system line only with that mark, or, in an iOS file whose marks were stripped,
@@ -149,10 +154,7 @@ def classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool = 
     )
     first = first.with_columns(pl.lit(None, dtype=pl.String).alias("system_kind"))
     if cand.height:
-        first = _merge(first, cand, ["system_kind"]).with_columns(
-            author=pl.when(pl.col("system_kind").is_null()).then(pl.col("author")),
-            body=pl.when(pl.col("system_kind").is_null()).then(pl.col("body")).otherwise(pl.col("rest")),
-        )
+        first = _merge(first, cand, ["system_kind", "author", "body"])
     tilde = pl.col("author").str.starts_with("~")
     return first.with_columns(
         author=pl.when(tilde).then(pl.col("author").str.replace(r"^~\s*", "").str.strip_chars()).otherwise(pl.col("author"))
@@ -172,12 +174,12 @@ def _omitted_kind(text: pl.Expr) -> pl.Expr:
 def classify_bodies(first: pl.DataFrame) -> pl.DataFrame:
     """Kind of message from its first line: deleted, media (with kind and file), call, location or text."""
     special_rows = pl.col("system_kind").is_not_null() | pl.col("body").fill_null("").str.contains(_SPECIAL_BODY)
-    special = first.filter(special_rows)
     line = pl.col("body").fill_null("")
     attached = pl.coalesce(line.str.extract(MEDIA_ATTACHED_IOS, 1), line.str.extract(MEDIA_ATTACHED_ANDROID, 1))
     omitted = line.str.contains(MEDIA_OMITTED)
     marked = pl.col("raw").str.contains(MEDIA_OMITTED_MARKED)
-    special = special.with_columns(
+    # The prefilter and the kinds, row by row: the streaming engine runs them on all cores.
+    special = first.lazy().filter(special_rows).with_columns(
         media_file=attached,
         # A caption in front of an iOS "image omitted" (a document's title there is no caption).
         omitted_caption=marked & ~omitted & ~line.str.contains(rf"(?i){_DOCUMENT_OMITTED}\s*$"),
@@ -194,7 +196,7 @@ def classify_bodies(first: pl.DataFrame) -> pl.DataFrame:
             .otherwise(_omitted_kind(line))),
         system_kind=pl.when(pl.col("message_kind") == "call").then(pl.lit("call")).otherwise(pl.col("system_kind")),
         omitted_caption=pl.col("omitted_caption") & (pl.col("message_kind") == "media"),
-    )
+    ).collect(engine="streaming")
     cols = ["message_kind", "media_kind", "media_file", "system_kind", "omitted_caption"]
     return _merge(first, special, cols).with_columns(
         pl.col("message_kind").fill_null("text"), pl.col("omitted_caption").fill_null(False))

@@ -96,7 +96,8 @@ def _lines(data: bytes) -> tuple[pl.Series, bool]:
     series = pl.Series("raw", parts, dtype=pl.Binary)
     try:
         lines = series.cast(pl.String)
-        return lines, bool(lines.str.contains(_CLEAN).any())
+        return lines, bool(pl.LazyFrame(lines).select(pl.col("raw").str.contains(_CLEAN).any())
+                           .collect(engine="streaming").item())
     # Not valid UTF-8 (polars 2 says ComputeError "invalid utf8"; older ones InvalidOperationError): decode
     # line by line, so one stray byte costs a character, not the chat.
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
@@ -116,16 +117,14 @@ def _header_lines(data: bytes) -> tuple[pl.DataFrame, bool, bool]:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     raw, needs_clean = _lines(data)
     needs_clean = needs_clean or utf16
-    lines = pl.DataFrame(raw).with_row_index("line_no", offset=1)
     has_lrm = b"\xe2\x80\x8e" in data or utf16
-    lines = lines.with_columns(
+    # Every line on its own: polars' streaming engine runs these on all cores, in the lines' order.
+    lines = pl.DataFrame(raw).with_row_index("line_no", offset=1).lazy().with_columns(
         clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
         has_lrm=pl.col("raw").str.contains("\u200e", literal=True) if has_lrm else pl.lit(False),
-    )
-    lines = lines.with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h")
-    lines = lines.with_columns(
+    ).with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h").with_columns(
         is_header=pl.col("date").is_not_null(), rest=pl.col("clean").str.slice(pl.col("head").str.len_chars())
-    )
+    ).collect(engine="streaming")
     ios = bool((lines.filter(pl.col("is_header"))["head"].str.starts_with("[").mean() or 0) > 0.5)
     lines = lines.drop("head")
     if not lines["is_header"].any():
