@@ -112,13 +112,11 @@ def classify_authors(first: pl.DataFrame, chat_name: str | None, *, ios: bool = 
     parts = pl.col("rest").str.splitn(":", 2)
     has_author = pl.col("_b").is_not_null() & (pl.col("_a").str.len_bytes() > 0) & (
         (pl.col("_b") == "") | pl.col("_b").str.starts_with(" "))
-    # Every message on its own: the streaming engine runs this on all cores.
-    first = first.lazy().with_columns(
-        parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b")
-    ).with_columns(
+    first = first.with_columns(parts.struct.field("field_0").alias("_a"), parts.struct.field("field_1").alias("_b"))
+    first = first.with_columns(
         author=pl.when(has_author).then(pl.col("_a")),
         body=pl.when(has_author).then(pl.when(pl.col("_b") == "").then(None).otherwise(pl.col("_b").str.slice(1))),
-    ).drop("_a", "_b").collect(engine="streaming")
+    ).drop("_a", "_b")
     # iOS writes system lines with the chat's name as author (and U+200E before them). In a one-to-one
     # chat that name is the customer's, who also writes real messages ("saya lagi keluar"): a line by
     # the chat's name is a system line only with that mark, or, in an iOS file whose marks were stripped,

@@ -118,13 +118,17 @@ def _header_lines(data: bytes) -> tuple[pl.DataFrame, bool, bool]:
     raw, needs_clean = _lines(data)
     needs_clean = needs_clean or utf16
     has_lrm = b"\xe2\x80\x8e" in data or utf16
-    # Every line on its own: polars' streaming engine runs these on all cores, in the lines' order.
-    lines = pl.DataFrame(raw).with_row_index("line_no", offset=1).lazy().with_columns(
-        clean=pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw"),
+    # Every line on its own: polars' streaming engine runs these on all cores, in the lines' order. Only the new
+    # columns go through it (a column passed through would be copied, every text of the chat).
+    base = pl.DataFrame(raw).with_row_index("line_no", offset=1)
+    clean = pl.col("raw").str.replace_all(_MARKS, "").str.replace_all(_SPACES, " ") if needs_clean else pl.col("raw")
+    fields = base.lazy().with_columns(clean=clean).with_columns(
+        pl.col("clean").str.extract_groups(HEADER).alias("h"),
         has_lrm=pl.col("raw").str.contains("\u200e", literal=True) if has_lrm else pl.lit(False),
-    ).with_columns(pl.col("clean").str.extract_groups(HEADER).alias("h")).unnest("h").with_columns(
+    ).unnest("h").with_columns(
         is_header=pl.col("date").is_not_null(), rest=pl.col("clean").str.slice(pl.col("head").str.len_chars())
-    ).collect(engine="streaming")
+    ).select(pl.exclude("line_no", "raw", *([] if needs_clean else ["clean"]))).collect(engine="streaming")
+    lines = base.hstack(fields if needs_clean else fields.with_columns(clean=base["raw"]))
     ios = bool((lines.filter(pl.col("is_header"))["head"].str.starts_with("[").mean() or 0) > 0.5)
     lines = lines.drop("head")
     if not lines["is_header"].any():
