@@ -14,11 +14,14 @@ Each measurement runs in its own process on the same file, with its peak RSS:
 - whatstk: `df_from_whatsapp(path, max_size=None)` as its documentation shows (automatic header detection);
   where that fails (it does on real texts), the bench says so; and whatstk with the header given
   (`hformat=...`), its fastest way;
-- chat-miner: `WhatsAppParser(path).parse_file()`.
-Gaung's whole ingest is compared with the faster whatstk figure and with chat-miner.
+- chat-miner: `WhatsAppParser(path).parse_file()`;
+- duckdb-lines: no parser at all, a floor: DuckDB storing the file's lines in a table of a new database file
+  (`read_csv` of one text column), a whole process timed as gaung-ingest is. Any ingest that keeps the chat in
+  DuckDB pays at least this.
+Gaung's whole ingest is compared with the faster whatstk figure and with chat-miner, and set beside the floor.
 
     python bench/ingest_whatsapp.py [--messages 1000000] [--texts distinct|repeated] [--repeat 1]
-                                    [--only gaung-parse,gaung-ingest,whatstk,whatstk-hformat,chat-miner]
+                                    [--only gaung-parse,gaung-ingest,whatstk,whatstk-hformat,chat-miner,duckdb-lines]
 """
 
 from __future__ import annotations
@@ -125,6 +128,17 @@ n = parse(Path(sys.argv[1]).read_bytes(), sys.argv[1]).tables[TABLE].height
 print(n, time.perf_counter() - start)
 """
 
+# The floor: the file's lines stored in a DuckDB table, nothing parsed (a separator byte no text holds).
+DUCKDB_LINES = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute("set enable_progress_bar = false")
+con.execute("create table lines as select * from read_csv(?, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',"
+            " escape = '', header = false, auto_detect = false, strict_mode = false)", [sys.argv[1]])
+print(con.execute("select count(*) from lines").fetchone()[0])
+con.close()
+"""
+
 
 def _peer(name: str, path: str) -> int:
     """Messages a peer reads from the file (imports included in its time)."""
@@ -159,6 +173,12 @@ def child(name: str, path: str) -> None:
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-3000:])
             n = json.loads(proc.stdout.splitlines()[0])["rows_loaded"]
+        elif name == "duckdb-lines":
+            proc = subprocess.run([sys.executable, "-c", DUCKDB_LINES, path, str(Path(tmp) / "lines.duckdb")],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(proc.stderr[-3000:])
+            n = int(proc.stdout.split()[0])
         elif name == "gaung-parse":
             proc = subprocess.run([sys.executable, "-c", GAUNG_PARSE, path], env=env, capture_output=True, text=True)
             if proc.returncode != 0:
@@ -175,7 +195,7 @@ def child(name: str, path: str) -> None:
 
 
 LABELS = {"gaung-parse": "gaung parser", "gaung-ingest": "gaung ingest", "whatstk": "whatstk (auto)",
-          "whatstk-hformat": "whatstk (hformat)", "chat-miner": "chat-miner"}
+          "whatstk-hformat": "whatstk (hformat)", "chat-miner": "chat-miner", "duckdb-lines": "duckdb lines (floor)"}
 
 
 def _failure(stderr: str) -> str:
@@ -194,6 +214,9 @@ def _compare(results: dict[str, dict]) -> None:
             g = results[mine]
             print(f"{LABELS[mine]} vs {LABELS[p['name']]}: {p['seconds'] / g['seconds']:.1f}x as fast, "
                   f"{g['peak_rss_mb'] / p['peak_rss_mb']:.2f}x the memory")
+    if "gaung-ingest" in results and "duckdb-lines" in results:
+        print(f"gaung ingest vs the floor (its lines stored in DuckDB, nothing parsed): "
+              f"{results['gaung-ingest']['seconds'] / results['duckdb-lines']['seconds']:.1f}x the time")
 
 
 def main() -> None:
@@ -201,7 +224,7 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=1_000_000)
     ap.add_argument("--texts", choices=("distinct", "repeated"), default="distinct")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each (alternated), the median reported")
-    ap.add_argument("--only", default="gaung-parse,gaung-ingest,whatstk,whatstk-hformat,chat-miner")
+    ap.add_argument("--only", default="gaung-parse,gaung-ingest,whatstk,whatstk-hformat,chat-miner,duckdb-lines")
     ap.add_argument("--child", nargs=2, metavar=("PARSER", "FILE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -219,7 +242,7 @@ def main() -> None:
         for name in [n for n in names if n in runs]:
             proc = subprocess.run([sys.executable, __file__, "--child", name, str(path)], capture_output=True, text=True)
             if proc.returncode != 0:
-                print(f"{LABELS[name]:18s} failed: {_failure(proc.stderr)}", flush=True)
+                print(f"{LABELS[name]:20s} failed: {_failure(proc.stderr)}", flush=True)
                 del runs[name]
                 continue
             runs[name].append(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -227,8 +250,9 @@ def main() -> None:
     for name, rs in runs.items():
         results[name] = r = sorted(rs, key=lambda x: x["seconds"])[len(rs) // 2]  # the median run
         r["all_seconds"] = [round(x["seconds"], 2) for x in rs]
-        print(f"{LABELS[name]:18s} {r['messages']:>9,} messages  {r['seconds']:7.2f} s  "
-              f"{r['messages'] / r['seconds']:>10,.0f} msg/s  peak {r['peak_rss_mb']:7.0f} MB  {r['all_seconds']}")
+        unit = "lines   " if name == "duckdb-lines" else "messages"
+        print(f"{LABELS[name]:20s} {r['messages']:>9,} {unit}  {r['seconds']:7.2f} s  "
+              f"{r['messages'] / r['seconds']:>10,.0f} {unit.strip()}/s  peak {r['peak_rss_mb']:7.0f} MB  {r['all_seconds']}")
     _compare(results)
     (OUT / f"ingest_whatsapp_{args.texts}.json").write_text(json.dumps(results, indent=2))
 
