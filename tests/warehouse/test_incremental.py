@@ -1,8 +1,9 @@
 """staging.stg_whatsapp__messages kept incrementally: after every build it equals a full rebuild, row for row, and
-the rebuild is skipped only where nothing but new export files changed."""
+the rebuild is skipped only where nothing but new export files and webhook batches changed."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,13 +142,59 @@ def test_a_changed_key_rebuilds_in_full(settings: Settings, tmp_path: Path, full
     assert after == rebuilt(settings, b"another-secret")
 
 
-def test_new_cloud_api_webhooks_rebuild_in_full(settings: Settings, tmp_path: Path, full_builds: list[str]) -> None:
+def hook(message: dict) -> dict:
+    """One Cloud API webhook carrying `message`, in the shape of pywa's text fixture."""
+    from tests.conftest import webhook_payloads
+
+    payload = copy.deepcopy(webhook_payloads("message.json")["text"])
+    payload["entry"][0]["changes"][0]["value"]["messages"] = [message]
+    return payload
+
+
+def said(wamid: str, at: int, text: str) -> dict:
+    return hook({"from": "972987654321", "id": wamid, "timestamp": str(at), "type": "text", "text": {"body": text}})
+
+
+def edited(wamid: str, at: int, original: str, text: str) -> dict:
+    return hook({"from": "972987654321", "id": wamid, "timestamp": str(at), "type": "edit",
+                 "edit": {"original_message_id": original, "message": {"type": "text", "text": {"body": text}}}})
+
+
+def revoked(wamid: str, at: int, original: str) -> dict:
+    return hook({"from": "972987654321", "id": wamid, "timestamp": str(at), "type": "revoke",
+                 "revoke": {"original_message_id": original}})
+
+
+T0 = 1_735_900_000  # 2025-01-03, the chat's days
+
+
+def test_webhook_batches_merge_edits_revokes_and_retries_across_batches(settings: Settings, tmp_path: Path,
+                                                                        full_builds: list[str]) -> None:
     from tests.conftest import webhook_payloads
 
     ingest(settings, export(tmp_path / "a", messages(slice(0, 6))))
-    ingest(settings, write_ndjson(tmp_path / "hooks.ndjson", list(webhook_payloads("message.json").values())))
-    assert full_builds.count(TABLE) == 2  # edits and revokes reach across files: not merged
-    assert rows(settings) == rebuilt(settings)
+    batches = [
+        # real payloads of every kind, then messages later batches change
+        list(webhook_payloads("message.json").values())
+        + [said("wamid.A", T0, "kak ready?"), said("wamid.B", T0 + 60, "harga berapa?"), said("wamid.C", T0 + 90, "ok")],
+        # an edit and a revoke of the first batch's messages, a retry of one, a new message
+        [edited("wamid.E1", T0 + 120, "wamid.A", "kak ready stok gula aren?"), revoked("wamid.R1", T0 + 130, "wamid.B"),
+         said("wamid.C", T0 + 90, "ok"), said("wamid.D", T0 + 140, "kirim ke Jambi ya")],
+        # a second edit of the same message wins over the first; an edit that comes before its message
+        [edited("wamid.E2", T0 + 200, "wamid.A", "kak ready stok gula aren 1 kg?"),
+         edited("wamid.E3", T0 + 210, "wamid.F", "alamat: Jl. Merdeka 10")],
+        [said("wamid.F", T0 + 205, "alamat: Jl. Merdeka")],
+    ]
+    for i, batch in enumerate(batches):
+        outcomes, _ = ingest(settings, write_ndjson(tmp_path / f"hooks-{i}.ndjson", batch))
+        assert [o.status for o in outcomes] == ["loaded"]
+        assert rows(settings) == rebuilt(settings), f"after batch {i}"
+    assert full_builds.count(TABLE) == 1 + len(batches)  # the first build, and the test's own rebuilds
+    with connect(settings.warehouse_path("toko-a"), read_only=True) as con:
+        got = dict(con.execute(f"select message_id, (text, is_edited, is_deleted) from {TABLE}"
+                               " where message_id in ('wamid.A', 'wamid.B', 'wamid.C', 'wamid.F')").fetchall())
+    assert got == {"wamid.A": ("kak ready stok gula aren 1 kg?", True, False), "wamid.B": ("harga berapa?", False, True),
+                   "wamid.C": ("ok", False, False), "wamid.F": ("alamat: Jl. Merdeka 10", True, False)}
 
 
 def test_gaung_ingest_rebuild_builds_every_model_in_full(settings: Settings, tmp_path: Path,
