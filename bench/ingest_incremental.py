@@ -1,14 +1,16 @@
 """Benchmark: second ingests and incremental builds, on a warehouse holding 1,000,000 reviews and on one holding a
 1,000,000-message chat, each step timed as a whole `gaung` process (start to exit), its peers in the same run.
 
-    python bench/ingest_incremental.py [--rows 1000000] [--repeat 3] [--only reviews,chat]
+    python bench/ingest_incremental.py [--rows 1000000] [--repeat 3] [--only reviews,chat,webhooks]
 
 For each warehouse: the first `gaung ingest` of the big file; a second `gaung ingest` of the unchanged file (target
 under 1 s), beside `python -c pass` (the interpreter alone); adding one small file (100 reviews; a later export of
-the same chat: its last 200 messages again and 100 new ones) as the build does it, incrementally, against the same
-addition with `--rebuild` (every model built in full), each from the same copy of the warehouse; and a full rebuild
-of the models alone (`gaung ingest BIG --rebuild`). Reviews are PRDECT-ID's rows with each text made distinct;
-the chat's messages are clauses of PRDECT-ID reviews and the intent devset, numbered so none repeats.
+the same chat: its last 200 messages again and 100 new ones; a batch of Cloud API webhooks: 100 messages, edits and
+revokes of some of them) as the build does it, incrementally, against the same addition with `--rebuild` (every
+model built in full), each from the same copy of the warehouse; and a full rebuild of the models alone
+(`gaung ingest BIG --rebuild`). Reviews are PRDECT-ID's rows with each text made distinct; the chat's messages are
+clauses of PRDECT-ID reviews and the intent devset, numbered so none repeats; the webhooks' warehouse holds the
+same chat.
 """
 
 from __future__ import annotations
@@ -69,8 +71,43 @@ def chat_lines(n: int, seed: int = 1) -> list[str]:
     return lines
 
 
+def webhooks(path: Path, n: int, seed: int = 2) -> None:
+    """A batch of n Cloud API webhooks (pywa's real text payload, one message each) with real-shaped texts, and
+    edits and revokes of a few of them, as the webhook receiver writes them (one JSON payload a line)."""
+    import copy
+
+    template = json.loads((FIXTURES / "whatsapp" / "cloud_api_webhooks" / "message.json").read_text())["text"]
+    texts = [line.split(": ", 1)[-1] for line in chat_lines(n, seed=seed)[1:]]
+    rng, at = random.Random(seed), 1_700_000_000
+
+    def payload(message: dict) -> str:
+        p = copy.deepcopy(template)
+        p["entry"][0]["changes"][0]["value"]["messages"] = [message | {"from": f"62812{rng.randint(10**6, 10**7)}",
+                                                                       "timestamp": str(at)}]
+        return json.dumps(p)
+
+    lines = []
+    for i, text in enumerate(texts):
+        at += rng.randint(5, 120)
+        lines.append(payload({"id": f"wamid.bench{i}", "type": "text", "text": {"body": text}}))
+    for i in rng.sample(range(len(texts)), 8):
+        at += 30
+        lines.append(payload({"id": f"wamid.bench-edit{i}", "type": "edit", "edit": {
+            "original_message_id": f"wamid.bench{i}", "message": {"type": "text", "text": {"body": texts[i] + " (ralat)"}}}}
+            if i % 2 else {"id": f"wamid.bench-revoke{i}", "type": "revoke",
+                           "revoke": {"original_message_id": f"wamid.bench{i}"}}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def files(kind: str, n: int) -> tuple[Path, Path]:
     """The big file and the small one added to it, generated once under bench/out."""
+    if kind == "webhooks":  # the chat's warehouse, and a batch of webhooks
+        big, _ = files("chat", n)
+        small = OUT / f"incremental_webhooks_{n}" / "webhooks.ndjson"
+        if not small.exists():
+            small.parent.mkdir(parents=True, exist_ok=True)
+            webhooks(small, 100)
+        return big, small
     folder = OUT / f"incremental_{kind}_{n}"
     later = folder / "later"
     if kind == "reviews":
@@ -133,7 +170,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="reviews, and messages of the chat")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each step after the first ingest (median shown)")
-    ap.add_argument("--only", default="reviews,chat")
+    ap.add_argument("--only", default="reviews,chat,webhooks")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     results = {}
@@ -141,7 +178,8 @@ def main() -> None:
         times = measure(kind, args.rows, args.repeat)
         med = {k: statistics.median(v) for k, v in times.items()}
         results[kind] = {"median_seconds": med, "all_seconds": times}
-        print(f"{kind}: {args.rows:,} {'reviews' if kind == 'reviews' else 'messages'}, each step a whole process")
+        print(f"{kind}: {args.rows:,} {'reviews' if kind == 'reviews' else 'messages'}"
+              f"{', a batch of webhooks added' if kind == 'webhooks' else ''}, each step a whole process")
         for label, seconds in med.items():
             print(f"  {label:26s} {seconds:6.2f} s   (runs: {[round(s, 2) for s in times[label]]})")
         print(f"  second ingest / first ingest: {med['second ingest'] / med['first ingest']:.2f}x "
