@@ -68,6 +68,11 @@ def test_stg_whatsapp_messages_equals_its_plain_definition(settings: Settings, t
     (landing / "WhatsApp Chat with Grup Reseller.txt").write_text(chat)
     # an overlapping later export of the same chat: its first messages are the same messages
     (landing / "WhatsApp Chat with Grup Reseller (1).txt").write_text(chat + "3/9/24, 10:00 AM - Rina: lanjut kak\n")
+    # Rows whose fields differ but whose ids are one: a '|' inside a field (the id joins them with '|'), and an
+    # empty message beside one whose only text was its edit mark.
+    (landing / "WhatsApp Chat with Grup Bar.txt").write_text(
+        "3/1/24, 9:00 AM - Rina | Reseller: ok\n3/1/24, 9:00 AM - Rina :  Reseller|ok\n"
+        "3/1/24, 9:01 AM - Sari:\n3/1/24, 9:01 AM - Sari: <This message was edited>\n")
     write_ndjson(landing / "hooks.ndjson", list(webhook_payloads("message.json").values()) * 2)  # retries
     tenant = get_tenant(settings.tenants_path, "toko-a")
     ingest_stage(tenant, [landing], fmt=None, settings=settings, now=datetime(2026, 11, 24, 8, 0, tzinfo=UTC))

@@ -18,31 +18,36 @@ business as (
 -- Rows that may share an id: the same chat, second, author and text, written twice in one file (numbered by
 -- occurrence) or in two overlapping exports (the same message). Only they go through the numbering and dedupe
 -- windows (a window over every row sorts a million long texts for nothing). They are found by a 64-bit hash of
--- the fields the id reads, so a group-by does not compare long texts; a collision only sends a few more rows
--- down the exact path.
-export_repeated as (
-    select hash(coalesce(chat_name, ''), date_trunc('second', sent_at_local), coalesce(author, ''),
-                coalesce(body, '')) as id_hash
+-- the fields the id reads, so a group-by compares numbers, not long texts (a collision only sends a few more rows
+-- down the exact path), and by a '|' in a field: the id joins the fields with '|', so only rows holding one can
+-- share an id with different fields ('Rina | Reseller' saying 'ok', 'Rina ' saying ' Reseller|ok').
+export_keyed as not materialized (
+    select
+        *,
+        hash(coalesce(chat_name, ''), date_trunc('second', sent_at_local), coalesce(author, ''), coalesce(body, ''))
+            as id_hash,
+        coalesce(contains(chat_name, '|') or contains(author, '|') or contains(body, '|'), false) as has_bar
     from export_rows
-    group by all
-    having count(*) > 1
+),
+
+export_repeated as (
+    select id_hash from export_keyed group by id_hash having count(*) > 1
 ),
 
 export_numbered as (
-    select e.*, 1 as occurrence, false as may_repeat
-    from export_rows as e
-    anti join export_repeated as r on r.id_hash = hash(coalesce(e.chat_name, ''),
-        date_trunc('second', e.sent_at_local), coalesce(e.author, ''), coalesce(e.body, ''))
+    select e.* exclude (id_hash, has_bar), 1 as occurrence, false as may_repeat
+    from export_keyed as e
+    anti join export_repeated as r using (id_hash)
+    where not e.has_bar
     union all
     select
-        e.*,
+        e.* exclude (id_hash, has_bar),
         row_number() over (
             partition by file_id, chat_name, sent_at_local, author, body order by line_start
         ) as occurrence,
         true as may_repeat
-    from export_rows as e
-    semi join export_repeated as r on r.id_hash = hash(coalesce(e.chat_name, ''),
-        date_trunc('second', e.sent_at_local), coalesce(e.author, ''), coalesce(e.body, ''))
+    from export_keyed as e
+    where e.has_bar or e.id_hash in (select id_hash from export_repeated)
 ),
 
 export_messages as not materialized (  -- read twice below, each time for its own rows
