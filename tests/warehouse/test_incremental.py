@@ -177,13 +177,14 @@ def test_webhook_batches_merge_edits_revokes_and_retries_across_batches(settings
         # real payloads of every kind, then messages later batches change
         list(webhook_payloads("message.json").values())
         + [said("wamid.A", T0, "kak ready?"), said("wamid.B", T0 + 60, "harga berapa?"), said("wamid.C", T0 + 90, "ok")],
-        # an edit and a revoke of the first batch's messages, a retry of one, a new message
+        # an edit and a revoke of the first batch's messages, a retry of one stamped earlier (the first delivery
+        # by time is the message, whichever file came first), a new message
         [edited("wamid.E1", T0 + 120, "wamid.A", "kak ready stok gula aren?"), revoked("wamid.R1", T0 + 130, "wamid.B"),
-         said("wamid.C", T0 + 90, "ok"), said("wamid.D", T0 + 140, "kirim ke Jambi ya")],
-        # a second edit of the same message wins over the first; an edit that comes before its message
+         said("wamid.C", T0 + 85, "ok"), said("wamid.D", T0 + 140, "kirim ke Jambi ya")],
+        # a second edit of the same message wins over the first; an edit and a revoke that come before their message
         [edited("wamid.E2", T0 + 200, "wamid.A", "kak ready stok gula aren 1 kg?"),
-         edited("wamid.E3", T0 + 210, "wamid.F", "alamat: Jl. Merdeka 10")],
-        [said("wamid.F", T0 + 205, "alamat: Jl. Merdeka")],
+         edited("wamid.E3", T0 + 210, "wamid.F", "alamat: Jl. Merdeka 10"), revoked("wamid.R2", T0 + 230, "wamid.G")],
+        [said("wamid.F", T0 + 205, "alamat: Jl. Merdeka"), said("wamid.G", T0 + 220, "salah kirim")],
     ]
     for i, batch in enumerate(batches):
         outcomes, _ = ingest(settings, write_ndjson(tmp_path / f"hooks-{i}.ndjson", batch))
@@ -192,9 +193,12 @@ def test_webhook_batches_merge_edits_revokes_and_retries_across_batches(settings
     assert full_builds.count(TABLE) == 1 + len(batches)  # the first build, and the test's own rebuilds
     with connect(settings.warehouse_path("toko-a"), read_only=True) as con:
         got = dict(con.execute(f"select message_id, (text, is_edited, is_deleted) from {TABLE}"
-                               " where message_id in ('wamid.A', 'wamid.B', 'wamid.C', 'wamid.F')").fetchall())
+                               " where message_id in ('wamid.A', 'wamid.B', 'wamid.C', 'wamid.F', 'wamid.G')").fetchall())
+        retried = con.execute(f"select epoch(created_at) from {TABLE} where message_id = 'wamid.C'").fetchall()
     assert got == {"wamid.A": ("kak ready stok gula aren 1 kg?", True, False), "wamid.B": ("harga berapa?", False, True),
-                   "wamid.C": ("ok", False, False), "wamid.F": ("alamat: Jl. Merdeka 10", True, False)}
+                   "wamid.C": ("ok", False, False), "wamid.F": ("alamat: Jl. Merdeka 10", True, False),
+                   "wamid.G": ("salah kirim", False, True)}
+    assert retried == [(T0 + 85,)]
 
 
 def test_gaung_ingest_rebuild_builds_every_model_in_full(settings: Settings, tmp_path: Path,
